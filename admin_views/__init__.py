@@ -1,0 +1,96 @@
+"""The admin: one place that reads as the console's menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from models import (
+    Attendance,
+    CaseConference,
+    Client,
+    Enrollment,
+    GuidanceSchedule,
+    NetworkPartner,
+    RecreationActivity,
+    Room,
+    ServiceContract,
+    SkillType,
+    Staff,
+    TrainingClass,
+    TrainingSession,
+    User,
+    db,
+)
+
+from .activities import GuidanceScheduleView, RecreationActivityView
+from .base import SecureIndexView
+from .cases import CaseConferenceView, ServiceContractView
+from .clients import ClientView, RoomView
+from .partners import NetworkPartnerView
+from .staff import StaffView, UserView
+from .training import (
+    AttendanceView,
+    EnrollmentView,
+    SkillTypeView,
+    TrainingClassView,
+    TrainingSessionView,
+)
+
+TRANSLATIONS = str(Path(__file__).resolve().parent.parent / "translations")
+
+
+def register_admin_views(admin: Admin) -> None:
+    """The menu, grouped the way the panti works."""
+    clients = _l("Klien")
+    admin.add_view(ClientView(Client, db, name=_l("Buku induk klien"), category=clients,
+                              endpoint="client"))
+    admin.add_view(ServiceContractView(ServiceContract, db, name=_l("Kontrak pelayanan"),
+                                       category=clients, endpoint="contract"))
+    admin.add_view(CaseConferenceView(CaseConference, db, name=_l("Konferensi kasus"),
+                                      category=clients, endpoint="conference"))
+
+    training = _l("Pelatihan")
+    admin.add_view(TrainingClassView(TrainingClass, db, name=_l("Kelas keterampilan"),
+                                     category=training, endpoint="training_class"))
+    admin.add_view(EnrollmentView(Enrollment, db, name=_l("Peserta kelas"), category=training,
+                                  endpoint="enrollment"))
+    admin.add_view(TrainingSessionView(TrainingSession, db, name=_l("Pertemuan"),
+                                       category=training, endpoint="training_session"))
+    admin.add_view(AttendanceView(Attendance, db, name=_l("Kehadiran"), category=training,
+                                  endpoint="attendance"))
+
+    schedule = _l("Bimbingan & kegiatan")
+    admin.add_view(GuidanceScheduleView(GuidanceSchedule, db, name=_l("Jadwal bimbingan"),
+                                        category=schedule, endpoint="guidance"))
+    admin.add_view(RecreationActivityView(RecreationActivity, db, name=_l("Kegiatan rekreasi"),
+                                          category=schedule, endpoint="recreation"))
+
+    admin.add_view(NetworkPartnerView(NetworkPartner, db, name=_l("Mitra jaringan"),
+                                      endpoint="partner"))
+
+    master = _l("Data induk")
+    admin.add_view(StaffView(Staff, db, name=_l("Pegawai"), category=master, endpoint="staff"))
+    admin.add_view(RoomView(Room, db, name=_l("Kamar & asrama"), category=master,
+                            endpoint="room"))
+    admin.add_view(SkillTypeView(SkillType, db, name=_l("Jenis keterampilan"), category=master,
+                                 endpoint="skill_type"))
+    admin.add_view(UserView(User, db, name=_l("Akun pengguna"), category=master,
+                            endpoint="user"))
+
+
+def build_admin(app: Flask) -> Admin:
+    """Create the Admin inside the factory (a module-level Admin breaks a second app)."""
+    admin = Admin(
+        app,
+        name=app.config["INSTITUTION_NAME"],
+        index_view=SecureIndexView(name=_l("Beranda"), url="/admin"),
+        theme=Bootstrap4Theme(base_template="admin/panti_base.html", fluid=True),
+        translations_path=TRANSLATIONS,
+    )
+    register_admin_views(admin)
+    return admin

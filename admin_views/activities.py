@@ -1,0 +1,132 @@
+"""Recreation activities and guidance schedules."""
+
+from __future__ import annotations
+
+from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from forms.validators import NotBefore, strip_text
+from models import GuidanceSchedule, RecreationActivity
+from models.choices import GUIDANCE_TYPES, RECREATION_KINDS, WEEKDAYS
+
+from .base import ALL_ROLES, SecureModelView, choice_formatter
+from .pickers import served_client_picker, staff_picker
+
+SCHEDULE_READERS = ALL_ROLES - {"instructor"}
+
+
+class RecreationActivityView(SecureModelView):
+    """Angklung, outings, chess: when, where, who leads and who takes part."""
+
+    read_roles = SCHEDULE_READERS
+
+    list_options = (joinedload(RecreationActivity.leader),
+                    selectinload(RecreationActivity.participants))
+    column_list = ("date", "start_time", "end_time", "kind", "title", "place", "leader.name",
+                   "participants")
+    column_details_list = ("date", "start_time", "end_time", "kind", "title", "place", "leader",
+                           "participants", "note")
+    column_labels = {
+        "date": _l("Tanggal"),
+        "start_time": _l("Mulai"),
+        "end_time": _l("Selesai"),
+        "kind": _l("Jenis"),
+        "title": _l("Kegiatan"),
+        "place": _l("Tempat"),
+        "leader": _l("Pemimpin"),
+        "leader.name": _l("Pemimpin"),
+        "participants": _l("Peserta"),
+        "note": _l("Catatan"),
+    }
+    column_searchable_list = ("title", "place")
+    column_sortable_list = ("date", "start_time", "kind", "title", ("leader.name", "leader.name"))
+    column_default_sort = ("date", True)
+    column_filters = (
+        FilterEqual(RecreationActivity.kind, _l("Jenis"), options=RECREATION_KINDS.choices),
+        DateBetweenFilter(RecreationActivity.date, _l("Tanggal")),
+        "leader.name",
+    )
+    column_formatters = {"kind": choice_formatter(RECREATION_KINDS)}
+    column_formatters_detail = column_formatters
+    form_columns = ("kind", "title", "date", "start_time", "end_time", "place", "leader",
+                    "participants", "note")
+    form_choices = {"kind": RECREATION_KINDS.choices}
+    form_ajax_refs = {"leader": staff_picker("leader"),
+                      "participants": served_client_picker("participants")}
+    form_args = {
+        "title": {"filters": [strip_text]},
+        "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
+    }
+
+
+def _weekday_or_date(form, field):
+    has_weekday = field.data is not None
+    has_date = form.date.data is not None
+    if has_weekday == has_date:
+        raise ValidationError(
+            _l("Isi salah satu: hari (untuk jadwal mingguan) atau tanggal (untuk sekali saja).")
+        )
+
+
+def _weekday_label(_view, _context, model, _name) -> str:
+    return model.when_label
+
+
+class GuidanceScheduleView(SecureModelView):
+    """Guidance slots: weekly on a weekday or once on a date."""
+
+    read_roles = SCHEDULE_READERS
+
+    list_options = (joinedload(GuidanceSchedule.staff), selectinload(GuidanceSchedule.clients))
+    column_list = ("guidance_type", "title", "weekday", "start_time", "end_time", "staff.name",
+                   "location", "group_name")
+    column_details_list = ("guidance_type", "title", "weekday", "start_time", "end_time",
+                           "valid_from", "valid_until", "staff", "location", "group_name",
+                           "clients")
+    column_labels = {
+        "guidance_type": _l("Jenis bimbingan"),
+        "title": _l("Judul"),
+        "weekday": _l("Hari/tanggal"),
+        "date": _l("Tanggal (sekali)"),
+        "start_time": _l("Mulai"),
+        "end_time": _l("Selesai"),
+        "valid_from": _l("Berlaku sejak"),
+        "valid_until": _l("Berlaku sampai"),
+        "staff": _l("Pembimbing"),
+        "staff.name": _l("Pembimbing"),
+        "location": _l("Tempat"),
+        "group_name": _l("Kelompok"),
+        "clients": _l("Klien"),
+    }
+    column_searchable_list = ("title", "location", "group_name")
+    column_sortable_list = ("guidance_type", "title", "weekday", "start_time",
+                            ("staff.name", "staff.name"))
+    column_default_sort = [("weekday", False), ("start_time", False)]
+    column_filters = (
+        FilterEqual(GuidanceSchedule.guidance_type, _l("Jenis bimbingan"),
+                    options=GUIDANCE_TYPES.choices),
+        "staff.name",
+        DateBetweenFilter(GuidanceSchedule.date, _l("Tanggal")),
+    )
+    column_formatters = {"guidance_type": choice_formatter(GUIDANCE_TYPES),
+                         "weekday": _weekday_label}
+    column_formatters_detail = column_formatters
+    form_columns = ("guidance_type", "title", "weekday", "date", "start_time", "end_time",
+                    "valid_from", "valid_until", "staff", "location", "group_name", "clients")
+    form_choices = {"guidance_type": GUIDANCE_TYPES.choices}
+    form_ajax_refs = {"staff": staff_picker("staff"),
+                      "clients": served_client_picker("clients")}
+    form_args = {
+        "title": {"filters": [strip_text]},
+        "weekday": {
+            "label": _l("Hari (jadwal mingguan)"),
+            "description": ", ".join(f"{code} = {label}" for code, label in WEEKDAYS.pairs),
+            "validators": [Optional(), NumberRange(min=1, max=7,
+                                                   message=_l("Hari 1 (Senin) sampai 7 (Minggu).")),
+                           _weekday_or_date],
+        },
+        "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
+        "valid_until": {"validators": [Optional(), NotBefore("valid_from", _l("berlaku sejak"))]},
+    }

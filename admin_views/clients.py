@@ -1,0 +1,374 @@
+"""Client registration (buku induk klien) and the client's photo."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from flask import abort, current_app, send_from_directory
+from flask_admin import expose
+from flask_admin.contrib.sqla.filters import (
+    BooleanEqualFilter,
+    DateBetweenFilter,
+    FilterEqual,
+    FilterLike,
+    IntEqualFilter,
+)
+from flask_admin.form.upload import ImageUploadField
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from forms.validators import (
+    NotBefore,
+    nik_matches_person,
+    not_in_future,
+    phone_number,
+    sixteen_digits,
+    strip_spaces,
+    strip_text,
+)
+from models import Client, Room, db
+from models.choices import (
+    ACTIVE_STAGES,
+    GROUP_HOME_MAX,
+    REFERRAL_SOURCES,
+    RELIGIONS,
+    ROOM_KINDS,
+    ROOM_SEXES,
+    SEXES,
+    STAGES,
+    TERMINATION_REASONS,
+)
+from services.clients import ALLOWED, issue_register_number, number_was_issued
+
+from .base import SecureModelView, choice_formatter
+from .pickers import staff_picker
+
+CLIENT_LABELS = {
+    "register_number": _l("Nomor induk"),
+    "cohort": _l("Angkatan"),
+    "full_name": _l("Nama lengkap"),
+    "sex": _l("Jenis kelamin"),
+    "birth_place": _l("Tempat lahir"),
+    "birth_date": _l("Tanggal lahir"),
+    "religion": _l("Agama"),
+    "nik": _l("NIK"),
+    "family_card_number": _l("Nomor KK"),
+    "address": _l("Alamat sesuai KTP"),
+    "district_of_origin": _l("Kabupaten/kota asal"),
+    "guardian_name": _l("Nama orang tua/wali"),
+    "guardian_relation": _l("Hubungan wali"),
+    "guardian_phone": _l("Telepon wali"),
+    "referral_source": _l("Diserahkan oleh"),
+    "arrival_condition": _l("Kondisi saat datang"),
+    "belongings": _l("Barang & dokumen bawaan"),
+    "admission_date": _l("Tanggal masuk"),
+    "stage": _l("Tahap pelayanan"),
+    "social_worker": _l("Pekerja sosial"),
+    "social_worker.name": _l("Pekerja sosial"),
+    "room": _l("Kamar/asrama"),
+    "room.name": _l("Kamar/asrama"),
+    "termination_date": _l("Tanggal terminasi"),
+    "termination_reason": _l("Alasan terminasi"),
+    "photo": _l("Foto"),
+}
+
+PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
+
+
+def _photo_dir() -> str:
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / "photos"
+    path.mkdir(parents=True, exist_ok=True)
+    return str(path)
+
+
+def _photo_name(_obj, file_data) -> str:
+    # Never keep the uploaded name: it is user-controlled.
+    ext = file_data.filename.rsplit(".", 1)[-1].lower()
+    return f"{uuid.uuid4().hex}.{ext}"
+
+
+def _photo_size(form, field):
+    data = field.data
+    if not data or not hasattr(data, "stream"):
+        return
+    data.stream.seek(0, 2)
+    size = data.stream.tell()
+    data.stream.seek(0)
+    limit = current_app.config["PHOTO_MAX_BYTES"]
+    if size > limit:
+        raise ValidationError(
+            _l("Ukuran foto %(size)s KB melebihi batas %(limit)s KB.",
+               size=size // 1024, limit=limit // 1024)
+        )
+
+
+def _register_number_free(form, field):
+    number = (field.data or "").strip()
+    if not number:
+        return
+    if not ALLOWED.match(number):
+        raise ValidationError(
+            _l("Nomor induk hanya boleh berisi huruf, angka, titik, garis miring, atau tanda "
+               "hubung (maks. 20).")
+        )
+    if number_was_issued(number):
+        raise ValidationError(
+            _l("Nomor induk %(number)s sudah pernah dipakai; nomor induk tidak boleh dipakai "
+               "ulang.", number=number)
+        )
+
+
+def _room_has_space(form, field):
+    room: Room | None = field.data
+    if room is None:
+        return
+    sex = form.sex.data if "sex" in form else None
+    if room.sex in ("L", "P") and sex in ("L", "P") and room.sex != sex:
+        raise ValidationError(_l("%(room)s khusus %(sex)s.", room=room.name,
+                                 sex=SEXES.label(room.sex).lower()))
+    stage = form.stage.data if "stage" in form else None
+    if stage not in ACTIVE_STAGES:
+        return
+    client = getattr(form, "_obj", None)
+    others = select(func.count(Client.id)).where(
+        Client.room_id == room.id, Client.stage.in_(ACTIVE_STAGES)
+    )
+    if client is not None and client.id is not None:
+        others = others.where(Client.id != client.id)
+    if db.session.scalar(others) >= room.capacity:
+        raise ValidationError(
+            _l("%(room)s sudah penuh (kapasitas %(capacity)s orang).",
+               room=room.name, capacity=room.capacity)
+        )
+
+
+def _termination_consistent(form, field):
+    stage = form.stage.data
+    has_date = form.termination_date.data is not None
+    has_reason = bool(field.data)
+    if has_date != has_reason:
+        raise ValidationError(_l("Isi tanggal dan alasan terminasi bersama-sama."))
+    if stage in ("termination", "aftercare") and not has_reason:
+        raise ValidationError(
+            _l("Klien pada tahap terminasi atau bimbingan lanjut harus punya alasan terminasi.")
+        )
+
+
+class ClientView(SecureModelView):
+    """The client roster: registration data, stage, room and social worker."""
+
+    read_roles = frozenset({"admin", "head", "social_worker", "staff"})
+    write_roles = frozenset({"admin"})
+
+    list_options = (joinedload(Client.social_worker), joinedload(Client.room))
+    column_list = (
+        "register_number",
+        "full_name",
+        "sex",
+        "cohort",
+        "stage",
+        "district_of_origin",
+        "social_worker.name",
+        "room.name",
+        "admission_date",
+    )
+    column_details_list = (
+        "register_number",
+        "cohort",
+        "full_name",
+        "photo",
+        "sex",
+        "birth_place",
+        "birth_date",
+        "religion",
+        "nik",
+        "family_card_number",
+        "address",
+        "district_of_origin",
+        "guardian_name",
+        "guardian_relation",
+        "guardian_phone",
+        "referral_source",
+        "arrival_condition",
+        "belongings",
+        "admission_date",
+        "stage",
+        "social_worker",
+        "room",
+        "termination_date",
+        "termination_reason",
+    )
+    column_labels = CLIENT_LABELS
+    column_searchable_list = ("register_number", "full_name", "nik", "district_of_origin")
+    column_sortable_list = (
+        "register_number",
+        "full_name",
+        "cohort",
+        "stage",
+        "district_of_origin",
+        ("social_worker.name", "social_worker.name"),
+        ("room.name", "room.name"),
+        "admission_date",
+    )
+    column_default_sort = ("register_number", True)
+    column_filters = (
+        FilterEqual(Client.stage, _l("Tahap pelayanan"), options=STAGES.choices),
+        FilterEqual(Client.sex, _l("Jenis kelamin"), options=SEXES.choices),
+        IntEqualFilter(Client.cohort, _l("Angkatan")),
+        DateBetweenFilter(Client.admission_date, _l("Tanggal masuk")),
+        FilterLike(Client.district_of_origin, _l("Kabupaten/kota asal")),
+        "social_worker.name",
+        "room.name",
+    )
+    column_formatters = {
+        "sex": choice_formatter(SEXES),
+        "stage": choice_formatter(STAGES),
+        "religion": choice_formatter(RELIGIONS),
+        "referral_source": choice_formatter(REFERRAL_SOURCES),
+        "termination_reason": choice_formatter(TERMINATION_REASONS),
+    }
+    column_formatters_detail = dict(column_formatters)
+
+    form_columns = (
+        "register_number",
+        "cohort",
+        "full_name",
+        "sex",
+        "birth_place",
+        "birth_date",
+        "religion",
+        "nik",
+        "family_card_number",
+        "address",
+        "district_of_origin",
+        "guardian_name",
+        "guardian_relation",
+        "guardian_phone",
+        "referral_source",
+        "arrival_condition",
+        "belongings",
+        "admission_date",
+        "stage",
+        "social_worker",
+        "room",
+        "termination_date",
+        "termination_reason",
+        "photo",
+    )
+    form_choices = {
+        "sex": SEXES.choices,
+        "religion": RELIGIONS.choices,
+        "stage": STAGES.choices,
+        "referral_source": REFERRAL_SOURCES.choices,
+        "termination_reason": TERMINATION_REASONS.choices,
+    }
+    form_overrides = {"photo": ImageUploadField}
+    form_ajax_refs = {"social_worker": staff_picker("social_worker", "social_worker")}
+    form_args = {
+        "register_number": {
+            "label": _l("Nomor induk"),
+            "description": _l("Kosongkan agar diisi otomatis (tahun-urut, mis. 2026-0012)."),
+            "validators": [Optional(), _register_number_free],
+            "filters": [strip_text],
+        },
+        "full_name": {"filters": [strip_text]},
+        "nik": {
+            "description": _l("16 angka sesuai KTP; kosongkan bila klien tidak punya KTP."),
+            "validators": [Optional(), sixteen_digits(_l("NIK")), nik_matches_person],
+            "filters": [strip_spaces],
+        },
+        "family_card_number": {
+            "validators": [Optional(), sixteen_digits(_l("Nomor KK"))],
+            "filters": [strip_spaces],
+        },
+        "birth_date": {"validators": [Optional(), not_in_future]},
+        "admission_date": {
+            "validators": [Optional(), NotBefore("birth_date", _l("tanggal lahir"))]
+        },
+        "termination_date": {
+            "validators": [Optional(), NotBefore("admission_date", _l("tanggal masuk"))]
+        },
+        "termination_reason": {"validators": [_termination_consistent]},
+        "guardian_phone": {"validators": [Optional(), phone_number]},
+        "cohort": {"description": _l("Nomor urut angkatan.")},
+        "room": {"validators": [_room_has_space]},
+        "photo": {
+            "base_path": _photo_dir,
+            "allowed_extensions": PHOTO_EXTENSIONS,
+            "namegen": _photo_name,
+            "endpoint": "client.photo",
+            "validators": [_photo_size],
+            "description": _l("JPG/PNG/WebP, maks. 2 MB."),
+        },
+    }
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        # A register number is given once and never changes.
+        del form.register_number
+        return form
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            issue_register_number(model, model.register_number)
+
+    @expose("/photo/<path:filename>")
+    def photo(self, filename: str):
+        """Serve a client's photo to those who may see that client (never from static/)."""
+        client = self.get_query().filter(Client.photo == filename).one_or_none()
+        if client is None:
+            abort(404)
+        response = send_from_directory(_photo_dir(), client.photo)
+        response.headers["Cache-Control"] = "private, max-age=300"
+        return response
+
+
+def _capacity_fits(form, field):
+    if field.data is None:
+        return
+    if form.kind.data == "group_home" and field.data > GROUP_HOME_MAX:
+        raise ValidationError(
+            _l("Rumah kelompok berisi paling banyak %(n)s orang.", n=GROUP_HOME_MAX)
+        )
+    room = getattr(form, "_obj", None)
+    if room is not None and room.id is not None and field.data < (room.occupancy or 0):
+        raise ValidationError(
+            _l("Kamar ini sedang ditempati %(n)s klien; kapasitas tidak boleh lebih kecil.",
+               n=room.occupancy)
+        )
+
+
+class RoomView(SecureModelView):
+    """Dormitory rooms and group homes with their occupancy."""
+
+    column_list = ("name", "kind", "sex", "capacity", "occupancy", "active")
+    column_details_list = ("name", "kind", "sex", "capacity", "occupancy", "active", "note")
+    column_labels = {
+        "name": _l("Nama"),
+        "kind": _l("Jenis"),
+        "sex": _l("Untuk"),
+        "capacity": _l("Kapasitas"),
+        "occupancy": _l("Terisi"),
+        "active": _l("Aktif"),
+        "note": _l("Catatan"),
+    }
+    column_searchable_list = ("name",)
+    column_sortable_list = ("name", "kind", "capacity")
+    column_default_sort = "name"
+    column_filters = (
+        FilterEqual(Room.kind, _l("Jenis"), options=ROOM_KINDS.choices),
+        FilterEqual(Room.sex, _l("Untuk"), options=ROOM_SEXES.choices),
+        BooleanEqualFilter(Room.active, _l("Aktif")),
+    )
+    column_formatters = {"kind": choice_formatter(ROOM_KINDS), "sex": choice_formatter(ROOM_SEXES)}
+    column_formatters_detail = column_formatters
+    form_columns = ("name", "kind", "sex", "capacity", "active", "note")
+    form_choices = {"kind": ROOM_KINDS.choices, "sex": ROOM_SEXES.choices}
+    form_args = {
+        "name": {"filters": [strip_text]},
+        "capacity": {"validators": [NumberRange(min=1, message=_l("Kapasitas minimal 1.")),
+                                    _capacity_fits]},
+    }

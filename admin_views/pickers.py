@@ -1,0 +1,99 @@
+"""AJAX pickers shared by several screens, so no form ever loads a whole table."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import current_user
+from sqlalchemy import or_
+from sqlalchemy.orm import contains_eager
+
+from models import Client, Staff, TrainingClass, TrainingSession
+from models.choices import ACTIVE_STAGES
+
+from .base import ScopedAjaxLoader
+
+
+def staff_picker(name: str, *positions: str) -> ScopedAjaxLoader:
+    """Active staff, optionally only those holding one of ``positions``."""
+
+    def where():
+        conditions = [Staff.active.is_(True)]
+        if positions:
+            conditions.append(Staff.position.in_(positions))
+        return conditions
+
+    return ScopedAjaxLoader(
+        name, Staff, fields=["name", "employee_number"], where=where, order_by=Staff.name
+    )
+
+
+def client_picker(name: str, stages: tuple[str, ...] | None = None) -> ScopedAjaxLoader:
+    """Clients found by name or register number, optionally only those in ``stages``."""
+
+    def where():
+        return [Client.stage.in_(stages)] if stages else []
+
+    return ScopedAjaxLoader(
+        name,
+        Client,
+        fields=["full_name", "register_number"],
+        where=where,
+        order_by=Client.full_name,
+    )
+
+
+def served_client_picker(name: str) -> ScopedAjaxLoader:
+    """Clients living in the panti (the active stages)."""
+    return client_picker(name, ACTIVE_STAGES)
+
+
+def session_picker(name: str) -> ScopedAjaxLoader:
+    """Training sessions; an instructor finds only those of their own classes."""
+
+    def where():
+        if current_user.is_authenticated and current_user.role == "instructor":
+            return [
+                TrainingSession.class_id.in_(
+                    TrainingClass.__table__.select()
+                    .with_only_columns(TrainingClass.id)
+                    .where(TrainingClass.instructor_id == current_user.staff_id)
+                )
+            ]
+        return []
+
+    return _SessionLoader(name, TrainingSession, fields=["topic"], where=where)
+
+
+class _SessionLoader(ScopedAjaxLoader):
+    """Finds sessions by class name, topic or date (dd/mm/yyyy or yyyy-mm-dd)."""
+
+    def get_list(self, term, offset=0, limit=10):
+        query = (
+            self.get_query()
+            .join(TrainingSession.training_class)
+            .options(contains_eager(TrainingSession.training_class))
+        )
+        term = (term or "").strip()
+        if term:
+            pattern = f"%{term}%"
+            conditions = [TrainingClass.name.ilike(pattern), TrainingSession.topic.ilike(pattern)]
+            parsed = _parse_date(term)
+            if parsed is not None:
+                conditions.append(TrainingSession.date == parsed)
+            query = query.filter(or_(*conditions))
+        return (
+            query.order_by(TrainingSession.date.desc(), TrainingClass.name)
+            .offset(offset)
+            .limit(limit)
+            .all()
+        )
+
+
+def _parse_date(text: str) -> date | None:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,316 @@
+"""Skill training: skills, classes, enrollments, sessions and attendance."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_admin.contrib.sqla.filters import (
+    BooleanEqualFilter,
+    DateBetweenFilter,
+    FilterEqual,
+)
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from forms.fields import WeekdaysField
+from forms.validators import NotBefore, strip_text
+from models import Attendance, Client, Enrollment, SkillType, TrainingClass, TrainingSession, db
+from models.choices import ATTENDANCE_CODES, WEEKDAYS
+
+from .base import SecureModelView, choice_formatter
+from .pickers import client_picker, served_client_picker, session_picker, staff_picker
+
+TRAINING_READERS = frozenset({"admin", "head", "instructor"})
+
+
+def _own_class_ids():
+    """Ids of the classes the current instructor teaches (a subquery)."""
+    return select(TrainingClass.id).where(TrainingClass.instructor_id == current_user.staff_id)
+
+
+def _is_instructor() -> bool:
+    return current_user.is_authenticated and current_user.role == "instructor"
+
+
+def _weekdays_label(_view, _context, model, name) -> str:
+    return ", ".join(WEEKDAYS.label(d) for d in (getattr(model, name) or ""))
+
+
+class SkillTypeView(SecureModelView):
+    """The catalogue of skills the panti teaches."""
+
+    column_list = ("name", "description", "active")
+    column_details_list = column_list
+    column_labels = {"name": _l("Keterampilan"), "description": _l("Keterangan"),
+                     "active": _l("Aktif")}
+    column_searchable_list = ("name",)
+    column_default_sort = "name"
+    column_filters = (BooleanEqualFilter(SkillType.active, _l("Aktif")),)
+    form_columns = column_list
+    form_args = {"name": {"filters": [strip_text]}}
+
+
+class TrainingClassView(SecureModelView):
+    """Classes of a skill with their instructor and weekly pattern."""
+
+    read_roles = TRAINING_READERS
+
+    list_options = (joinedload(TrainingClass.skill_type), joinedload(TrainingClass.instructor))
+    column_list = ("name", "skill_type.name", "instructor.name", "weekdays", "start_time",
+                   "start_date", "end_date", "enrolled_count", "capacity")
+    column_details_list = ("name", "skill_type", "instructor", "location", "start_date",
+                           "end_date", "weekdays", "start_time", "end_time", "capacity",
+                           "enrolled_count")
+    column_labels = {
+        "name": _l("Nama kelas"),
+        "skill_type": _l("Keterampilan"),
+        "skill_type.name": _l("Keterampilan"),
+        "instructor": _l("Instruktur"),
+        "instructor.name": _l("Instruktur"),
+        "location": _l("Tempat"),
+        "start_date": _l("Mulai"),
+        "end_date": _l("Selesai"),
+        "weekdays": _l("Hari"),
+        "start_time": _l("Jam mulai"),
+        "end_time": _l("Jam selesai"),
+        "capacity": _l("Kapasitas"),
+        "enrolled_count": _l("Peserta"),
+    }
+    column_searchable_list = ("name", "location")
+    column_sortable_list = ("name", ("skill_type.name", "skill_type.name"),
+                            ("instructor.name", "instructor.name"), "start_date", "end_date")
+    column_default_sort = ("start_date", True)
+    column_filters = ("skill_type.name", "instructor.name",
+                      DateBetweenFilter(TrainingClass.start_date, _l("Mulai")))
+    column_formatters = {"weekdays": _weekdays_label}
+    column_formatters_detail = column_formatters
+    form_columns = ("name", "skill_type", "instructor", "location", "start_date", "end_date",
+                    "weekdays", "start_time", "end_time", "capacity")
+    form_overrides = {"weekdays": WeekdaysField}
+    form_ajax_refs = {"instructor": staff_picker("instructor", "instructor")}
+    form_args = {
+        "name": {"filters": [strip_text]},
+        "skill_type": {"query_factory": lambda: SkillType.query.filter_by(active=True)
+                       .order_by(SkillType.name)},
+        "end_date": {"validators": [NotBefore("start_date", _l("tanggal mulai"))]},
+        "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
+        "capacity": {"validators": [NumberRange(min=1, message=_l("Kapasitas minimal 1.")),
+                                    lambda form, field: _class_capacity_fits(form, field)]},
+    }
+
+    def scope(self):
+        return [TrainingClass.id.in_(_own_class_ids())] if _is_instructor() else []
+
+
+def _class_capacity_fits(form, field):
+    klass = getattr(form, "_obj", None)
+    if klass is None or klass.id is None or field.data is None:
+        return
+    if field.data < (klass.enrolled_count or 0):
+        raise ValidationError(
+            _l("Kelas ini sudah berisi %(n)s peserta; kapasitas tidak boleh lebih kecil.",
+               n=klass.enrolled_count)
+        )
+
+
+def _class_has_space(form, field):
+    """A class over capacity refuses the enrollment (leavers do not count)."""
+    klass: TrainingClass | None = field.data
+    if klass is None:
+        return
+    leaving = form.left_on.data is not None if "left_on" in form else False
+    if leaving:
+        return
+    enrollment = getattr(form, "_obj", None)
+    taken = select(func.count(Enrollment.id)).where(
+        Enrollment.class_id == klass.id, Enrollment.left_on.is_(None)
+    )
+    if enrollment is not None and enrollment.id is not None:
+        taken = taken.where(Enrollment.id != enrollment.id)
+    if db.session.scalar(taken) >= klass.capacity:
+        raise ValidationError(
+            _l("Kelas %(name)s sudah penuh (kapasitas %(capacity)s peserta).",
+               name=klass.name, capacity=klass.capacity)
+        )
+
+
+def _not_enrolled_twice(form, field):
+    client: Client | None = field.data
+    klass = form.training_class.data
+    if client is None or klass is None:
+        return
+    enrollment = getattr(form, "_obj", None)
+    query = select(Enrollment.id).where(
+        Enrollment.class_id == klass.id, Enrollment.client_id == client.id
+    )
+    if enrollment is not None and enrollment.id is not None:
+        query = query.where(Enrollment.id != enrollment.id)
+    if db.session.scalar(query) is not None:
+        raise ValidationError(
+            _l("%(client)s sudah terdaftar di kelas ini.", client=client.full_name)
+        )
+
+
+class EnrollmentView(SecureModelView):
+    """Who is in which class; leaving sets a date and keeps past attendance."""
+
+    read_roles = TRAINING_READERS
+
+    list_options = (joinedload(Enrollment.client), joinedload(Enrollment.training_class))
+    column_list = ("training_class.name", "client.register_number", "client.full_name",
+                   "enrolled_on", "left_on")
+    column_details_list = ("training_class", "client", "enrolled_on", "left_on")
+    column_labels = {
+        "training_class": _l("Kelas"),
+        "training_class.name": _l("Kelas"),
+        "client": _l("Klien"),
+        "client.register_number": _l("Nomor induk"),
+        "client.full_name": _l("Nama klien"),
+        "enrolled_on": _l("Tanggal daftar"),
+        "left_on": _l("Tanggal keluar"),
+    }
+    column_searchable_list = ("client.full_name", "client.register_number")
+    column_sortable_list = (("training_class.name", "training_class.name"),
+                            ("client.full_name", "client.full_name"), "enrolled_on", "left_on")
+    column_default_sort = ("enrolled_on", True)
+    column_filters = ("training_class.name",
+                      DateBetweenFilter(Enrollment.enrolled_on, _l("Tanggal daftar")))
+    form_columns = ("training_class", "client", "enrolled_on", "left_on")
+    form_ajax_refs = {"client": served_client_picker("client")}
+    form_args = {
+        "training_class": {"validators": [_class_has_space],
+                           "query_factory": lambda: TrainingClass.query.order_by(
+                               TrainingClass.name)},
+        "client": {"validators": [_not_enrolled_twice]},
+        "enrolled_on": {"default": date.today},
+        "left_on": {"validators": [Optional(), NotBefore("enrolled_on", _l("tanggal daftar"))]},
+    }
+
+    def scope(self):
+        return [Enrollment.class_id.in_(_own_class_ids())] if _is_instructor() else []
+
+
+class TrainingSessionView(SecureModelView):
+    """The dated meetings of each class."""
+
+    read_roles = TRAINING_READERS
+
+    list_options = (joinedload(TrainingSession.training_class),)
+    column_list = ("training_class.name", "date", "start_time", "end_time", "topic")
+    column_details_list = ("training_class", "date", "start_time", "end_time", "topic")
+    column_labels = {
+        "training_class": _l("Kelas"),
+        "training_class.name": _l("Kelas"),
+        "date": _l("Tanggal"),
+        "start_time": _l("Jam mulai"),
+        "end_time": _l("Jam selesai"),
+        "topic": _l("Materi"),
+    }
+    column_searchable_list = ("topic", "training_class.name")
+    column_sortable_list = (("training_class.name", "training_class.name"), "date", "start_time")
+    column_default_sort = ("date", True)
+    column_filters = ("training_class.name", DateBetweenFilter(TrainingSession.date,
+                                                              _l("Tanggal")))
+    form_columns = ("training_class", "date", "start_time", "end_time", "topic")
+    form_args = {
+        "training_class": {"query_factory": lambda: TrainingClass.query.order_by(
+            TrainingClass.name)},
+        "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
+        "topic": {"filters": [strip_text]},
+    }
+
+    def scope(self):
+        return [TrainingSession.class_id.in_(_own_class_ids())] if _is_instructor() else []
+
+
+def _attendance_allowed(form, field):
+    """The client is enrolled in the session's class, once per session, not in the future."""
+    client: Client | None = field.data
+    session: TrainingSession | None = form.session.data
+    if client is None or session is None:
+        return
+    enrolled = db.session.scalar(
+        select(Enrollment.id).where(
+            Enrollment.class_id == session.class_id,
+            Enrollment.client_id == client.id,
+            Enrollment.enrolled_on <= session.date,
+            (Enrollment.left_on.is_(None)) | (Enrollment.left_on >= session.date),
+        )
+    )
+    if enrolled is None:
+        raise ValidationError(
+            _l("%(client)s tidak terdaftar di kelas %(klass)s pada tanggal itu.",
+               client=client.full_name, klass=session.training_class.name)
+        )
+    record = getattr(form, "_obj", None)
+    duplicate = select(Attendance.id).where(
+        Attendance.session_id == session.id, Attendance.client_id == client.id
+    )
+    if record is not None and record.id is not None:
+        duplicate = duplicate.where(Attendance.id != record.id)
+    if db.session.scalar(duplicate) is not None:
+        raise ValidationError(
+            _l("Kehadiran %(client)s pada pertemuan ini sudah dicatat.", client=client.full_name)
+        )
+
+
+def _session_not_future(form, field):
+    if field.data is not None and field.data.date > date.today():
+        raise ValidationError(_l("Kehadiran tidak dapat dicatat untuk pertemuan yang belum "
+                                 "berlangsung."))
+
+
+class AttendanceView(SecureModelView):
+    """Attendance per session and client: H hadir, I izin, S sakit, A alpa."""
+
+    read_roles = TRAINING_READERS
+    write_roles = frozenset({"admin", "instructor"})
+
+    list_options = (
+        joinedload(Attendance.client),
+        joinedload(Attendance.session).joinedload(TrainingSession.training_class),
+    )
+    column_list = ("session.date", "session.training_class", "client.register_number",
+                   "client.full_name", "code", "note")
+    column_details_list = ("session", "client", "code", "note")
+    column_labels = {
+        "session": _l("Pertemuan"),
+        "session.date": _l("Tanggal"),
+        "session.training_class.name": _l("Kelas"),
+        "session.training_class": _l("Kelas"),
+        "client": _l("Klien"),
+        "client.register_number": _l("Nomor induk"),
+        "client.full_name": _l("Nama klien"),
+        "code": _l("Kehadiran"),
+        "note": _l("Catatan"),
+    }
+    column_searchable_list = ("client.full_name", "client.register_number")
+    column_sortable_list = (("session.date", "session.date"),
+                            ("client.full_name", "client.full_name"), "code")
+    column_default_sort = ("session.date", True)
+    column_filters = (
+        FilterEqual(Attendance.code, _l("Kehadiran"), options=ATTENDANCE_CODES.choices),
+        "session.training_class.name",
+        "session.date",
+    )
+    column_formatters = {"code": choice_formatter(ATTENDANCE_CODES)}
+    column_formatters_detail = column_formatters
+    form_columns = ("session", "client", "code", "note")
+    form_choices = {"code": ATTENDANCE_CODES.choices}
+    # Any client: the enrollment check decides, and past records of leavers stay editable.
+    form_ajax_refs = {"session": session_picker("session"), "client": client_picker("client")}
+    form_args = {
+        "session": {"validators": [_session_not_future]},
+        "client": {"validators": [_attendance_allowed]},
+        "note": {"filters": [strip_text]},
+    }
+
+    def scope(self):
+        if _is_instructor():
+            return [Attendance.session_id.in_(
+                select(TrainingSession.id).where(TrainingSession.class_id.in_(_own_class_ids()))
+            )]
+        return []

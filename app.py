@@ -1,0 +1,143 @@
+"""Application factory of the panti admin console (``flask run`` finds ``create_app``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, redirect, request, session, url_for
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from models import User, db
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_LOCALE = "id"
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once into instance/ (never in code)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def _database_url(instance: Path) -> str:
+    """DATABASE_URL (PostgreSQL in production) or an SQLite file in instance/."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance / 'panti.db'}"
+    # Accept the common short forms and use the psycopg 3 driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    """Safe defaults, overridable by environment variables (and ``overrides``, for tests)."""
+    instance = Path(app.instance_path)
+    overrides = overrides or {}
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=_database_url(instance),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        UPLOAD_FOLDER=os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
+        MAX_CONTENT_LENGTH=int(os.environ.get("MAX_UPLOAD_MB", "8")) * 1024 * 1024,
+        PHOTO_MAX_BYTES=int(os.environ.get("PHOTO_MAX_KB", "2048")) * 1024,
+        BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE,
+        BABEL_DEFAULT_TIMEZONE=os.environ.get("TIMEZONE", "Asia/Jakarta"),
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=int(os.environ.get("SESSION_HOURS", "8"))),
+        REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
+        INSTITUTION_NAME=os.environ.get(
+            "INSTITUTION_NAME", "Panti Sosial Bina Karya"
+        ),
+        DEMO_PASSWORD=os.environ.get("DEMO_PASSWORD", "panti-demo"),
+    )
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Foreign keys on, WAL and a busy timeout on every SQLite connection."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _select_locale() -> str:
+    # One locale for everyone today; a per-user choice would plug in here.
+    return DEFAULT_LOCALE
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config, extensions, the admin with its views, auth and commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    Migrate(app, db, directory=str(ROOT / "migrations"), compare_type=True)
+    Babel(app, locale_selector=_select_locale)
+
+    login_manager = LoginManager(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page says why on its own
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    from admin_views import build_admin
+    from admin_views.auth import bp as auth_bp
+    from seed import register_commands
+
+    app.register_blueprint(auth_bp)
+    build_admin(app)
+    register_commands(app)
+
+    @app.context_processor
+    def forms_for_layout():
+        from forms.auth import LogoutForm
+
+        return {"logout_form": LogoutForm}
+
+    @app.get("/")
+    def root():
+        return redirect(url_for("admin.index"))
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.before_request
+    def session_lifetime():
+        # Sessions expire after PERMANENT_SESSION_LIFETIME; remember-me is never offered.
+        if request.endpoint != "static":
+            session.permanent = True
+
+    return app

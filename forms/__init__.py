@@ -1,0 +1,1 @@
+"""Hand-written forms and shared validators."""

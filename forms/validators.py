@@ -1,0 +1,113 @@
+"""Validators shared by the generated admin forms and the hand-written ones."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import StopValidation, ValidationError
+
+DIGITS_16 = re.compile(r"^\d{16}$")
+PHONE = re.compile(r"^(\+62|62|0)[0-9]{8,13}$")
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def strip_spaces(value):
+    """Filter: drop spaces, dots and dashes people type inside numbers."""
+    if isinstance(value, str):
+        return re.sub(r"[\s.\-]", "", value) or None
+    return value
+
+
+def strip_text(value):
+    """Filter: trim text and turn an empty entry into NULL."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def sixteen_digits(label):
+    """Exactly 16 digits when given (NIK, nomor KK); empty is allowed."""
+
+    def check(form, field):
+        if _blank(field.data):
+            return
+        if not DIGITS_16.match(field.data):
+            raise ValidationError(
+                _l("%(label)s harus tepat 16 angka (terisi %(n)s karakter).",
+                   label=label, n=len(field.data))
+            )
+
+    return check
+
+
+def nik_matches_person(form, field):
+    """The NIK's birth date and sex part (DDMMYY, +40 for women) agree with the form."""
+    if _blank(field.data) or not DIGITS_16.match(field.data):
+        return
+    day, month, year2 = int(field.data[6:8]), int(field.data[8:10]), int(field.data[10:12])
+    sex = "P" if day > 40 else "L"
+    day = day - 40 if day > 40 else day
+    form_sex = getattr(form, "sex", None)
+    if form_sex is not None and form_sex.data in ("L", "P") and form_sex.data != sex:
+        raise ValidationError(
+            _l("NIK menunjukkan jenis kelamin %(sex)s, tidak sesuai isian jenis kelamin.",
+               sex="perempuan" if sex == "P" else "laki-laki")
+        )
+    birth = getattr(form, "birth_date", None)
+    if birth is not None and isinstance(birth.data, date):
+        b = birth.data
+        if (b.day, b.month, b.year % 100) != (day, month, year2):
+            raise ValidationError(
+                _l("Tanggal lahir di NIK (%(d)02d-%(m)02d-%(y)02d) tidak sesuai tanggal lahir "
+                   "yang diisi.", d=day, m=month, y=year2)
+            )
+
+
+def phone_number(form, field):
+    """An Indonesian phone number: 0812..., 62812... or +62812...; spaces allowed."""
+    if _blank(field.data):
+        return
+    if not PHONE.match(re.sub(r"[\s\-]", "", field.data)):
+        raise ValidationError(_l("Nomor telepon tidak valid (contoh: 0812 3456 7890)."))
+
+
+class NotBefore:
+    """This date/time field is not before another field of the same form."""
+
+    def __init__(self, other: str, other_label, strict: bool = False):
+        self.other = other
+        self.other_label = other_label
+        self.strict = strict
+
+    def __call__(self, form, field):
+        other = form[self.other].data if self.other in form else None
+        if field.data is None or other is None:
+            return
+        if field.data < other or (self.strict and field.data == other):
+            if self.strict:
+                msg = _l("Harus sesudah %(other)s.", other=self.other_label)
+            else:
+                msg = _l("Tidak boleh sebelum %(other)s.", other=self.other_label)
+            raise ValidationError(msg)
+
+
+def not_in_future(form, field):
+    """A date that cannot lie in the future (birth, admission)."""
+    if field.data is not None and field.data > date.today():
+        raise ValidationError(_l("Tanggal tidak boleh di masa depan."))
+
+
+def required_text(message=None):
+    """Required, with our own message, and stop further validators on empty input."""
+
+    def check(form, field):
+        if _blank(field.data):
+            field.errors[:] = []
+            raise StopValidation(message or _l("Wajib diisi."))
+
+    return check

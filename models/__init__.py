@@ -1,0 +1,34 @@
+"""Typed models of the panti console, one module per domain."""
+
+from .base import Base, TimestampMixin, db
+from .client import Client, RegisterNumber
+from .conference import CaseConference
+from .contract import ServiceContract
+from .guidance import GuidanceSchedule
+from .partner import NetworkPartner
+from .recreation import RecreationActivity
+from .room import Room
+from .staff import Staff
+from .training import Attendance, Enrollment, SkillType, TrainingClass, TrainingSession
+from .user import User
+
+__all__ = [
+    "Attendance",
+    "Base",
+    "CaseConference",
+    "Client",
+    "Enrollment",
+    "GuidanceSchedule",
+    "NetworkPartner",
+    "RecreationActivity",
+    "RegisterNumber",
+    "Room",
+    "ServiceContract",
+    "SkillType",
+    "Staff",
+    "TimestampMixin",
+    "TrainingClass",
+    "TrainingSession",
+    "User",
+    "db",
+]

@@ -1,0 +1,199 @@
+"""The controlled vocabularies of the domain (DOMAIN.md), as code → Indonesian label.
+
+Codes are stored in the database (and checked there); labels are what users read.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+
+class Choices:
+    """An ordered vocabulary: ``codes`` for the database, ``choices`` for forms and lists."""
+
+    def __init__(self, *pairs):
+        self.pairs = pairs
+
+    @property
+    def codes(self) -> list[str]:
+        return [code for code, _label in self.pairs]
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        return [(code, label) for code, label in self.pairs]
+
+    def label(self, code: str | None) -> str:
+        """The label of ``code``; the code itself when unknown, empty for None."""
+        if code is None:
+            return ""
+        for known, label in self.pairs:
+            if known == code:
+                return str(label)
+        return code
+
+
+ROLES = Choices(
+    ("admin", _l("Tata usaha (admin)")),
+    ("head", _l("Pimpinan")),
+    ("social_worker", _l("Pekerja sosial")),
+    ("instructor", _l("Instruktur")),
+    ("staff", _l("Staf")),
+)
+
+SEXES = Choices(("L", _l("Laki-laki")), ("P", _l("Perempuan")))
+
+RELIGIONS = Choices(
+    ("islam", _l("Islam")),
+    ("kristen", _l("Kristen")),
+    ("katolik", _l("Katolik")),
+    ("hindu", _l("Hindu")),
+    ("buddha", _l("Buddha")),
+    ("konghucu", _l("Konghucu")),
+    ("kepercayaan", _l("Kepercayaan terhadap Tuhan YME")),
+)
+
+# The ten service stages (tahapan pelayanan) of DOMAIN.md, in order.
+STAGES = Choices(
+    ("approach", _l("1. Pendekatan awal")),
+    ("admission", _l("2. Penerimaan & registrasi")),
+    ("assessment", _l("3. Asesmen")),
+    ("planning", _l("4. Rencana pelayanan")),
+    ("contract", _l("5. Kesepakatan pelayanan")),
+    ("intervention", _l("6. Intervensi / bimbingan")),
+    ("case_conference", _l("7. Konferensi kasus")),
+    ("resocialization", _l("8. Resosialisasi & penyaluran")),
+    ("termination", _l("9. Terminasi")),
+    ("aftercare", _l("10. Bimbingan lanjut")),
+)
+# Stages in which a client lives in the panti and is served (counted as "active").
+ACTIVE_STAGES = (
+    "admission",
+    "assessment",
+    "planning",
+    "contract",
+    "intervention",
+    "case_conference",
+    "resocialization",
+)
+
+TERMINATION_REASONS = Choices(
+    ("goals_achieved", _l("Tujuan pelayanan tercapai")),
+    ("not_eligible", _l("Tidak memenuhi syarat saat asesmen")),
+    ("refused_absconded", _l("Menolak / melarikan diri (kabur)")),
+    ("illness_referral", _l("Sakit, perlu dirujuk")),
+    ("worker_breakdown", _l("Hubungan dengan peksos tidak berjalan, perlu dirujuk")),
+    ("own_will", _l("Mengundurkan diri atas kemauan sendiri")),
+    ("period_ended", _l("Masa program atau anggaran berakhir")),
+)
+
+REFERRAL_SOURCES = Choices(
+    ("dinsos", _l("Dinas Sosial")),
+    ("satpol_pp", _l("Satpol PP (razia)")),
+    ("police", _l("Kepolisian")),
+    ("health", _l("Rumah sakit / Puskesmas")),
+    ("village", _l("Aparat desa / kelurahan")),
+    ("family", _l("Keluarga")),
+    ("self", _l("Datang sendiri")),
+    ("outreach", _l("Penjangkauan panti")),
+    ("other", _l("Lainnya")),
+)
+
+POSITIONS = Choices(
+    ("head", _l("Pimpinan / kepala panti")),
+    ("administration", _l("Petugas tata usaha")),
+    ("social_worker", _l("Pekerja sosial")),
+    ("instructor", _l("Instruktur")),
+    ("caregiver", _l("Pengasuh")),
+    ("dorm_officer", _l("Petugas asrama")),
+    ("doctor", _l("Dokter")),
+    ("nurse", _l("Perawat")),
+    ("psychologist", _l("Psikolog")),
+    ("religious_teacher", _l("Rohaniwan")),
+    ("supervisor", _l("Supervisor")),
+)
+
+ROOM_KINDS = Choices(
+    ("dormitory", _l("Asrama")),
+    ("group_home", _l("Rumah kelompok (maks. 5 orang)")),
+)
+GROUP_HOME_MAX = 5
+
+ROOM_SEXES = Choices(("L", _l("Laki-laki")), ("P", _l("Perempuan")), ("C", _l("Campuran")))
+
+ATTENDANCE_CODES = Choices(
+    ("H", _l("H — hadir")),
+    ("I", _l("I — izin")),
+    ("S", _l("S — sakit")),
+    ("A", _l("A — alpa")),
+)
+
+WEEKDAYS = Choices(
+    ("1", _l("Senin")),
+    ("2", _l("Selasa")),
+    ("3", _l("Rabu")),
+    ("4", _l("Kamis")),
+    ("5", _l("Jumat")),
+    ("6", _l("Sabtu")),
+    ("7", _l("Minggu")),
+)
+
+RECREATION_KINDS = Choices(
+    ("angklung", _l("Angklung")),
+    ("congklak", _l("Congklak")),
+    ("organ", _l("Organ")),
+    ("music", _l("Musik")),
+    ("singing", _l("Menyanyi")),
+    ("drama", _l("Drama")),
+    ("outing", _l("Wisata")),
+    ("storytelling", _l("Mendongeng")),
+    ("cards", _l("Kartu")),
+    ("chess", _l("Catur")),
+    ("other", _l("Lainnya")),
+)
+
+GUIDANCE_TYPES = Choices(
+    ("social_individual", _l("Bimbingan sosial perorangan")),
+    ("social_group", _l("Bimbingan sosial kelompok")),
+    ("social_community", _l("Bimbingan sosial kemasyarakatan")),
+    ("physical_health", _l("Bimbingan fisik & kesehatan")),
+    ("mental_spiritual", _l("Bimbingan mental spiritual")),
+    ("family_life", _l("Bimbingan kehidupan berkeluarga")),
+)
+
+CONFERENCE_KINDS = Choices(
+    ("initial_placement", _l("Penempatan awal dalam program")),
+    ("periodic_review", _l("Peninjauan berkala (3 bulanan)")),
+    ("emergency", _l("Darurat")),
+    ("placement", _l("Penyaluran")),
+    ("termination", _l("Terminasi")),
+)
+
+PARTNER_KINDS = Choices(
+    ("government", _l("Pemerintah (pusat/provinsi/kabupaten/kota/kecamatan/desa)")),
+    ("health", _l("Layanan kesehatan (Puskesmas, rumah sakit)")),
+    ("legal_aid", _l("Bantuan hukum")),
+    ("religious_affairs", _l("Urusan agama")),
+    ("university", _l("Perguruan tinggi")),
+    ("ngo", _l("Orsos / LSM")),
+    ("volunteer", _l("Relawan")),
+    ("business", _l("Dunia usaha (penyaluran, magang)")),
+    ("media", _l("Media massa")),
+    ("professional_org", _l("Organisasi profesi")),
+    ("religious_org", _l("Organisasi keagamaan")),
+    ("community_leader", _l("Tokoh masyarakat / agama")),
+    ("training_centre", _l("Balai Latihan Kerja (BLK)")),
+)
+
+CONTRACT_KINDS = Choices(
+    ("preliminary", _l("Kontrak awal")),
+    ("primary", _l("Kontrak utama")),
+    ("secondary", _l("Kontrak sekunder")),
+)
+
+CONTRACT_STATUSES = Choices(
+    ("draft", _l("Draf")),
+    ("signed", _l("Ditandatangani")),
+    ("active", _l("Berjalan")),
+    ("ended", _l("Selesai")),
+    ("cancelled", _l("Dibatalkan")),
+)

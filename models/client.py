@@ -1,0 +1,124 @@
+"""Clients (klien / penerima manfaat) and the register numbers issued to them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+
+from .base import TimestampMixin, check_in, check_order, db, utcnow
+from .choices import (
+    ACTIVE_STAGES,
+    REFERRAL_SOURCES,
+    RELIGIONS,
+    SEXES,
+    STAGES,
+    TERMINATION_REASONS,
+)
+from .room import Room
+from .staff import Staff
+
+# 16 digits: trim() removing every digit leaves nothing (portable SQLite/PostgreSQL).
+SIXTEEN_DIGITS = "length({col}) = 16 AND trim({col}, '0123456789') = ''"
+
+
+class RegisterNumber(db.Model):
+    """Every client register number ever issued; rows are never deleted, so none is reused."""
+
+    __tablename__ = "register_number"
+
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Client(TimestampMixin, db.Model):
+    """A client's registration (buku induk klien) and where they are in the service stages."""
+
+    __tablename__ = "client"
+    __table_args__ = (
+        check_in("sex", "sex", SEXES.codes),
+        check_in("religion", "religion", RELIGIONS.codes, nullable=True),
+        check_in("stage", "stage", STAGES.codes),
+        check_in("referral_source", "referral_source", REFERRAL_SOURCES.codes, nullable=True),
+        check_in(
+            "termination_reason", "termination_reason", TERMINATION_REASONS.codes, nullable=True
+        ),
+        CheckConstraint(f"nik IS NULL OR ({SIXTEEN_DIGITS.format(col='nik')})", name="nik"),
+        CheckConstraint(
+            f"family_card_number IS NULL OR ({SIXTEEN_DIGITS.format(col='family_card_number')})",
+            name="family_card_number",
+        ),
+        CheckConstraint("cohort IS NULL OR cohort > 0", name="cohort_positive"),
+        check_order("birth_before_admission", "birth_date", "admission_date"),
+        check_order("admission_before_termination", "admission_date", "termination_date"),
+        CheckConstraint(
+            "(termination_date IS NULL) = (termination_reason IS NULL)",
+            name="termination_complete",
+        ),
+        CheckConstraint(
+            "stage NOT IN ('termination', 'aftercare') OR termination_date IS NOT NULL",
+            name="terminated_has_date",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register_number: Mapped[str] = mapped_column(
+        ForeignKey("register_number.number"), unique=True
+    )
+    cohort: Mapped[int | None] = mapped_column(Integer, index=True)  # nomor urut angkatan
+    full_name: Mapped[str] = mapped_column(String(120), index=True)
+    sex: Mapped[str] = mapped_column(String(1))
+    birth_place: Mapped[str | None] = mapped_column(String(80))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    religion: Mapped[str | None] = mapped_column(String(20))
+    nik: Mapped[str | None] = mapped_column(String(16), unique=True)  # NIK KTP, optional
+    family_card_number: Mapped[str | None] = mapped_column(String(16))  # nomor KK
+    address: Mapped[str | None] = mapped_column(String(255))  # as on the ID card
+    district_of_origin: Mapped[str | None] = mapped_column(String(80), index=True)
+    guardian_name: Mapped[str | None] = mapped_column(String(120))
+    guardian_relation: Mapped[str | None] = mapped_column(String(40))
+    guardian_phone: Mapped[str | None] = mapped_column(String(20))
+    referral_source: Mapped[str | None] = mapped_column(String(20))
+    arrival_condition: Mapped[str | None] = mapped_column(Text)
+    belongings: Mapped[str | None] = mapped_column(Text)
+    admission_date: Mapped[date | None] = mapped_column(Date, index=True)
+    stage: Mapped[str] = mapped_column(String(20), default="approach", index=True)
+    social_worker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), index=True
+    )
+    room_id: Mapped[int | None] = mapped_column(
+        ForeignKey("room.id", ondelete="SET NULL"), index=True
+    )
+    termination_date: Mapped[date | None] = mapped_column(Date)
+    termination_reason: Mapped[str | None] = mapped_column(String(30))
+    photo: Mapped[str | None] = mapped_column(String(255))  # file name under instance/uploads
+
+    social_worker: Mapped[Staff | None] = relationship(foreign_keys=[social_worker_id])
+    room: Mapped[Room | None] = relationship(backref="clients")
+
+    @property
+    def stage_label(self) -> str:
+        return STAGES.label(self.stage)
+
+    def __str__(self) -> str:
+        return f"{self.register_number} — {self.full_name}"
+
+
+# Clients currently living in a room (read in the same SELECT as the room, no extra query).
+Room.occupancy = column_property(
+    select(func.count(Client.id))
+    .where(Client.room_id == Room.id, Client.stage.in_(ACTIVE_STAGES))
+    .correlate_except(Client)
+    .scalar_subquery()
+)

@@ -1,0 +1,49 @@
+"""Recreation and entertainment activities (bimbingan rekreasi & hiburan)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, Time
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import TimestampMixin, check_in, check_order, db
+from .choices import RECREATION_KINDS
+from .client import Client
+from .staff import Staff
+
+recreation_participant = Table(
+    "recreation_participant",
+    db.metadata,
+    Column("activity_id", ForeignKey("recreation_activity.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("client_id", ForeignKey("client.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class RecreationActivity(TimestampMixin, db.Model):
+    """An angklung practice, an outing, a chess afternoon: when, where, who leads, who joins."""
+
+    __tablename__ = "recreation_activity"
+    __table_args__ = (
+        check_in("kind", "kind", RECREATION_KINDS.codes),
+        check_order("times_ordered", "start_time", "end_time", strict=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(150))
+    date: Mapped[date] = mapped_column(Date, index=True)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    place: Mapped[str | None] = mapped_column(String(120))
+    leader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), index=True
+    )
+    note: Mapped[str | None] = mapped_column(Text)
+
+    leader: Mapped[Staff | None] = relationship()
+    participants: Mapped[list[Client]] = relationship(secondary=recreation_participant)
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d/%m/%Y})"

@@ -1,0 +1,55 @@
+"""Login accounts. A user may be linked to the staff member they are."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import TimestampMixin, check_in, db
+from .choices import ROLES
+from .staff import Staff
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A console account with one role (admin, head, social_worker, instructor, staff)."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        check_in("role", "role", ROLES.codes),
+        # Usernames are compared lower-case; storing them so keeps the unique index honest.
+        db.CheckConstraint("username = lower(username)", name="username_lower"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    is_active_account: Mapped[bool] = mapped_column("is_active", Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), unique=True
+    )
+    staff: Mapped[Staff | None] = relationship(backref=db.backref("user", uselist=False))
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.is_active_account
+
+    def set_password(self, password: str) -> None:
+        """Store a salted scrypt hash (werkzeug's default method)."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.label(self.role)
+
+    def __str__(self) -> str:
+        return self.username

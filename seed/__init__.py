@@ -1,0 +1,13 @@
+"""Command-line tasks: schema, demo data, accounts (``flask --help`` lists them)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .commands import create_user, init_db, seed_demo
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the console's commands to ``app``."""
+    for command in (init_db, seed_demo, create_user):
+        app.cli.add_command(command)

@@ -1,0 +1,56 @@
+"""Click commands: ``flask init-db``, ``flask seed-demo``, ``flask create-user``."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from models import Staff, User, db
+from models.choices import ROLES
+from services.accounts import AccountError, create_account
+
+from .demo import load_demo
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the schema to the newest migration."""
+    upgrade()
+    click.echo("Skema basis data mutakhir.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Load the demo data and the demo accounts (safe to run again)."""
+    summary = load_demo(current_app.config["DEMO_PASSWORD"])
+    db.session.commit()
+    click.echo("Data demo siap: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+
+
+@click.command("create-user")
+@click.option("--username", prompt="Nama pengguna")
+@click.option("--role", type=click.Choice(ROLES.codes), prompt="Peran")
+@click.option("--staff-number", default="", help="NIP/nomor pegawai untuk menautkan pegawai.")
+@click.password_option("--password", prompt="Kata sandi")
+@with_appcontext
+def create_user(username: str, role: str, staff_number: str, password: str) -> None:
+    """Create a login account interactively."""
+    staff = None
+    if staff_number:
+        staff = db.session.scalar(select(Staff).where(Staff.employee_number == staff_number))
+        if staff is None:
+            raise click.ClickException(f"Pegawai dengan nomor {staff_number} tidak ditemukan.")
+    try:
+        user = create_account(username, role, password, staff=staff)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Akun {user.username} ({user.role_label}) dibuat.")
+
+
+__all__ = ["create_user", "init_db", "seed_demo", "User"]

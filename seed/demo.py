@@ -1,0 +1,5 @@
+"""Demo data (being written)."""
+
+
+def load_demo(password: str) -> dict:
+    raise NotImplementedError

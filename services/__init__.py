@@ -1,0 +1,1 @@
+"""Domain operations shared by the views and the command line."""

@@ -1,0 +1,162 @@
+"""Fixtures: one app per test session, an emptied database per test, a login per role.
+
+The suite runs on SQLite by default. With TEST_DATABASE_URL set (``.ci/run`` sets it when a
+PostgreSQL server answers) the same tests run against PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, time
+
+import pytest
+from jinja2 import StrictUndefined
+
+from app import create_app
+from models import Client, Room, Staff, TrainingClass, User, db
+from services.clients import issue_register_number
+
+PASSWORD = "kata-sandi-uji-123"
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+ROLE_POSITIONS = {
+    "admin": "administration",
+    "head": "head",
+    "social_worker": "social_worker",
+    "instructor": "instructor",
+    "staff": "caregiver",
+}
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    base = tmp_path_factory.mktemp("panti")
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-only-secret",
+        "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{base / 'test.db'}",
+        "UPLOAD_FOLDER": str(base / "uploads"),
+    })
+    app.jinja_env.undefined = StrictUndefined
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(app):
+    """Every test starts from empty tables (faster than recreating the schema)."""
+    yield
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for building data directly."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(client, url: str) -> str:
+    """The CSRF token of the form on ``url`` (as a browser would read it)."""
+    page = client.get(url)
+    match = CSRF.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} (status {page.status_code})"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, **kwargs):
+    """Submit the form on ``url`` like a browser: fetch it, add its CSRF token, post."""
+    payload = {"csrf_token": csrf_token(client, url), **data}
+    return client.post(url, data=payload, **kwargs)
+
+
+def make_user(role: str, username: str | None = None, staff: Staff | None = None) -> User:
+    """A user of ``role`` linked to a new staff member of the matching position."""
+    username = username or role.replace("_", "")
+    if staff is None:
+        staff = Staff(name=f"Pegawai {username.title()}", position=ROLE_POSITIONS[role])
+        db.session.add(staff)
+    user = User(username=username, role=role, staff=staff)
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def login_as(app, client):
+    """``login_as("instructor")`` creates that user (once) and logs the test client in."""
+
+    def login(role: str, username: str | None = None):
+        with app.app_context():
+            name = username or role.replace("_", "")
+            user = db.session.query(User).filter_by(username=name).one_or_none()
+            if user is None:
+                user = make_user(role, name)
+            user_id, staff_id = user.id, user.staff_id
+        response = post_form(client, "/login", {"username": name, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return {"user_id": user_id, "staff_id": staff_id, "username": name}
+
+    return login
+
+
+# --- small builders the tests share ------------------------------------------------------
+
+def make_staff(name="Siti Rahayu", position="social_worker", **kw) -> Staff:
+    staff = Staff(name=name, position=position, **kw)
+    db.session.add(staff)
+    db.session.flush()
+    return staff
+
+
+def make_room(name="Asrama Anggrek", capacity=10, sex="L", kind="dormitory") -> Room:
+    room = Room(name=name, capacity=capacity, sex=sex, kind=kind)
+    db.session.add(room)
+    db.session.flush()
+    return room
+
+
+def make_client(full_name="Budi Santoso", stage="intervention", sex="L", number=None,
+                **kw) -> Client:
+    client = Client(full_name=full_name, stage=stage, sex=sex,
+                    admission_date=kw.pop("admission_date", date(2026, 1, 5)), **kw)
+    issue_register_number(client, number)
+    db.session.add(client)
+    db.session.flush()
+    return client
+
+
+def make_class(name="Menjahit A", instructor=None, capacity=10, skill=None,
+               weekdays="135", start=time(8, 0), end=time(11, 0)) -> TrainingClass:
+    from models import SkillType
+
+    skill = skill or SkillType(name=f"Keterampilan {name}")
+    klass = TrainingClass(
+        name=name, skill_type=skill, instructor=instructor, location="Ruang Keterampilan",
+        start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), weekdays=weekdays,
+        start_time=start, end_time=end, capacity=capacity,
+    )
+    db.session.add(klass)
+    db.session.flush()
+    return klass
