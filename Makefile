@@ -20,8 +20,8 @@ install: $(VENV)/.installed translations
 
 # Compiled catalogs are build output (not committed): rebuilt from the .po files.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d translations -D admin
-	$(BIN)/pybabel compile --use-fuzzy -q -d translations -D wtforms
+	$(BIN)/pybabel compile --use-fuzzy --statistics -d translations -D admin
+	$(BIN)/pybabel compile --use-fuzzy --statistics -d translations -D wtforms
 
 migrate: install
 	$(BIN)/flask db upgrade

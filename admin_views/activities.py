@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, StopValidation, ValidationError
 
 from forms.validators import NotBefore, strip_text
 from models import GuidanceSchedule, RecreationActivity
@@ -65,9 +66,14 @@ def _weekday_or_date(form, field):
     has_weekday = field.data is not None
     has_date = form.date.data is not None
     if has_weekday == has_date:
-        raise ValidationError(
-            _l("Isi salah satu: hari (untuk jadwal mingguan) atau tanggal (untuk sekali saja).")
+        raise StopValidation(
+            _("Isi salah satu: hari (untuk jadwal mingguan) atau tanggal (untuk sekali saja).")
         )
+
+
+def _weekday_in_range(form, field):
+    if field.data is not None and not 1 <= field.data <= 7:
+        raise ValidationError(_("Hari 1 (Senin) sampai 7 (Minggu)."))
 
 
 def _weekday_label(_view, _context, model, _name) -> str:
@@ -123,9 +129,7 @@ class GuidanceScheduleView(SecureModelView):
         "weekday": {
             "label": _l("Hari (jadwal mingguan)"),
             "description": ", ".join(f"{code} = {label}" for code, label in WEEKDAYS.pairs),
-            "validators": [Optional(), NumberRange(min=1, max=7,
-                                                   message=_l("Hari 1 (Senin) sampai 7 (Minggu).")),
-                           _weekday_or_date],
+            "validators": [_weekday_or_date, _weekday_in_range],
         },
         "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
         "valid_until": {"validators": [Optional(), NotBefore("valid_from", _l("berlaku sejak"))]},

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Optional, StopValidation
 
 from forms.validators import NotBefore, strip_text
 from models import CaseConference, Client, ServiceContract
@@ -20,8 +21,11 @@ CASE_ROLES = frozenset({"head", "social_worker"})
 
 
 def _signed_needs_date(form, field):
+    # StopValidation: the Optional() Flask-Admin appends for nullable columns would wipe a
+    # plain ValidationError raised for an empty field.
+
     if form.status.data not in ("draft", "cancelled") and field.data is None:
-        raise ValidationError(_l("Kontrak yang sudah ditandatangani harus punya tanggal tanda "
+        raise StopValidation(_("Kontrak yang sudah ditandatangani harus punya tanggal tanda "
                                  "tangan."))
 
 
@@ -76,7 +80,7 @@ class ServiceContractView(SecureModelView):
         "problem": {"filters": [strip_text]},
         "goals": {"filters": [strip_text]},
         "end_date": {"validators": [NotBefore("start_date", _l("tanggal mulai"))]},
-        "signed_date": {"validators": [Optional(), _signed_needs_date]},
+        "signed_date": {"validators": [_signed_needs_date]},
     }
 
     def scope(self):

@@ -15,10 +15,11 @@ from flask_admin.contrib.sqla.filters import (
     IntEqualFilter,
 )
 from flask_admin.form.upload import ImageUploadField
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from forms.validators import (
     NotBefore,
@@ -100,7 +101,7 @@ def _photo_size(form, field):
     limit = current_app.config["PHOTO_MAX_BYTES"]
     if size > limit:
         raise ValidationError(
-            _l("Ukuran foto %(size)s KB melebihi batas %(limit)s KB.",
+            _("Ukuran foto %(size)s KB melebihi batas %(limit)s KB.",
                size=size // 1024, limit=limit // 1024)
         )
 
@@ -109,14 +110,15 @@ def _register_number_free(form, field):
     number = (field.data or "").strip()
     if not number:
         return
+    # StopValidation: one clear message, not ours plus Flask-Admin's generic "already exists".
     if not ALLOWED.match(number):
-        raise ValidationError(
-            _l("Nomor induk hanya boleh berisi huruf, angka, titik, garis miring, atau tanda "
+        raise StopValidation(
+            _("Nomor induk hanya boleh berisi huruf, angka, titik, garis miring, atau tanda "
                "hubung (maks. 20).")
         )
     if number_was_issued(number):
-        raise ValidationError(
-            _l("Nomor induk %(number)s sudah pernah dipakai; nomor induk tidak boleh dipakai "
+        raise StopValidation(
+            _("Nomor induk %(number)s sudah pernah dipakai; nomor induk tidak boleh dipakai "
                "ulang.", number=number)
         )
 
@@ -127,7 +129,7 @@ def _room_has_space(form, field):
         return
     sex = form.sex.data if "sex" in form else None
     if room.sex in ("L", "P") and sex in ("L", "P") and room.sex != sex:
-        raise ValidationError(_l("%(room)s khusus %(sex)s.", room=room.name,
+        raise ValidationError(_("%(room)s khusus %(sex)s.", room=room.name,
                                  sex=SEXES.label(room.sex).lower()))
     stage = form.stage.data if "stage" in form else None
     if stage not in ACTIVE_STAGES:
@@ -140,7 +142,7 @@ def _room_has_space(form, field):
         others = others.where(Client.id != client.id)
     if db.session.scalar(others) >= room.capacity:
         raise ValidationError(
-            _l("%(room)s sudah penuh (kapasitas %(capacity)s orang).",
+            _("%(room)s sudah penuh (kapasitas %(capacity)s orang).",
                room=room.name, capacity=room.capacity)
         )
 
@@ -150,10 +152,10 @@ def _termination_consistent(form, field):
     has_date = form.termination_date.data is not None
     has_reason = bool(field.data)
     if has_date != has_reason:
-        raise ValidationError(_l("Isi tanggal dan alasan terminasi bersama-sama."))
+        raise StopValidation(_("Isi tanggal dan alasan terminasi bersama-sama."))
     if stage in ("termination", "aftercare") and not has_reason:
-        raise ValidationError(
-            _l("Klien pada tahap terminasi atau bimbingan lanjut harus punya alasan terminasi.")
+        raise StopValidation(
+            _("Klien pada tahap terminasi atau bimbingan lanjut harus punya alasan terminasi.")
         )
 
 
@@ -331,12 +333,12 @@ def _capacity_fits(form, field):
         return
     if form.kind.data == "group_home" and field.data > GROUP_HOME_MAX:
         raise ValidationError(
-            _l("Rumah kelompok berisi paling banyak %(n)s orang.", n=GROUP_HOME_MAX)
+            _("Rumah kelompok berisi paling banyak %(n)s orang.", n=GROUP_HOME_MAX)
         )
     room = getattr(form, "_obj", None)
     if room is not None and room.id is not None and field.data < (room.occupancy or 0):
         raise ValidationError(
-            _l("Kamar ini sedang ditempati %(n)s klien; kapasitas tidak boleh lebih kecil.",
+            _("Kamar ini sedang ditempati %(n)s klien; kapasitas tidak boleh lebih kecil.",
                n=room.occupancy)
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_admin.contrib.sqla.filters import BooleanEqualFilter, DateBetweenFilter, FilterEqual
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import Optional, ValidationError
 
@@ -19,7 +20,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def _email(form, field):
     if field.data and not EMAIL.match(field.data):
-        raise ValidationError(_l("Alamat email tidak valid."))
+        raise ValidationError(_("Alamat email tidak valid."))
 
 
 class NetworkPartnerView(SecureModelView):

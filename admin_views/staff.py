@@ -64,7 +64,7 @@ def _password_rules(form, field):
     creating = getattr(form, "_obj", None) is None
     if not field.data:
         if creating:
-            raise ValidationError(_l("Kata sandi wajib diisi untuk akun baru."))
+            raise ValidationError(_("Kata sandi wajib diisi untuk akun baru."))
         return
     if problem := password_problem(field.data):
         raise ValidationError(_(problem))

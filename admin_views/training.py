@@ -9,6 +9,7 @@ from flask_admin.contrib.sqla.filters import (
     DateBetweenFilter,
     FilterEqual,
 )
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -111,7 +112,7 @@ def _class_capacity_fits(form, field):
         return
     if field.data < (klass.enrolled_count or 0):
         raise ValidationError(
-            _l("Kelas ini sudah berisi %(n)s peserta; kapasitas tidak boleh lebih kecil.",
+            _("Kelas ini sudah berisi %(n)s peserta; kapasitas tidak boleh lebih kecil.",
                n=klass.enrolled_count)
         )
 
@@ -132,7 +133,7 @@ def _class_has_space(form, field):
         taken = taken.where(Enrollment.id != enrollment.id)
     if db.session.scalar(taken) >= klass.capacity:
         raise ValidationError(
-            _l("Kelas %(name)s sudah penuh (kapasitas %(capacity)s peserta).",
+            _("Kelas %(name)s sudah penuh (kapasitas %(capacity)s peserta).",
                name=klass.name, capacity=klass.capacity)
         )
 
@@ -150,7 +151,7 @@ def _not_enrolled_twice(form, field):
         query = query.where(Enrollment.id != enrollment.id)
     if db.session.scalar(query) is not None:
         raise ValidationError(
-            _l("%(client)s sudah terdaftar di kelas ini.", client=client.full_name)
+            _("%(client)s sudah terdaftar di kelas ini.", client=client.full_name)
         )
 
 
@@ -242,7 +243,7 @@ def _attendance_allowed(form, field):
     )
     if enrolled is None:
         raise ValidationError(
-            _l("%(client)s tidak terdaftar di kelas %(klass)s pada tanggal itu.",
+            _("%(client)s tidak terdaftar di kelas %(klass)s pada tanggal itu.",
                client=client.full_name, klass=session.training_class.name)
         )
     record = getattr(form, "_obj", None)
@@ -253,13 +254,13 @@ def _attendance_allowed(form, field):
         duplicate = duplicate.where(Attendance.id != record.id)
     if db.session.scalar(duplicate) is not None:
         raise ValidationError(
-            _l("Kehadiran %(client)s pada pertemuan ini sudah dicatat.", client=client.full_name)
+            _("Kehadiran %(client)s pada pertemuan ini sudah dicatat.", client=client.full_name)
         )
 
 
 def _session_not_future(form, field):
     if field.data is not None and field.data.date > date.today():
-        raise ValidationError(_l("Kehadiran tidak dapat dicatat untuk pertemuan yang belum "
+        raise ValidationError(_("Kehadiran tidak dapat dicatat untuk pertemuan yang belum "
                                  "berlangsung."))
 
 

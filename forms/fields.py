@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from wtforms import SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms.validators import InputRequired, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from models.choices import WEEKDAYS
@@ -20,6 +20,8 @@ class WeekdaysField(SelectMultipleField):
         kwargs.pop("choices", None)
         kwargs.pop("coerce", None)
         kwargs.pop("allow_blank", None)
+        # Our pre_validate says "choose a day"; a generic "required" would only repeat it.
+        validators = [v for v in validators or [] if not isinstance(v, InputRequired)]
         super().__init__(label, validators, choices=WEEKDAYS.choices, **kwargs)
 
     def process_data(self, value):
@@ -27,7 +29,7 @@ class WeekdaysField(SelectMultipleField):
 
     def pre_validate(self, form):
         if not self.data:
-            raise ValidationError(_l("Pilih minimal satu hari."))
+            raise StopValidation(_("Pilih minimal satu hari."))
         super().pre_validate(form)
 
     def populate_obj(self, obj, name):

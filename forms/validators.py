@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from wtforms.validators import StopValidation, ValidationError
 
 DIGITS_16 = re.compile(r"^\d{16}$")
@@ -38,7 +38,7 @@ def sixteen_digits(label):
             return
         if not DIGITS_16.match(field.data):
             raise ValidationError(
-                _l("%(label)s harus tepat 16 angka (terisi %(n)s karakter).",
+                _("%(label)s harus tepat 16 angka (terisi %(n)s karakter).",
                    label=label, n=len(field.data))
             )
 
@@ -55,7 +55,7 @@ def nik_matches_person(form, field):
     form_sex = getattr(form, "sex", None)
     if form_sex is not None and form_sex.data in ("L", "P") and form_sex.data != sex:
         raise ValidationError(
-            _l("NIK menunjukkan jenis kelamin %(sex)s, tidak sesuai isian jenis kelamin.",
+            _("NIK menunjukkan jenis kelamin %(sex)s, tidak sesuai isian jenis kelamin.",
                sex="perempuan" if sex == "P" else "laki-laki")
         )
     birth = getattr(form, "birth_date", None)
@@ -63,7 +63,7 @@ def nik_matches_person(form, field):
         b = birth.data
         if (b.day, b.month, b.year % 100) != (day, month, year2):
             raise ValidationError(
-                _l("Tanggal lahir di NIK (%(d)02d-%(m)02d-%(y)02d) tidak sesuai tanggal lahir "
+                _("Tanggal lahir di NIK (%(d)02d-%(m)02d-%(y)02d) tidak sesuai tanggal lahir "
                    "yang diisi.", d=day, m=month, y=year2)
             )
 
@@ -73,7 +73,7 @@ def phone_number(form, field):
     if _blank(field.data):
         return
     if not PHONE.match(re.sub(r"[\s\-]", "", field.data)):
-        raise ValidationError(_l("Nomor telepon tidak valid (contoh: 0812 3456 7890)."))
+        raise ValidationError(_("Nomor telepon tidak valid (contoh: 0812 3456 7890)."))
 
 
 class NotBefore:
@@ -90,16 +90,16 @@ class NotBefore:
             return
         if field.data < other or (self.strict and field.data == other):
             if self.strict:
-                msg = _l("Harus sesudah %(other)s.", other=self.other_label)
+                msg = _("Harus sesudah %(other)s.", other=self.other_label)
             else:
-                msg = _l("Tidak boleh sebelum %(other)s.", other=self.other_label)
+                msg = _("Tidak boleh sebelum %(other)s.", other=self.other_label)
             raise ValidationError(msg)
 
 
 def not_in_future(form, field):
     """A date that cannot lie in the future (birth, admission)."""
     if field.data is not None and field.data > date.today():
-        raise ValidationError(_l("Tanggal tidak boleh di masa depan."))
+        raise ValidationError(_("Tanggal tidak boleh di masa depan."))
 
 
 def required_text(message=None):
@@ -108,6 +108,6 @@ def required_text(message=None):
     def check(form, field):
         if _blank(field.data):
             field.errors[:] = []
-            raise StopValidation(message or _l("Wajib diisi."))
+            raise StopValidation(message or _("Wajib diisi."))
 
     return check

@@ -104,6 +104,7 @@ class Client(TimestampMixin, db.Model):
     termination_reason: Mapped[str | None] = mapped_column(String(30))
     photo: Mapped[str | None] = mapped_column(String(255))  # file name under instance/uploads
 
+    register: Mapped[RegisterNumber] = relationship()
     social_worker: Mapped[Staff | None] = relationship(foreign_keys=[social_worker_id])
     room: Mapped[Room | None] = relationship(backref="clients")
 

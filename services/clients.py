@@ -40,11 +40,11 @@ def issue_register_number(client: Client, number: str | None = None) -> str:
     The number is recorded in ``register_number`` in the same transaction; a concurrent
     registration taking the same number fails on its primary key instead of sharing it.
     """
-    if not number:
-        year = client.admission_date.year if client.admission_date else None
-        number = next_register_number(year)
-    db.session.add(RegisterNumber(number=number))
-    client.register_number = number
+    with db.session.no_autoflush:  # the client may be half-built; don't flush it yet
+        if not number:
+            year = client.admission_date.year if client.admission_date else None
+            number = next_register_number(year)
+        client.register = RegisterNumber(number=number)
     return number
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import re
 from datetime import date, time
+from html import unescape
 
 import pytest
-from jinja2 import StrictUndefined
 
 from app import create_app
 from models import Client, Room, Staff, TrainingClass, User, db
@@ -40,7 +40,6 @@ def app(tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{base / 'test.db'}",
         "UPLOAD_FOLDER": str(base / "uploads"),
     })
-    app.jinja_env.undefined = StrictUndefined
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -160,3 +159,21 @@ def make_class(name="Menjahit A", instructor=None, capacity=10, skill=None,
     db.session.add(klass)
     db.session.flush()
     return klass
+
+
+def field_errors(html: str, field_id: str) -> list[str]:
+    """The error messages shown under the form field ``field_id`` (empty when none)."""
+    for chunk in html.split('<div class="form-group')[1:]:
+        if f'for="{field_id}"' in chunk:
+            feedback = chunk.split('class="invalid-feedback"', 1)
+            if len(feedback) < 2:
+                return []
+            return [unescape(m.strip()) for m in
+                    re.findall(r"<li>(.*?)</li>", feedback[1].split("</ul>", 1)[0], re.S)]
+    raise AssertionError(f"no field {field_id} on the page")
+
+
+def flashed_errors(html: str) -> list[str]:
+    """Error messages flashed at the top of the page."""
+    return [unescape(re.sub(r"<[^>]+>", "", m)).strip() for m in
+            re.findall(r'<div class="alert alert-danger[^"]*"[^>]*>(.*?)</div>', html, re.S)]
