@@ -1,0 +1,103 @@
+"""List pages run a fixed number of SQL queries, however many rows they show."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, time, timedelta
+
+import pytest
+from sqlalchemy import event
+from werkzeug.security import generate_password_hash
+
+from models import (
+    Attendance,
+    CaseConference,
+    Enrollment,
+    GuidanceSchedule,
+    NetworkPartner,
+    RecreationActivity,
+    ServiceContract,
+    SkillType,
+    TrainingSession,
+    User,
+    db,
+)
+
+from .conftest import make_class, make_client, make_room, make_staff
+
+
+@contextmanager
+def counting_queries(app):
+    """Collect the SQL statements the app runs inside the block."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def build_rows(first: int, last: int, worker_staff_id: int) -> None:
+    """Rows ``first``..``last - 1`` of every screen's model, with their related rows."""
+    today = date.today()
+    password_hash = generate_password_hash("kata-sandi-panjang")
+    for i in range(first, last):
+        worker = make_staff(f"Peksos {i}", "social_worker")
+        instructor = make_staff(f"Instruktur {i}", "instructor")
+        room = make_room(f"Asrama {i}", capacity=5)
+        person = make_client(f"Klien {i}", social_worker=worker, room=room)
+        mine = make_client(f"Klien saya {i}")
+        mine.social_worker_id = worker_staff_id
+        klass = make_class(f"Kelas {i}", instructor=instructor)
+        db.session.add(Enrollment(training_class=klass, client=person, enrolled_on=today))
+        session = TrainingSession(training_class=klass, date=today - timedelta(days=1),
+                                  start_time=time(8), end_time=time(9))
+        db.session.add(session)
+        db.session.add(Attendance(session=session, client=person, code="H"))
+        db.session.add(RecreationActivity(kind="chess", title=f"Catur {i}", date=today,
+                                          start_time=time(15), end_time=time(16),
+                                          leader=worker, participants=[person, mine]))
+        db.session.add(GuidanceSchedule(guidance_type="social_group", title=f"Kelompok {i}",
+                                        weekday=1 + i % 7, start_time=time(9),
+                                        end_time=time(10), staff=worker, clients=[person]))
+        db.session.add(CaseConference(date=today, kind="periodic_review", chair=worker,
+                                      attendees=[worker, instructor], clients=[person, mine]))
+        db.session.add(NetworkPartner(name=f"Mitra {i}", kind="ngo"))
+        db.session.add(ServiceContract(client=mine, social_worker=worker, kind="primary",
+                                       problem="p", goals="g", start_date=today,
+                                       end_date=today, status="draft"))
+        db.session.add(SkillType(name=f"Keterampilan tambahan {i}"))
+        db.session.add(User(username=f"pengguna{i}", role="staff", staff=worker,
+                            password_hash=password_hash))
+    db.session.commit()
+
+
+SCREENS = [
+    ("admin", "client"), ("admin", "training_class"), ("admin", "enrollment"),
+    ("admin", "training_session"), ("admin", "attendance"), ("admin", "guidance"),
+    ("admin", "recreation"), ("admin", "partner"), ("admin", "staff"), ("admin", "room"),
+    ("admin", "skill_type"), ("admin", "user"), ("head", "conference"),
+    ("social_worker", "contract"),
+]
+
+
+@pytest.mark.parametrize("role, endpoint", SCREENS)
+def test_list_query_count_does_not_grow_with_rows(app, client, login_as, role, endpoint):
+    me = login_as(role)
+    url = f"/admin/{endpoint}/"
+    counts = []
+    for first, last in ((0, 2), (2, 18)):
+        with app.app_context():
+            build_rows(first, last, me["staff_id"])
+        with counting_queries(app) as statements:
+            page = client.get(url)
+        assert page.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], f"{url}: {counts} queries for 2 vs 18 rows"
+    assert counts[1] <= 12
