@@ -1,0 +1,56 @@
+"""The Alembic migrations build exactly the schema the models describe."""
+
+from __future__ import annotations
+
+import os
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from app import create_app
+from models import db
+
+
+def _fresh_app(url: str):
+    return create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+
+
+def _database_url(tmp_path) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path / 'migrated.db'}"
+    # A separate schema on the PostgreSQL server so the main test schema is untouched.
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def test_upgrade_on_empty_database_matches_models(tmp_path):
+    url = _database_url(tmp_path)
+    engine = create_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
+            conn.execute(text("CREATE SCHEMA migration_check"))
+        url += ("&" if "?" in url else "?") + "options=-csearch_path%3Dmigration_check"
+        engine.dispose()
+        engine = create_engine(url)
+    app = _fresh_app(url)
+    try:
+        with app.app_context():
+            upgrade()
+            with engine.connect() as conn:
+                context = MigrationContext.configure(
+                    conn, opts={"compare_type": True, "compare_server_default": False}
+                )
+                diff = compare_metadata(context, db.metadata)
+            tables = set(inspect(engine).get_table_names())
+        assert diff == [], diff
+        assert {"client", "attendance", "service_contract", "alembic_version"} <= tables
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA migration_check CASCADE"))
+        engine.dispose()
