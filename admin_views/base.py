@@ -13,6 +13,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.model import typefmt
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +38,8 @@ def _date(_view, value: date, _name) -> str:
 
 
 def _datetime(_view, value: datetime, _name) -> str:
-    return value.strftime("%d/%m/%Y %H:%M")
+    # Stored in UTC; shown in the panti's time zone (BABEL_DEFAULT_TIMEZONE).
+    return to_user_timezone(value).strftime("%d/%m/%Y %H:%M")
 
 
 def _time(_view, value: time, _name) -> str:
@@ -49,9 +51,10 @@ def _bool(_view, value: bool, _name) -> str:
 
 
 FORMATTERS = dict(typefmt.BASE_FORMATTERS)
-FORMATTERS.update({date: _date, datetime: _datetime, time: _time, bool: _bool})
+# datetime before date: Flask-Admin takes the first isinstance match, and datetime is a date.
+FORMATTERS.update({datetime: _datetime, date: _date, time: _time, bool: _bool})
 DETAIL_FORMATTERS = dict(typefmt.DETAIL_FORMATTERS)
-DETAIL_FORMATTERS.update({date: _date, datetime: _datetime, time: _time, bool: _bool})
+DETAIL_FORMATTERS.update({datetime: _datetime, date: _date, time: _time, bool: _bool})
 
 
 def choice_formatter(vocabulary):

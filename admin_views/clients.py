@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, StopValidation, ValidationError
 
 from forms.validators import (
     NotBefore,
@@ -270,12 +270,6 @@ class ClientView(SecureModelView):
     form_overrides = {"photo": ImageUploadField}
     form_ajax_refs = {"social_worker": staff_picker("social_worker", "social_worker")}
     form_args = {
-        "register_number": {
-            "label": _l("Nomor induk"),
-            "description": _l("Kosongkan agar diisi otomatis (tahun-urut, mis. 2026-0012)."),
-            "validators": [Optional(), _register_number_free],
-            "filters": [strip_text],
-        },
         "full_name": {"filters": [strip_text]},
         "nik": {
             "description": _l("16 angka sesuai KTP; kosongkan bila klien tidak punya KTP."),
@@ -307,9 +301,21 @@ class ClientView(SecureModelView):
         },
     }
 
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        # Blank means "assign automatically", so the register number is optional in the form
+        # although the column is NOT NULL; the generated "required" would block a blank entry.
+        unbound = form_class.register_number
+        unbound.kwargs["validators"] = [Optional(), Length(max=20), _register_number_free]
+        unbound.kwargs["filters"] = [strip_text]
+        unbound.kwargs["description"] = _l(
+            "Kosongkan agar diisi otomatis (tahun-urut, mis. 2026-0012)."
+        )
+        return form_class
+
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
-        # A register number is given once and never changes.
+        # Given once, never changed: the edit form has no register number.
         del form.register_number
         return form
 

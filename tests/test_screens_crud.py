@@ -117,9 +117,13 @@ def page(client, url: str) -> str:
     return response.get_data(as_text=True)
 
 
-def list_rows(client, url: str) -> dict[int, dict[str, str]]:
+def list_rows(client, url: str, flashed: str | None = None) -> dict[int, dict[str, str]]:
+    """The rows of a list page; ``flashed``: the message the page must show on top."""
+    html = page(client, url)
+    if flashed is not None:
+        assert flashed in alerts(html), f"{url} shows {alerts(html)}, not {flashed!r}"
     parser = _ListTable()
-    parser.feed(page(client, url))
+    parser.feed(html)
     return parser.rows
 
 
@@ -129,10 +133,15 @@ def details(client, url: str) -> dict[str, str]:
     return parser.fields
 
 
+def alerts(html: str) -> list[str]:
+    """The flashed messages shown at the top of a page."""
+    return [" ".join(re.sub(r"<[^>]+>|&times;", " ", m).split())
+            for m in re.findall(r'<div class="alert[^"]*">(.*?)</div>', html, re.S)]
+
+
 def form_problems(html: str) -> list[str]:
     """Flashed alerts and field errors of a re-rendered form, for a failure message."""
-    problems = [" ".join(re.sub(r"<[^>]+>|&times;", " ", m).split())
-                for m in re.findall(r'<div class="alert[^"]*">(.*?)</div>', html, re.S)]
+    problems = alerts(html)
     for name, errors in re.findall(
         r'name="(\w+)"[^>]*>\s*<div class="invalid-feedback">(.*?)</div>', html, re.S
     ):
@@ -884,7 +893,7 @@ def test_create_list_edit_delete_through_the_forms(app, client, login_as, endpoi
         (row_id,) = new
         assert_stored(db.session.get(case.model, row_id), case.stored)
 
-    rows = list_rows(client, base)
+    rows = list_rows(client, base, flashed="Data berhasil dibuat.")
     assert row_id in rows, f"the new row is not listed: {rows}"
     assert_shows(rows[row_id], case.listed, f"{base} after create")
     assert_shows(details(client, f"{base}details/?id={row_id}"), case.shown,
@@ -894,7 +903,7 @@ def test_create_list_edit_delete_through_the_forms(app, client, login_as, endpoi
     assert_redirected(post_form(client, f"{base}edit/?id={row_id}", case.edit), base)
     with app.app_context():
         assert_stored(db.session.get(case.model, row_id), case.edited)
-    rows = list_rows(client, base)
+    rows = list_rows(client, base, flashed="Data berhasil disimpan.")
     assert row_id in rows, f"the edited row is not listed: {rows}"
     assert_shows(rows[row_id], case.edited_listed, f"{base} after edit")
 
@@ -903,7 +912,7 @@ def test_create_list_edit_delete_through_the_forms(app, client, login_as, endpoi
         "id": row_id, "csrf_token": csrf_token(client, base), "url": base,
     })
     assert_redirected(response, base)
-    assert row_id not in list_rows(client, base)
+    assert row_id not in list_rows(client, base, flashed="1 data berhasil dihapus.")
     with app.app_context():
         assert db.session.get(case.model, row_id) is None
         assert _ids(case.model) == before
@@ -915,10 +924,8 @@ def test_create_list_edit_delete_through_the_forms(app, client, login_as, endpoi
 def test_client_details_show_indonesian_labels(app, client, login_as):
     login_as("admin")
     with app.app_context():
-        worker = make_staff("Siti Rahayu", "social_worker")
-        room = make_room("Asrama Anggrek")
+        worker_id = make_staff("Siti Rahayu", "social_worker").id
         db.session.commit()
-        worker_id, room_id = worker.id, room.id
     response = post_form(client, "/admin/client/new/", {
         "register_number": "",
         "full_name": "Ani Lestari",
@@ -956,7 +963,6 @@ def test_client_details_show_indonesian_labels(app, client, login_as):
         "Tanggal terminasi": "30/06/2026",
         "Alasan terminasi": "Tujuan pelayanan tercapai",
     }, "client details")
-    assert room_id  # the room exists but was left empty on purpose
 
 
 def test_client_register_numbers_count_up_within_the_admission_year(app, client, login_as):
@@ -1030,6 +1036,17 @@ def test_user_password_hash_is_never_shown(app, client, login_as):
     edit_form = page(client, f"/admin/user/edit/?id={user_id}")
     password_input = re.search(r'<input[^>]*\bname="new_password"[^>]*>', edit_form).group(0)
     assert 'value=""' in password_input or "value=" not in password_input
+
+
+def test_user_list_shows_the_time_of_the_last_login(client, login_as):
+    """A last login is a moment: the list shows its date and time (dd/mm/yyyy HH:MM)."""
+    admin = login_as("admin")
+    listed = list_rows(client, "/admin/user/")[admin["user_id"]]["last_login_at"]
+    shown = details(client, f"/admin/user/details/?id={admin['user_id']}")["Terakhir masuk"]
+    for where, text in (("list", listed), ("details", shown)):
+        assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", text), (
+            f"last login shown on the {where} page as {text!r}"
+        )
 
 
 def test_user_edit_with_empty_password_keeps_it_and_a_new_one_replaces_it(app, client,
