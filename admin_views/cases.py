@@ -74,7 +74,7 @@ class ServiceContractView(SecureModelView):
                     "client_responsibilities", "worker_responsibilities", "place",
                     "start_date", "end_date", "signed_date")
     form_choices = {"kind": CONTRACT_KINDS.choices, "status": CONTRACT_STATUSES.choices}
-    form_ajax_refs = {"client": client_picker("client"),
+    form_ajax_refs = {"client": client_picker("client", own_case=True),
                       "social_worker": staff_picker("social_worker", "social_worker")}
     form_args = {
         "problem": {"filters": [strip_text]},

@@ -28,11 +28,20 @@ def staff_picker(name: str, *positions: str) -> ScopedAjaxLoader:
     )
 
 
-def client_picker(name: str, stages: tuple[str, ...] | None = None) -> ScopedAjaxLoader:
-    """Clients found by name or register number, optionally only those in ``stages``."""
+def client_picker(
+    name: str, stages: tuple[str, ...] | None = None, own_case: bool = False
+) -> ScopedAjaxLoader:
+    """Clients found by name or register number, optionally only those in ``stages``.
+
+    With ``own_case`` a social worker finds only the clients assigned to them (case content
+    such as a contract may only be written for one's own clients).
+    """
 
     def where():
-        return [Client.stage.in_(stages)] if stages else []
+        conditions = [Client.stage.in_(stages)] if stages else []
+        if own_case and current_user.is_authenticated and current_user.role == "social_worker":
+            conditions.append(Client.social_worker_id == current_user.staff_id)
+        return conditions
 
     return ScopedAjaxLoader(
         name,

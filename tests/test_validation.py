@@ -308,3 +308,21 @@ def test_database_refuses_what_forms_would_catch(app):
                 db.session.flush()
             db.session.rollback()
         assert staff.id is not None
+
+
+def test_social_worker_cannot_write_a_contract_for_another_workers_client(app, client, login_as):
+    login_as("social_worker")
+    with app.app_context():
+        other = make_client("Klien Orang Lain", social_worker=make_staff("Peksos Lain"))
+        db.session.commit()
+        other_id = other.id
+    data = {"client": other_id, "kind": "primary", "status": "draft", "problem": "Mengemis",
+            "goals": "Bekerja", "start_date": "2026-03-01", "end_date": "2026-06-01"}
+    response = post_form(client, "/admin/contract/new/", data)
+    assert field_errors(response.get_data(as_text=True), "client")  # not a valid choice
+    lookup = client.get("/admin/contract/ajax/lookup/?name=client&query=Klien")
+    assert "Klien Orang Lain" not in lookup.get_data(as_text=True)
+    with app.app_context():
+        from models import ServiceContract
+
+        assert count(ServiceContract) == 0
