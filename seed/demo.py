@@ -393,8 +393,8 @@ GUIDANCE = (
     GuidanceSpec("physical_health", "Senam pagi & cek kesehatan", 2, time(6, 30), time(7, 30),
                  "nurse", "Lapangan Panti", "Seluruh klien", "all"),
     GuidanceSpec("social_group", "Bimbingan sosial kelompok: dinamika kelompok", 3,
-                 time(15, 45), time(17), "sw2", "Aula Serbaguna", "Klien dampingan peksos Rosmawati",
-                 "sw2"),
+                 time(15, 45), time(17), "sw2", "Aula Serbaguna",
+                 "Klien dampingan peksos Rosmawati", "sw2"),
     GuidanceSpec("social_individual", "Konseling perorangan", 1, time(15, 45), time(17), "sw1",
                  "Ruang Konseling", "Jadwal konseling peksos Dedi", "sw1"),
     GuidanceSpec("social_community", "Kerja bakti bersama warga RW 05", 6, time(7), time(9, 30),
@@ -549,7 +549,8 @@ def _ensure_named(model: Any, rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Rows of ``model`` by their unique ``name``, creating the missing ones."""
     rows = list(rows)
     names = [row["name"] for row in rows]
-    found = {obj.name: obj for obj in db.session.scalars(select(model).where(model.name.in_(names)))}
+    query = select(model).where(model.name.in_(names))
+    found = {obj.name: obj for obj in db.session.scalars(query)}
     for row in rows:
         if row["name"] not in found:
             found[row["name"]] = model(**row)
@@ -643,7 +644,8 @@ class _ClientPlan:
 def _nik(rng: random.Random, code: str, district: str, born: date, sex: str) -> str:
     """A NIK that agrees with birth date and sex (women: day + 40)."""
     day = born.day + (40 if sex == "P" else 0)
-    return f"{code}{district}{day:02d}{born.month:02d}{born.year % 100:02d}{rng.randint(1, 2999):04d}"
+    sequence = rng.randint(1, 2999)
+    return f"{code}{district}{day:02d}{born.month:02d}{born.year % 100:02d}{sequence:04d}"
 
 
 def _plan_clients(demo: _Demo) -> list[_ClientPlan]:
@@ -954,7 +956,7 @@ def _ensure_attendance(demo: _Demo, sessions: list[TrainingSession]) -> int:
     for class_id, client_id, joined, left in db.session.execute(
         select(Enrollment.class_id, Enrollment.client_id, Enrollment.enrolled_on,
                Enrollment.left_on)
-        .where(Enrollment.class_id.in_({s.class_id for s in sessions}))
+        .where(Enrollment.class_id.in_(sorted({s.class_id for s in sessions})))
         .order_by(Enrollment.class_id, Enrollment.client_id)
     ).all():
         roster[class_id].append((client_id, joined, left))
@@ -1017,8 +1019,9 @@ def _guidance_clients(demo: _Demo, who: str, day: date) -> list[Client]:
 
 def _ensure_guidance(demo: _Demo) -> int:
     rng = demo.streams["guidance"]
+    titles = [spec.title for spec in GUIDANCE]
     existing = set(db.session.scalars(
-        select(GuidanceSchedule.title).where(GuidanceSchedule.title.in_([g.title for g in GUIDANCE]))
+        select(GuidanceSchedule.title).where(GuidanceSchedule.title.in_(titles))
     ))
     for spec in GUIDANCE:
         day = spec.when(demo.first) if spec.when else None
@@ -1037,11 +1040,13 @@ def _ensure_guidance(demo: _Demo) -> int:
     return len(GUIDANCE)
 
 
-def _conference_pool(demo: _Demo, kind: str, day: date) -> list[Client]:
+def _conference_pool(demo: _Demo, kind: str, day: date, upcoming: bool) -> list[Client]:
+    """The clients a conference of ``kind`` on ``day`` would discuss."""
+    day = min(day, demo.today)
     present = [c for c in demo.clients if _present_on(c, day)]
     if kind == "initial_placement":
         pool = [c for c in present if (day - c.admission_date).days <= 45]
-    elif kind == "periodic_review" and day > demo.today:
+    elif upcoming:
         pool = [c for c in present if c.stage in ("case_conference", "intervention")]
     elif kind == "periodic_review":
         pool = [c for c in present if (day - c.admission_date).days >= 60]
@@ -1103,12 +1108,12 @@ def _ensure_conferences(demo: _Demo) -> int:
     rng = demo.streams["conference"]
     head = demo.staff["head"]
     core = [demo.staff[key] for key, *_rest, is_core in STAFF if is_core]
-    upcoming_day = demo.today + timedelta(days=8 - demo.today.isoweekday())  # next Tuesday
+    upcoming_day = demo.today + timedelta(days=9 - demo.today.isoweekday())  # next Tuesday
     plans = []
     for kind, offset, (low, high) in CONFERENCES:
         day = upcoming_day if offset is None else _workday_before(
             demo.first + timedelta(days=offset))
-        pool = _conference_pool(demo, kind, min(day, demo.today))
+        pool = _conference_pool(demo, kind, day, offset is None)
         plans.append((kind, day, offset is None, _sample(rng, pool, low, high)))
     existing = set(db.session.execute(
         select(CaseConference.date, CaseConference.kind)
@@ -1162,6 +1167,8 @@ def _ensure_contracts(demo: _Demo) -> int:
     by_stage: dict[str, list[Client]] = defaultdict(list)
     for client in demo.clients:  # already in register-number order
         by_stage[client.stage].append(client)
+    # The cancelled preliminary contract belongs to the client who absconded.
+    by_stage["termination"].sort(key=lambda c: c.termination_reason != "refused_absconded")
     plans = []
     for stage, nth, kind, status in CONTRACTS:
         if nth >= len(by_stage[stage]) or by_stage[stage][nth].admission_date is None:
