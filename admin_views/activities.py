@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
+from flask_admin.form import Select2Field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
@@ -71,6 +72,12 @@ def _weekday_or_date(form, field):
         )
 
 
+def _int_or_none(value):
+    # A browser posts "__None" for the blank option (handled by Select2Field); be as
+    # forgiving with an empty string from a script.
+    return None if value in ("", None) else int(value)
+
+
 def _weekday_in_range(form, field):
     if field.data is not None and not 1 <= field.data <= 7:
         raise ValidationError(_("Hari 1 (Senin) sampai 7 (Minggu)."))
@@ -122,13 +129,17 @@ class GuidanceScheduleView(SecureModelView):
     form_columns = ("guidance_type", "title", "weekday", "date", "start_time", "end_time",
                     "valid_from", "valid_until", "staff", "location", "group_name", "clients")
     form_choices = {"guidance_type": GUIDANCE_TYPES.choices}
+    form_overrides = {"weekday": Select2Field}
     form_ajax_refs = {"staff": staff_picker("staff"),
                       "clients": served_client_picker("clients")}
     form_args = {
         "title": {"filters": [strip_text]},
         "weekday": {
             "label": _l("Hari (jadwal mingguan)"),
-            "description": ", ".join(f"{code} = {label}" for code, label in WEEKDAYS.pairs),
+            "choices": [(int(code), label) for code, label in WEEKDAYS.pairs],
+            "coerce": _int_or_none,
+            "allow_blank": True,
+            "blank_text": _l("— sekali saja (isi tanggal) —"),
             "validators": [_weekday_or_date, _weekday_in_range],
         },
         "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},

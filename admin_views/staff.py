@@ -57,7 +57,7 @@ def _lower(value):
 
 def _username(form, field):
     if field.data and (problem := username_problem(field.data)):
-        raise ValidationError(_(problem))
+        raise ValidationError(problem)
 
 
 def _password_rules(form, field):
@@ -67,7 +67,7 @@ def _password_rules(form, field):
             raise ValidationError(_("Kata sandi wajib diisi untuk akun baru."))
         return
     if problem := password_problem(field.data):
-        raise ValidationError(_(problem))
+        raise ValidationError(problem)
 
 
 class UserView(SecureModelView):

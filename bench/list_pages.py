@@ -13,7 +13,8 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, time as clock, timedelta
+from datetime import date, timedelta
+from datetime import time as clock
 
 from sqlalchemy import event, insert
 from werkzeug.security import generate_password_hash

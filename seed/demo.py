@@ -387,9 +387,10 @@ class GuidanceSpec:
 GUIDANCE = (
     GuidanceSpec("mental_spiritual", "Pengajian & bimbingan rohani", 5, time(13, 30), time(15),
                  "cleric", "Musala Panti", "Klien muslim", "muslim"),
+    # No Christian teacher on the staff: a volunteer pastor leads, a peksos coordinates.
     GuidanceSpec("mental_spiritual", "Ibadah & pembinaan rohani Kristiani", 7, time(8),
-                 time(9, 30), None, "Aula Serbaguna",
-                 "Klien kristiani (dipimpin pendeta relawan gereja setempat)", "christian"),
+                 time(9, 30), "sw2", "Aula Serbaguna",
+                 "Klien kristiani (bersama pendeta relawan gereja setempat)", "christian"),
     GuidanceSpec("physical_health", "Senam pagi & cek kesehatan", 2, time(6, 30), time(7, 30),
                  "nurse", "Lapangan Panti", "Seluruh klien", "all"),
     GuidanceSpec("social_group", "Bimbingan sosial kelompok: dinamika kelompok", 3,
@@ -413,11 +414,11 @@ GUIDANCE = (
 
 # kind, days before the first of this month (None: next week), clients discussed (min, max)
 CONFERENCES: tuple[tuple[str, int | None, tuple[int, int]], ...] = (
-    ("initial_placement", -84, (3, 6)),
-    ("periodic_review", -63, (4, 6)),
-    ("emergency", -49, (2, 2)),
-    ("termination", -35, (2, 4)),
-    ("placement", -14, (2, 5)),
+    ("initial_placement", -75, (3, 6)),
+    ("periodic_review", -56, (4, 6)),
+    ("emergency", -42, (2, 2)),
+    ("termination", -28, (2, 4)),
+    ("placement", -10, (2, 5)),
     ("periodic_review", None, (3, 6)),
 )
 REASON_TEXT = {
@@ -774,7 +775,7 @@ def _ensure_clients(demo: _Demo, rooms: dict[str, Room]) -> list[Client]:
         .group_by(Client.room_id)
     ).all()))
     room_list = sorted(rooms.values(), key=lambda r: r.name)
-    clients = []
+    clients: list[tuple[str, Client]] = []
     for plan in plans:
         client = found.get(plan.number)
         if client is None:
@@ -790,8 +791,9 @@ def _ensure_clients(demo: _Demo, rooms: dict[str, Room]) -> list[Client]:
                     occupancy[client.room.id] += 1
             db.session.add(client)
             issue_register_number(client, plan.number)
-        clients.append(client)
-    return sorted(clients, key=lambda c: c.register_number)
+        clients.append((plan.number, client))
+    db.session.flush()  # ids and register numbers, used by every later section
+    return [client for _number, client in sorted(clients, key=lambda pair: pair[0])]
 
 
 def _check_instructor_slots() -> None:
@@ -822,7 +824,7 @@ def _ensure_classes(demo: _Demo, skills: dict[str, SkillType]) -> list[TrainingC
                 name=spec.name, skill_type=skills[spec.skill],
                 instructor=demo.staff[spec.instructor], location=spec.location,
                 start_date=start + timedelta(days=spec.start_shift),
-                end_date=end + timedelta(days=spec.start_shift + 10),
+                end_date=end + timedelta(days=spec.start_shift),
                 weekdays=spec.weekdays, start_time=spec.start, end_time=spec.end,
                 capacity=spec.capacity,
             )
@@ -1155,11 +1157,12 @@ def _contract_dates(rng: random.Random, demo: _Demo, client: Client, kind: str, 
     signed = start - timedelta(days=rng.randint(0, 2))
     if status == "ended":
         return start, max(client.termination_date or today, start), signed
-    # Active: a couple end within 30 days so the dashboard has something to warn about.
-    end = start + timedelta(days=rng.randint(150, 200))
+    # Active: running past today; two end within 30 days so the dashboard has a warning.
+    end = max(start + timedelta(days=rng.randint(180, 240)),
+              today + timedelta(days=rng.randint(35, 90)))
     if nth == 1:
         end = today + timedelta(days=12 if client.stage == "intervention" else 20)
-    return start, max(end, today + timedelta(days=1)), signed
+    return start, end, signed
 
 
 def _ensure_contracts(demo: _Demo) -> int:
@@ -1225,7 +1228,6 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
 
     demo.clients = _ensure_clients(demo, rooms)
     counts["klien"] = len(demo.clients)
-    db.session.flush()  # client ids for enrollments and attendance
 
     classes = _ensure_classes(demo, skills)
     counts["kelas"] = len(classes)

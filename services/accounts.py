@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Staff, User, db
@@ -21,17 +22,17 @@ class AccountError(ValueError):
 def password_problem(password: str) -> str | None:
     """Why ``password`` is not acceptable, or None."""
     if len(password) < PASSWORD_MIN:
-        return f"Kata sandi minimal {PASSWORD_MIN} karakter."
+        return _("Kata sandi minimal %(n)s karakter.", n=PASSWORD_MIN)
     if len(password) > PASSWORD_MAX:
-        return f"Kata sandi maksimal {PASSWORD_MAX} karakter."
+        return _("Kata sandi maksimal %(n)s karakter.", n=PASSWORD_MAX)
     return None
 
 
 def username_problem(username: str) -> str | None:
     """Why ``username`` is not acceptable, or None."""
     if not USERNAME.match(username):
-        return ("Nama pengguna 3–50 karakter: huruf kecil, angka, titik, garis bawah, atau "
-                "tanda hubung.")
+        return _("Nama pengguna 3–50 karakter: huruf kecil, angka, titik, garis bawah, atau "
+                 "tanda hubung.")
     return None
 
 
@@ -42,11 +43,11 @@ def create_account(
     username = username.strip().lower()
     problem = username_problem(username) or password_problem(password)
     if role not in ROLES.codes:
-        problem = f"Peran tidak dikenal: {role}."
+        problem = _("Peran tidak dikenal: %(role)s.", role=role)
     if problem:
         raise AccountError(problem)
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise AccountError(f"Nama pengguna {username} sudah dipakai.")
+        raise AccountError(_("Nama pengguna %(name)s sudah dipakai.", name=username))
     user = User(username=username, role=role, staff=staff, is_active_account=True)
     user.set_password(password)
     db.session.add(user)
