@@ -421,6 +421,26 @@ CONFERENCES: tuple[tuple[str, int | None, tuple[int, int]], ...] = (
     ("placement", -10, (2, 5)),
     ("periodic_review", None, (3, 6)),
 )
+DECISIONS = {
+    "initial_placement": (
+        "masuk kelas Las Dasar; kontrak utama disusun peksos.",
+        "masuk kelas Menjahit; perlu pendampingan psikolog untuk kepercayaan diri.",
+        "masuk kelas Olahan Pangan; pengurusan KTP ke Dukcapil daerah asal.",
+        "masuk kelas Bengkel Motor; cek gigi dan mata ke Puskesmas.",
+    ),
+    "periodic_review": (
+        "rencana pelayanan dilanjutkan, ditinjau lagi tiga bulan mendatang.",
+        "kehadiran pelatihan baik; mulai disiapkan untuk resosialisasi.",
+        "sering izin; peksos menambah konseling perorangan setiap Senin.",
+        "kondisi kesehatan membaik; target vokasional tetap.",
+    ),
+    "placement": (
+        "kembali ke keluarga di {origin} dengan bantuan paket usaha.",
+        "magang tiga bulan di Bengkel Motor Sinar Jaya.",
+        "usaha mandiri jualan makanan ringan; paket usaha diserahkan saat terminasi.",
+        "kembali ke keluarga di {origin}; Dinas Sosial daerah asal diminta mendampingi.",
+    ),
+}
 REASON_TEXT = {
     "goals_achieved": "tujuan pelayanan tercapai",
     "not_eligible": "tidak memenuhi syarat hasil asesmen",
@@ -477,10 +497,10 @@ CLIENT_DUTIES = (
     "Hadir pada konseling mingguan dan jujur menyampaikan kendala kepada peksos.",
     "Melengkapi data keluarga dan bersedia dihubungkan kembali dengan keluarga.",
 )
-WORKER_DUTIES = (
-    "Mendampingi klien, melakukan konseling mingguan, dan mencatat perkembangan.",
-    "Menghubungi keluarga dan Dinas Sosial daerah asal serta mengurus rujukan.",
-    "Mengoordinasikan pelatihan dan menyiapkan rencana penyaluran bersama klien.",
+WORKER_DUTIES = (  # each answers the client duty at the same position
+    "Mendampingi klien, memantau kehadiran dan tata tertib, mencatat perkembangan mingguan.",
+    "Menyediakan konseling mingguan dan menindaklanjuti kendala yang disampaikan klien.",
+    "Menghubungi keluarga dan Dinas Sosial daerah asal serta menyiapkan rencana penyaluran.",
 )
 CONTRACT_PLACES = ("Ruang Pekerja Sosial", "Ruang Konseling", "Kantor PSBK")
 
@@ -1088,21 +1108,17 @@ def _conference_text(demo: _Demo, kind: str, people: list[Client], upcoming: boo
         "placement": f"Pembahasan rencana penyaluran: {names}. Keluarga telah dihubungi peksos.",
     }
     lines = []
-    for client in people:
-        if kind == "initial_placement":
-            lines.append(f"- {client.full_name}: masuk bimbingan keterampilan; kontrak utama "
-                         "disusun peksos.")
-        elif kind == "periodic_review":
-            lines.append(f"- {client.full_name}: rencana pelayanan dilanjutkan, ditinjau lagi "
-                         "tiga bulan mendatang.")
-        elif kind == "termination":
+    for position, client in enumerate(people):
+        # Rotate through a few outcomes so the minutes do not read like a form letter.
+        if kind == "termination":
             reason = REASON_TEXT.get(client.termination_reason or "", "sesuai rekomendasi")
-            lines.append(f"- {client.full_name}: terminasi, {reason}; surat pernyataan "
-                         "terminasi disiapkan.")
+            outcome = f"terminasi, {reason}; surat pernyataan terminasi disiapkan."
         else:
-            lines.append(f"- {client.full_name}: disalurkan kembali ke keluarga di "
-                         f"{client.district_of_origin or 'daerah asal'} dengan bantuan paket "
-                         "usaha.")
+            outcomes = DECISIONS[kind]
+            outcome = outcomes[position % len(outcomes)].format(
+                origin=client.district_of_origin or "daerah asal"
+            )
+        lines.append(f"- {client.full_name}: {outcome}")
     return summaries[kind], "\n".join(lines)
 
 
@@ -1178,8 +1194,11 @@ def _ensure_contracts(demo: _Demo) -> int:
             continue
         client = by_stage[stage][nth]
         start, end, signed = _contract_dates(rng, demo, client, kind, status, nth)
-        text = (rng.choice(PROBLEMS), rng.choice(GOALS[kind]), rng.choice(CLIENT_DUTIES),
-                rng.choice(WORKER_DUTIES), rng.choice(CONTRACT_PLACES))
+        duty = rng.randrange(len(CLIENT_DUTIES))
+        if kind == "preliminary":
+            duty = 0  # the first weeks are about settling in, not about placement
+        text = (rng.choice(PROBLEMS), rng.choice(GOALS[kind]), CLIENT_DUTIES[duty],
+                WORKER_DUTIES[duty], rng.choice(CONTRACT_PLACES))
         plans.append((client, kind, status, start, end, signed, text))
     existing = set(db.session.execute(
         select(ServiceContract.client_id, ServiceContract.kind, ServiceContract.start_date)
@@ -1203,6 +1222,17 @@ def _ensure_contracts(demo: _Demo) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+def _first_load_day() -> date | None:
+    """The day the demo was first loaded (when the demo head was created), if it was.
+
+    Reloading on a later day then finds exactly the same data instead of adding that day's
+    sessions and meetings: the demo stays idempotent across days, not only within one.
+    """
+    head_nip = next(row[3] for row in STAFF if row[0] == "head")
+    created = db.session.scalar(select(Staff.created_at).where(Staff.employee_number == head_nip))
+    return created.date() if created is not None else None
+
+
 def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     """Load realistic Indonesian demo data; idempotent (running twice gives the same data).
 
@@ -1211,7 +1241,7 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     problem = password_problem(password)
     if problem:  # checked before anything is added, so a bad password leaves no half demo
         raise AccountError(problem)
-    today = today or date.today()
+    today = today or _first_load_day() or date.today()
     rng = random.Random(SEED)
     demo = _Demo(today=today, first=today.replace(day=1),
                  streams={name: random.Random(rng.getrandbits(64)) for name in STREAMS})
