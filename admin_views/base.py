@@ -8,14 +8,12 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
-from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.model import typefmt
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from flask_login import current_user
-from markupsafe import Markup, escape
 from sqlalchemy.exc import IntegrityError
 
 from forms.base import ConsoleForm
@@ -134,9 +132,6 @@ class SecureModelView(ModelView):
     # Cannot be changed from a form whatever the model says.
     form_excluded_columns = ("created_at", "updated_at")
 
-    def __init__(self, model, session, **kwargs):
-        super().__init__(model, session, **kwargs)
-
     # --- access -------------------------------------------------------------------
     def is_accessible(self) -> bool:
         return role_in(self.read_roles)
@@ -188,10 +183,7 @@ class SecureModelView(ModelView):
             return True
         # Never show a stack trace or SQL to a user; the log keeps the details.
         log.exception("Unexpected error in %s", self.endpoint)
-        flash(admin_gettext("Failed to update record. %(error)s", error=""), "error")
+        flash(_("Terjadi kesalahan, data tidak disimpan. Coba lagi; bila terulang, hubungi "
+                 "petugas tata usaha."), "error")
         return True
 
-
-def link(url: str, text: Any) -> Markup:
-    """An escaped link for list formatters (never build HTML with f-strings of user data)."""
-    return Markup('<a href="{}">{}</a>').format(url, escape(text))

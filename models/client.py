@@ -108,10 +108,6 @@ class Client(TimestampMixin, db.Model):
     social_worker: Mapped[Staff | None] = relationship(foreign_keys=[social_worker_id])
     room: Mapped[Room | None] = relationship(backref="clients")
 
-    @property
-    def stage_label(self) -> str:
-        return STAGES.label(self.stage)
-
     def __str__(self) -> str:
         return f"{self.register_number} — {self.full_name}"
 

@@ -46,9 +46,5 @@ class ServiceContract(TimestampMixin, db.Model):
     client: Mapped[Client] = relationship()
     social_worker: Mapped[Staff | None] = relationship()
 
-    @property
-    def status_label(self) -> str:
-        return CONTRACT_STATUSES.label(self.status)
-
     def __str__(self) -> str:
         return f"{CONTRACT_KINDS.label(self.kind)} — {self.client.full_name}"

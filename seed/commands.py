@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from models import Staff, User, db
+from models import Staff, db
 from models.choices import ROLES
 from services.accounts import AccountError, create_account
 
@@ -52,5 +52,3 @@ def create_user(username: str, role: str, staff_number: str, password: str) -> N
     db.session.commit()
     click.echo(f"Akun {user.username} ({user.role_label}) dibuat.")
 
-
-__all__ = ["create_user", "init_db", "seed_demo", "User"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import Client, RegisterNumber, db
 
@@ -47,6 +47,3 @@ def issue_register_number(client: Client, number: str | None = None) -> str:
         client.register = RegisterNumber(number=number)
     return number
 
-
-def count_issued() -> int:
-    return db.session.scalar(select(func.count()).select_from(RegisterNumber)) or 0

@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from models import Attendance, Client, Enrollment, TrainingClass, TrainingSession, db
 
 from .conftest import (
+    csrf_token,
     field_errors,
+    flashed_errors,
     make_class,
     make_client,
     make_room,
@@ -326,3 +328,21 @@ def test_social_worker_cannot_write_a_contract_for_another_workers_client(app, c
         from models import ServiceContract
 
         assert count(ServiceContract) == 0
+
+
+def test_deleting_a_client_with_attendance_is_refused_with_a_message(app, client, login_as):
+    login_as("admin")
+    with app.app_context():
+        session_id, person_id = _session_with_enrolled_client(date(2026, 2, 2))
+        db.session.add(Attendance(session_id=session_id, client_id=person_id, code="H"))
+        db.session.commit()
+    for endpoint, record_id in (("client", person_id), ("training_session", session_id)):
+        token = csrf_token(client, f"/admin/{endpoint}/")
+        response = client.post(f"/admin/{endpoint}/delete/", data={
+            "id": record_id, "csrf_token": token, "url": f"/admin/{endpoint}/"},
+            follow_redirects=True)
+        assert response.status_code == 200
+        assert ("Data ini masih dipakai oleh data lain" in
+                " ".join(flashed_errors(response.get_data(as_text=True))))
+    with app.app_context():
+        assert count(Client) == 1 and count(TrainingSession) == 1 and count(Attendance) == 1
