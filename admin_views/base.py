@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from wtforms.validators import StopValidation
 
 from forms.base import ConsoleForm
 from models import db
@@ -90,6 +91,21 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
             return self.get_query().filter(self.model.id == int(pk)).one_or_none()
 
 
+def _picked_rows_exist(form, field):
+    """Refuse a picked id the picker does not offer (any more) instead of silently saving
+    nothing: Flask-Admin's AJAX fields turn an unknown id into an empty value."""
+    raw = getattr(field, "_formdata", None)
+    if not raw:
+        return
+    if isinstance(raw, (set, list, tuple)):
+        missing = len(raw) > len(field.data or [])
+    else:
+        missing = field.data is None
+    if missing:
+        raise StopValidation(_("Pilihan tidak valid atau tidak lagi tersedia. Silakan pilih "
+                               "ulang."))
+
+
 class SecureIndexView(AdminIndexView):
     """The home page: only for logged-in users, showing each role its own work."""
 
@@ -131,6 +147,15 @@ class SecureModelView(ModelView):
     edit_modal = False
     # Cannot be changed from a form whatever the model says.
     form_excluded_columns = ("created_at", "updated_at")
+
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        for name in self.form_ajax_refs or {}:
+            unbound = getattr(form_class, name, None)
+            if unbound is not None and hasattr(unbound, "kwargs"):
+                validators = list(unbound.kwargs.get("validators") or [])
+                unbound.kwargs["validators"] = [_picked_rows_exist, *validators]
+        return form_class
 
     # --- access -------------------------------------------------------------------
     def is_accessible(self) -> bool:
