@@ -15,6 +15,7 @@ from models import (
     Client,
     Enrollment,
     GuidanceSchedule,
+    Holiday,
     NetworkPartner,
     RecreationActivity,
     Room,
@@ -36,6 +37,7 @@ from .staff import StaffView, UserView
 from .training import (
     AttendanceView,
     EnrollmentView,
+    HolidayView,
     SkillTypeView,
     TrainingClassView,
     TrainingSessionView,
@@ -79,6 +81,8 @@ def register_admin_views(admin: Admin) -> None:
                             endpoint="room"))
     admin.add_view(SkillTypeView(SkillType, db, name=_l("Jenis keterampilan"), category=master,
                                  endpoint="skill_type"))
+    admin.add_view(HolidayView(Holiday, db, name=_l("Hari libur"), category=master,
+                               endpoint="holiday"))
     admin.add_view(UserView(User, db, name=_l("Akun pengguna"), category=master,
                             endpoint="user"))
 

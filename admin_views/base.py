@@ -178,6 +178,17 @@ class SecureModelView(ModelView):
     def can_delete(self) -> bool:  # type: ignore[override]
         return role_in(self.delete_roles if self.delete_roles is not None else self.write_roles)
 
+    def is_action_allowed(self, name: str) -> bool:
+        # Bulk actions change data: only for roles that may write here (Flask-Admin itself
+        # checks only "delete").
+        return role_in(self.write_roles) and super().is_action_allowed(name)
+
+    def handle_action(self, return_view=None):
+        # Flask-Admin silently ignores a refused action; say so with a 403 instead.
+        if not self.is_action_allowed(request.form.get("action", "")):
+            abort(403)
+        return super().handle_action(return_view)
+
     # --- record scope ---------------------------------------------------------------
     def scope(self) -> list[Any]:
         """Filter expressions limiting the rows the current user may see (none: all)."""

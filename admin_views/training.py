@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import flash
+from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import (
     BooleanEqualFilter,
     DateBetweenFilter,
@@ -18,8 +20,18 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from forms.fields import WeekdaysField
 from forms.validators import NotBefore, strip_text
-from models import Attendance, Client, Enrollment, SkillType, TrainingClass, TrainingSession, db
+from models import (
+    Attendance,
+    Client,
+    Enrollment,
+    Holiday,
+    SkillType,
+    TrainingClass,
+    TrainingSession,
+    db,
+)
 from models.choices import ATTENDANCE_CODES, WEEKDAYS
+from services.training import generate_sessions
 
 from .base import SecureModelView, choice_formatter
 from .pickers import client_picker, served_client_picker, session_picker, staff_picker
@@ -104,6 +116,20 @@ class TrainingClassView(SecureModelView):
 
     def scope(self):
         return [TrainingClass.id.in_(_own_class_ids())] if _is_instructor() else []
+
+    @action(
+        "generate_sessions",
+        _l("Buat jadwal pertemuan"),
+        _l("Buat pertemuan sesuai hari mingguan kelas yang dipilih (hari libur dilewati)?"),
+    )
+    def action_generate_sessions(self, ids):
+        """Generate the sessions of the chosen classes from their weekly pattern."""
+        classes = self.get_query().filter(TrainingClass.id.in_(
+            [int(i) for i in ids if str(i).isdigit()])).all()
+        created = sum(len(generate_sessions(klass)) for klass in classes)
+        db.session.commit()
+        flash(_("%(n)s pertemuan baru dibuat untuk %(k)s kelas.", n=created, k=len(classes)),
+              "success")
 
 
 def _class_capacity_fits(form, field):
@@ -315,3 +341,16 @@ class AttendanceView(SecureModelView):
                 select(TrainingSession.id).where(TrainingSession.class_id.in_(_own_class_ids()))
             )]
         return []
+
+
+class HolidayView(SecureModelView):
+    """Days off: generated schedules skip them."""
+
+    column_list = ("date", "name")
+    column_details_list = column_list
+    column_labels = {"date": _l("Tanggal"), "name": _l("Keterangan")}
+    column_searchable_list = ("name",)
+    column_default_sort = ("date", True)
+    column_filters = (DateBetweenFilter(Holiday.date, _l("Tanggal")),)
+    form_columns = ("date", "name")
+    form_args = {"name": {"filters": [strip_text]}}

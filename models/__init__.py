@@ -1,6 +1,7 @@
 """Typed models of the panti console, one module per domain."""
 
 from .base import Base, TimestampMixin, db
+from .calendar import Holiday
 from .client import Client, RegisterNumber
 from .conference import CaseConference
 from .contract import ServiceContract
@@ -19,6 +20,7 @@ __all__ = [
     "Client",
     "Enrollment",
     "GuidanceSchedule",
+    "Holiday",
     "NetworkPartner",
     "RecreationActivity",
     "RegisterNumber",

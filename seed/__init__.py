@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .commands import create_user, init_db, seed_demo
+from .commands import create_user, generate_sessions_command, init_db, seed_demo
 
 
 def register_commands(app: Flask) -> None:
     """Attach the console's commands to ``app``."""
-    for command in (init_db, seed_demo, create_user):
+    for command in (init_db, seed_demo, generate_sessions_command, create_user):
         app.cli.add_command(command)

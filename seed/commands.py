@@ -8,9 +8,10 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from models import Staff, db
+from models import Staff, TrainingClass, db
 from models.choices import ROLES
 from services.accounts import AccountError, create_account
+from services.training import generate_sessions
 
 from .demo import load_demo
 
@@ -30,6 +31,23 @@ def seed_demo() -> None:
     summary = load_demo(current_app.config["DEMO_PASSWORD"])
     db.session.commit()
     click.echo("Data demo siap: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+
+
+@click.command("generate-sessions")
+@click.option("--class-id", type=int, default=None, help="Hanya kelas ini (default: semua).")
+@with_appcontext
+def generate_sessions_command(class_id: int | None) -> None:
+    """Create the sessions of each class from its weekly pattern, skipping holidays."""
+    query = select(TrainingClass).order_by(TrainingClass.name)
+    if class_id is not None:
+        query = query.where(TrainingClass.id == class_id)
+    classes = db.session.scalars(query).all()
+    if class_id is not None and not classes:
+        raise click.ClickException(f"Kelas dengan id {class_id} tidak ditemukan.")
+    for klass in classes:
+        created = generate_sessions(klass)
+        click.echo(f"{klass.name}: {len(created)} pertemuan baru")
+    db.session.commit()
 
 
 @click.command("create-user")

@@ -2,7 +2,7 @@
 
 import pytest
 
-SCREENS = ["client", "contract", "conference", "training_class", "enrollment",
+SCREENS = ["client", "contract", "conference", "training_class", "enrollment", "holiday",
            "training_session", "attendance", "guidance", "recreation", "partner", "staff",
            "room", "skill_type", "user"]
 CASE_SCREENS = {"contract", "conference"}
