@@ -23,6 +23,7 @@ from wtforms.validators import Length, NumberRange, Optional, StopValidation, Va
 
 from forms.validators import (
     NotBefore,
+    excluding_edited,
     nik_matches_person,
     not_in_future,
     phone_number,
@@ -75,6 +76,34 @@ CLIENT_LABELS = {
     "termination_reason": _l("Alasan terminasi"),
     "photo": _l("Foto"),
 }
+
+# The registration record in the order of the paper buku induk (form and details page).
+REGISTRATION_FIELDS = (
+    "register_number",
+    "cohort",
+    "full_name",
+    "photo",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "religion",
+    "nik",
+    "family_card_number",
+    "address",
+    "district_of_origin",
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+    "referral_source",
+    "arrival_condition",
+    "belongings",
+    "admission_date",
+    "stage",
+    "social_worker",
+    "room",
+    "termination_date",
+    "termination_reason",
+)
 
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
 
@@ -134,12 +163,13 @@ def _room_has_space(form, field):
     stage = form.stage.data if "stage" in form else None
     if stage not in ACTIVE_STAGES:
         return
-    client = getattr(form, "_obj", None)
-    others = select(func.count(Client.id)).where(
-        Client.room_id == room.id, Client.stage.in_(ACTIVE_STAGES)
+    others = excluding_edited(
+        select(func.count(Client.id)).where(
+            Client.room_id == room.id, Client.stage.in_(ACTIVE_STAGES)
+        ),
+        form,
+        Client,
     )
-    if client is not None and client.id is not None:
-        others = others.where(Client.id != client.id)
     if db.session.scalar(others) >= room.capacity:
         raise ValidationError(
             _("%(room)s sudah penuh (kapasitas %(capacity)s orang).",
@@ -177,32 +207,7 @@ class ClientView(SecureModelView):
         "room.name",
         "admission_date",
     )
-    column_details_list = (
-        "register_number",
-        "cohort",
-        "full_name",
-        "photo",
-        "sex",
-        "birth_place",
-        "birth_date",
-        "religion",
-        "nik",
-        "family_card_number",
-        "address",
-        "district_of_origin",
-        "guardian_name",
-        "guardian_relation",
-        "guardian_phone",
-        "referral_source",
-        "arrival_condition",
-        "belongings",
-        "admission_date",
-        "stage",
-        "social_worker",
-        "room",
-        "termination_date",
-        "termination_reason",
-    )
+    column_details_list = REGISTRATION_FIELDS
     column_labels = CLIENT_LABELS
     column_searchable_list = ("register_number", "full_name", "nik", "district_of_origin")
     column_sortable_list = (
@@ -234,32 +239,7 @@ class ClientView(SecureModelView):
     }
     column_formatters_detail = dict(column_formatters)
 
-    form_columns = (
-        "register_number",
-        "cohort",
-        "full_name",
-        "sex",
-        "birth_place",
-        "birth_date",
-        "religion",
-        "nik",
-        "family_card_number",
-        "address",
-        "district_of_origin",
-        "guardian_name",
-        "guardian_relation",
-        "guardian_phone",
-        "referral_source",
-        "arrival_condition",
-        "belongings",
-        "admission_date",
-        "stage",
-        "social_worker",
-        "room",
-        "termination_date",
-        "termination_reason",
-        "photo",
-    )
+    form_columns = REGISTRATION_FIELDS
     form_choices = {
         "sex": SEXES.choices,
         "religion": RELIGIONS.choices,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from forms.fields import WeekdaysField
-from forms.validators import NotBefore, strip_text
+from forms.validators import NotBefore, excluding_edited, strip_text
 from models import (
     Attendance,
     Client,
@@ -151,12 +151,13 @@ def _class_has_space(form, field):
     leaving = form.left_on.data is not None if "left_on" in form else False
     if leaving:
         return
-    enrollment = getattr(form, "_obj", None)
-    taken = select(func.count(Enrollment.id)).where(
-        Enrollment.class_id == klass.id, Enrollment.left_on.is_(None)
+    taken = excluding_edited(
+        select(func.count(Enrollment.id)).where(
+            Enrollment.class_id == klass.id, Enrollment.left_on.is_(None)
+        ),
+        form,
+        Enrollment,
     )
-    if enrollment is not None and enrollment.id is not None:
-        taken = taken.where(Enrollment.id != enrollment.id)
     if db.session.scalar(taken) >= klass.capacity:
         raise ValidationError(
             _("Kelas %(name)s sudah penuh (kapasitas %(capacity)s peserta).",
@@ -169,12 +170,13 @@ def _not_enrolled_twice(form, field):
     klass = form.training_class.data
     if client is None or klass is None:
         return
-    enrollment = getattr(form, "_obj", None)
-    query = select(Enrollment.id).where(
-        Enrollment.class_id == klass.id, Enrollment.client_id == client.id
+    query = excluding_edited(
+        select(Enrollment.id).where(
+            Enrollment.class_id == klass.id, Enrollment.client_id == client.id
+        ),
+        form,
+        Enrollment,
     )
-    if enrollment is not None and enrollment.id is not None:
-        query = query.where(Enrollment.id != enrollment.id)
     if db.session.scalar(query) is not None:
         raise ValidationError(
             _("%(client)s sudah terdaftar di kelas ini.", client=client.full_name)
@@ -272,12 +274,13 @@ def _attendance_allowed(form, field):
             _("%(client)s tidak terdaftar di kelas %(klass)s pada tanggal itu.",
                client=client.full_name, klass=session.training_class.name)
         )
-    record = getattr(form, "_obj", None)
-    duplicate = select(Attendance.id).where(
-        Attendance.session_id == session.id, Attendance.client_id == client.id
+    duplicate = excluding_edited(
+        select(Attendance.id).where(
+            Attendance.session_id == session.id, Attendance.client_id == client.id
+        ),
+        form,
+        Attendance,
     )
-    if record is not None and record.id is not None:
-        duplicate = duplicate.where(Attendance.id != record.id)
     if db.session.scalar(duplicate) is not None:
         raise ValidationError(
             _("Kehadiran %(client)s pada pertemuan ini sudah dicatat.", client=client.full_name)

@@ -96,6 +96,15 @@ class NotBefore:
             raise ValidationError(msg)
 
 
+def excluding_edited(query, form, model):
+    """``query`` without the record ``form`` is editing (unchanged when creating), so a
+    uniqueness or capacity check does not count the record against itself."""
+    record = getattr(form, "_obj", None)
+    if record is not None and record.id is not None:
+        return query.where(model.id != record.id)
+    return query
+
+
 def not_in_future(form, field):
     """A date that cannot lie in the future (birth, admission)."""
     if field.data is not None and field.data > date.today():
