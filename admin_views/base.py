@@ -130,7 +130,6 @@ class SecureModelView(ModelView):
 
     read_roles: frozenset[str] = frozenset({"admin", "head"})
     write_roles: frozenset[str] = frozenset({"admin"})
-    delete_roles: frozenset[str] | None = None  # defaults to write_roles
     # Loader options for the list page so it runs a fixed number of queries.
     list_options: tuple = ()
 
@@ -176,7 +175,7 @@ class SecureModelView(ModelView):
 
     @property
     def can_delete(self) -> bool:  # type: ignore[override]
-        return role_in(self.delete_roles if self.delete_roles is not None else self.write_roles)
+        return role_in(self.write_roles)
 
     def is_action_allowed(self, name: str) -> bool:
         # Bulk actions change data: only for roles that may write here (Flask-Admin itself

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from flask_babel import gettext as _
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import ValidationError
 
 DIGITS_16 = re.compile(r"^\d{16}$")
 PHONE = re.compile(r"^(\+62|62|0)[0-9]{8,13}$")
@@ -110,13 +110,3 @@ def not_in_future(form, field):
     if field.data is not None and field.data > date.today():
         raise ValidationError(_("Tanggal tidak boleh di masa depan."))
 
-
-def required_text(message=None):
-    """Required, with our own message, and stop further validators on empty input."""
-
-    def check(form, field):
-        if _blank(field.data):
-            field.errors[:] = []
-            raise StopValidation(message or _("Wajib diisi."))
-
-    return check
