@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,18 +15,31 @@ from models.choices import ROLES
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 USERNAME = re.compile(r"^[a-z0-9._-]{3,50}$")
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
 
 
 class AccountError(ValueError):
     """An account cannot be created as asked; the message says why."""
 
 
-def password_problem(password: str) -> str | None:
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The shipped list of passwords too common to allow (read once)."""
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def password_problem(password: str, username: str | None = None) -> str | None:
     """Why ``password`` is not acceptable, or None."""
     if len(password) < PASSWORD_MIN:
         return _("Kata sandi minimal %(n)s karakter.", n=PASSWORD_MIN)
     if len(password) > PASSWORD_MAX:
         return _("Kata sandi maksimal %(n)s karakter.", n=PASSWORD_MAX)
+    lowered = password.strip().lower()
+    if lowered in common_passwords() or len(set(lowered)) == 1:
+        return _("Kata sandi ini terlalu umum dan mudah ditebak. Pilih kata sandi lain.")
+    if username and len(username) >= 3 and username.strip().lower() in lowered:
+        return _("Kata sandi tidak boleh memuat nama pengguna.")
     return None
 
 
@@ -41,7 +56,7 @@ def create_account(
 ) -> User:
     """Add a new account (not committed); raises AccountError with a readable reason."""
     username = username.strip().lower()
-    problem = username_problem(username) or password_problem(password)
+    problem = username_problem(username) or password_problem(password, username)
     if role not in ROLES.codes:
         problem = _("Peran tidak dikenal: %(role)s.", role=role)
     if problem:

@@ -52,12 +52,12 @@ def test_database_url_switches_to_postgresql_with_psycopg(tmp_path, monkeypatch)
 def test_create_user_command(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["create-user", "--username", "Rina", "--role", "admin",
-                                 "--password", "kata-sandi-rina-2026"])
+                                 "--password", "kopi-tubruk-pagi-2026"])
     assert result.exit_code == 0, result.output
     assert "Akun rina (Tata usaha (admin)) dibuat." in result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "rina"))
-        assert user.check_password("kata-sandi-rina-2026")
+        assert user.check_password("kopi-tubruk-pagi-2026")
     again = runner.invoke(args=["create-user", "--username", "rina", "--role", "admin",
                                 "--password", "kata-sandi-lain-2026"])
     assert again.exit_code != 0 and "sudah dipakai" in again.output
