@@ -106,8 +106,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = None  # the login page says why on its own
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(cookie_id: str) -> User | None:
+        # "id:token": a cookie from before a logout or password change no longer matches.
+        user_id, _sep, token = cookie_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if user is None or not user.is_active or not user.matches_session(token):
+            return None
+        return user
 
     from admin_views import build_admin
     from admin_views.auth import bp as auth_bp

@@ -11,7 +11,9 @@ from flask_babel import lazy_gettext as _l
 
 from models import (
     Attendance,
+    AuditEntry,
     CaseConference,
+    CaseNote,
     Client,
     Enrollment,
     GuidanceSchedule,
@@ -29,8 +31,9 @@ from models import (
 )
 
 from .activities import GuidanceScheduleView, RecreationActivityView
-from .base import SecureIndexView
-from .cases import CaseConferenceView, ServiceContractView
+from .audit import AuditLogView
+from .base import SecureIndexView, SecureModelView, user_datetime
+from .cases import CaseConferenceView, CaseNoteView, ServiceContractView
 from .clients import ClientView, RoomView
 from .partners import NetworkPartnerView
 from .staff import StaffView, UserView
@@ -51,6 +54,8 @@ def register_admin_views(admin: Admin) -> None:
     clients = _l("Klien")
     admin.add_view(ClientView(Client, db, name=_l("Buku induk klien"), category=clients,
                               endpoint="client"))
+    admin.add_view(CaseNoteView(CaseNote, db, name=_l("Catatan kasus"), category=clients,
+                                endpoint="case_note"))
     admin.add_view(ServiceContractView(ServiceContract, db, name=_l("Kontrak pelayanan"),
                                        category=clients, endpoint="contract"))
     admin.add_view(CaseConferenceView(CaseConference, db, name=_l("Konferensi kasus"),
@@ -85,6 +90,10 @@ def register_admin_views(admin: Admin) -> None:
                                endpoint="holiday"))
     admin.add_view(UserView(User, db, name=_l("Akun pengguna"), category=master,
                             endpoint="user"))
+    screens = {view.model.__tablename__: view.name for view in admin._views
+               if isinstance(view, SecureModelView)}
+    admin.add_view(AuditLogView(AuditEntry, db, name=_l("Log audit"), category=master,
+                                endpoint="audit", screens=screens))
 
 
 def build_admin(app: Flask) -> Admin:
@@ -97,4 +106,5 @@ def build_admin(app: Flask) -> Admin:
         translations_path=TRANSLATIONS,
     )
     register_admin_views(admin)
+    app.add_template_filter(user_datetime, "user_datetime")
     return admin

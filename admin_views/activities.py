@@ -12,17 +12,14 @@ from wtforms.validators import Optional, StopValidation, ValidationError
 from forms.validators import NotBefore, strip_text
 from models import GuidanceSchedule, RecreationActivity
 from models.choices import GUIDANCE_TYPES, RECREATION_KINDS, WEEKDAYS
+from services.scopes import acting, is_mine
 
-from .base import ALL_ROLES, SecureModelView, choice_formatter
+from .base import SecureModelView, choice_formatter
 from .pickers import served_client_picker, staff_picker
-
-SCHEDULE_READERS = ALL_ROLES - {"instructor"}
 
 
 class RecreationActivityView(SecureModelView):
     """Angklung, outings, chess: when, where, who leads and who takes part."""
-
-    read_roles = SCHEDULE_READERS
 
     list_options = (joinedload(RecreationActivity.leader),
                     selectinload(RecreationActivity.participants))
@@ -62,6 +59,11 @@ class RecreationActivityView(SecureModelView):
         "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
     }
 
+    def scope(self):
+        if acting("staff"):  # staff see the activities they lead
+            return [is_mine(RecreationActivity.leader_id)]
+        return []
+
 
 def _weekday_or_date(form, field):
     has_weekday = field.data is not None
@@ -89,8 +91,6 @@ def _weekday_label(_view, _context, model, _name) -> str:
 
 class GuidanceScheduleView(SecureModelView):
     """Guidance slots: weekly on a weekday or once on a date."""
-
-    read_roles = SCHEDULE_READERS
 
     list_options = (joinedload(GuidanceSchedule.staff), selectinload(GuidanceSchedule.clients))
     column_list = ("guidance_type", "title", "weekday", "start_time", "end_time", "staff.name",
@@ -145,3 +145,8 @@ class GuidanceScheduleView(SecureModelView):
         "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
         "valid_until": {"validators": [Optional(), NotBefore("valid_from", _l("berlaku sejak"))]},
     }
+
+    def scope(self):
+        if acting("staff"):  # staff see the guidance schedules they lead
+            return [is_mine(GuidanceSchedule.staff_id)]
+        return []

@@ -1,21 +1,42 @@
-"""Login and logout."""
+"""Login, logout, password change, session expiry and the refusal pages."""
 
 from __future__ import annotations
 
 import logging
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from forms.auth import LoginForm, LogoutForm
+from forms.auth import LoginForm, LogoutForm, PasswordChangeForm
 from models import User, db
 from models.base import utcnow
+from services.accounts import password_problem
+from services.audit import record_event
+from services.login import blocked_until
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
+
+# Checked when the name is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+# Pages a user who must change their password may still open.
+_OPEN_WHILE_CHANGING = frozenset({"auth.change_password", "auth.logout", "auth.login",
+                                  "static", "admin.static"})
 
 
 def safe_next(target: str | None) -> str | None:
@@ -30,6 +51,14 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _start_session(user: User) -> None:
+    session.clear()  # a new session on login: no fixation
+    login_user(user, remember=False)
+    now = int(time.time())
+    session["login_at"] = now
+    session["seen"] = now
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Show the login form; on success start a fresh session for the user."""
@@ -38,27 +67,119 @@ def login():
     form = LoginForm(request.form if request.method == "POST" else None,
                      next=request.args.get("next", ""))
     if request.method == "POST" and form.validate():
-        user = db.session.scalar(select(User).where(User.username == form.username.data))
-        if user is not None and user.is_active and user.check_password(form.password.data):
-            session.clear()  # a new session on login: no fixation
-            login_user(user, remember=False)
-            user.last_login_at = utcnow()
+        name = form.username.data
+        until = blocked_until(name, request.remote_addr)
+        if until is not None:
+            record_event("login_blocked", username=name)
             db.session.commit()
-            log.info("login ok: %s", user.username)
+            form.password.errors.append(_(
+                "Terlalu banyak percobaan masuk yang gagal. Coba lagi setelah pukul %(time)s.",
+                time=format_datetime(until, "HH:mm")))
+            return render_template("auth/login.html", form=form), 429
+        user = db.session.scalar(select(User).where(User.username == name))
+        valid = check_password_hash(user.password_hash if user else _DUMMY_HASH,
+                                    form.password.data)
+        if user is not None and valid and user.is_active:
+            _start_session(user)
+            user.last_login_at = utcnow()
+            record_event("login", username=user.username, user_id=user.id)
+            db.session.commit()
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
             return redirect(safe_next(form.next.data) or url_for("admin.index"))
-        log.warning("login failed: %s from %s", form.username.data, request.remote_addr)
+        record_event("login_failed", username=name,
+                     user_id=user.id if user is not None else None)
+        db.session.commit()
+        log.warning("login failed: %s from %s", name, request.remote_addr)
         form.password.errors.append(_("Nama pengguna atau kata sandi salah."))
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
-    """Log out (POST with a CSRF token, so a link elsewhere cannot log anyone out)."""
+    """Log out (POST with a CSRF token, so a link elsewhere cannot log anyone out).
+
+    The account's session token changes too, so a copy of the cookie stops working."""
     form = LogoutForm(request.form)
     if not form.validate():
         flash(_("Sesi formulir kedaluwarsa. Silakan coba keluar lagi."), "error")
         return redirect(url_for("admin.index"))
+    _end_session(_("keluar"), _("Anda telah keluar."))
+    return redirect(url_for("auth.login"))
+
+
+def _end_session(reason: str, message: str) -> None:
+    if current_user.is_authenticated:
+        user = db.session.get(User, current_user.id)
+        record_event("logout", detail=reason)
+        user.end_sessions()
+        db.session.commit()
     logout_user()
     session.clear()
-    flash(_("Anda telah keluar."), "info")
-    return redirect(url_for("auth.login"))
+    flash(message, "info")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password; every other session of the account ends."""
+    form = PasswordChangeForm(request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        user = db.session.get(User, current_user.id)
+        problem = password_problem(form.new.data, user.username)
+        if not user.check_password(form.current.data):
+            form.current.errors.append(_("Kata sandi sekarang salah."))
+        elif problem:
+            form.new.errors.append(problem)
+        elif form.new.data == form.current.data:
+            form.new.errors.append(_("Kata sandi baru harus berbeda dari yang sekarang."))
+        else:
+            user.set_password(form.new.data)  # new session token: other sessions end
+            user.must_change_password = False
+            db.session.commit()
+            _start_session(user)  # this browser continues with the new token
+            flash(_("Kata sandi berhasil diganti."), "success")
+            return redirect(url_for("admin.index"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.before_app_request
+def enforce_session_rules():
+    """Idle timeout, absolute lifetime, and a forced password change."""
+    if request.endpoint in ("static", "admin.static") or not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    idle = int(current_app.config.get("SESSION_IDLE_MINUTES", 30)) * 60
+    lifetime = int(current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds())
+    seen, since = session.get("seen", 0), session.get("login_at", 0)
+    if now - seen > idle or now - since > lifetime:
+        idle_out = now - seen > idle
+        _end_session(
+            _("tidak aktif terlalu lama") if idle_out else _("batas waktu sesi"),
+            _("Sesi Anda berakhir karena terlalu lama tidak aktif. Silakan masuk lagi.")
+            if idle_out else _("Sesi Anda sudah terlalu lama. Silakan masuk lagi."),
+        )
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("auth.login", next=target))
+    session["seen"] = now
+    if current_user.must_change_password and request.endpoint not in _OPEN_WHILE_CHANGING:
+        flash(_("Anda harus mengganti kata sandi sebelum melanjutkan."), "info")
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+@bp.app_errorhandler(403)
+def forbidden(_error):
+    """Say no without revealing anything, and put the refusal on record."""
+    if current_user.is_authenticated:
+        db.session.rollback()  # nothing half-done survives a refusal
+        record_event("denied", detail=f"{request.method} {request.full_path.rstrip('?')}")
+        db.session.commit()
+    return render_template("errors/refused.html", code=403,
+                           message=_("Anda tidak berhak membuka halaman atau data ini.")), 403
+
+
+@bp.app_errorhandler(404)
+def not_found(_error):
+    return render_template("errors/refused.html", code=404,
+                           message=_("Halaman atau data tidak ditemukan.")), 404

@@ -11,16 +11,21 @@ from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.model import typefmt
+from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms.validators import StopValidation
 
 from forms.base import ConsoleForm
-from models import db
+from models import AuditEntry, db
+from services.audit import readable_changes
 from services.dashboard import build_dashboard
 from services.integrity import explain
+from services.permissions import readers, writers
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +41,13 @@ def _date(_view, value: date, _name) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def user_datetime(value: datetime | None) -> str:
+    """A stored (UTC) time in the panti's time zone (BABEL_DEFAULT_TIMEZONE), dd/mm/yyyy."""
+    return to_user_timezone(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
 def _datetime(_view, value: datetime, _name) -> str:
-    # Stored in UTC; shown in the panti's time zone (BABEL_DEFAULT_TIMEZONE).
-    return to_user_timezone(value).strftime("%d/%m/%Y %H:%M")
+    return user_datetime(value)
 
 
 def _time(_view, value: time, _name) -> str:
@@ -62,6 +71,7 @@ def choice_formatter(vocabulary):
     def fmt(_view, _context, model, name):
         return vocabulary.label(getattr(model, name))
 
+    fmt.vocabulary = vocabulary  # the history page labels old and new codes with it
     return fmt
 
 
@@ -123,13 +133,11 @@ class SecureIndexView(AdminIndexView):
 class SecureModelView(ModelView):
     """Base of every model screen.
 
-    ``read_roles`` may open the screen, ``write_roles`` may create/edit/delete;
-    ``scope()`` narrows the records a user sees, and it is applied to the list, the count,
-    and every single-record lookup (details, edit, delete, actions).
+    Roles come from the permission matrix (``services/permissions.py``) by endpoint:
+    ``read_roles`` may open the screen, ``write_roles`` may create/edit/delete. ``scope()``
+    narrows the records a user sees, and it is applied to the list, the count, and every
+    single-record lookup (details, edit, delete, actions, history).
     """
-
-    read_roles: frozenset[str] = frozenset({"admin", "head"})
-    write_roles: frozenset[str] = frozenset({"admin"})
     # Loader options for the list page so it runs a fixed number of queries.
     list_options: tuple = ()
 
@@ -144,8 +152,14 @@ class SecureModelView(ModelView):
     column_type_formatters_detail = DETAIL_FORMATTERS
     create_modal = False
     edit_modal = False
+    details_template = "admin/panti_details.html"  # adds the link to the change history
     # Cannot be changed from a form whatever the model says.
     form_excluded_columns = ("created_at", "updated_at")
+
+    def get_list_row_actions(self):
+        return [*super().get_list_row_actions(),
+                EndpointLinkRowAction("fa fa-history", ".history_view",
+                                      title=_l("Riwayat perubahan"))]
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
@@ -157,13 +171,35 @@ class SecureModelView(ModelView):
         return form_class
 
     # --- access -------------------------------------------------------------------
+    @property
+    def read_roles(self) -> frozenset[str]:
+        return readers(self.endpoint)
+
+    @property
+    def write_roles(self) -> frozenset[str]:
+        return writers(self.endpoint)
+
     def is_accessible(self) -> bool:
         return role_in(self.read_roles)
 
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
             return login_redirect()
-        abort(403)
+        abort(403)  # the 403 handler records the refusal in the audit log
+
+    # Views that change data, or feed a form, need the write role, not just read. Pickers
+    # included: else a read-only role could list clients through any screen's picker; inline
+    # edits included: Flask-Admin once ignored can_edit there.
+    WRITE_VIEWS = frozenset({"create_view", "edit_view", "delete_view", "action_view",
+                             "ajax_update", "ajax_lookup"})
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        if name in self.WRITE_VIEWS and not role_in(self.write_roles):
+            abort(403)  # Flask-Admin would quietly redirect; say no plainly
+        return None
 
     @property
     def can_create(self) -> bool:  # type: ignore[override]
@@ -181,6 +217,38 @@ class SecureModelView(ModelView):
         # Bulk actions change data: only for roles that may write here (Flask-Admin itself
         # checks only "delete").
         return role_in(self.write_roles) and super().is_action_allowed(name)
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        # Exports live in the export centre, which applies the access rules; none here.
+        abort(404)
+
+    @expose("/history/")
+    def history_view(self):
+        """Every recorded change of one record the user may see, newest first."""
+        record = self.get_one(request.args.get("id", ""))
+        entries = db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.table_name == self.model.__tablename__,
+                   AuditEntry.record_id == record.id)
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        ).all()
+        return self.render(
+            "admin/record_history.html", record=record, entries=entries,
+            changes=self.describe_changes(entries),
+            return_url=self.get_url(".details_view", id=record.id),
+        )
+
+    def describe_changes(self, entries) -> dict[int, list[tuple]]:
+        """Audit ``entries`` of this screen's model as (label, before, after) rows, limited
+        to the fields its details page shows."""
+        vocabularies = {
+            name: fmt.vocabulary
+            for name, fmt in (self.column_formatters or {}).items()
+            if hasattr(fmt, "vocabulary")
+        }
+        return readable_changes(entries, self.model, dict(self.column_labels or {}),
+                                vocabularies, frozenset(self.column_details_list or ()))
 
     def handle_action(self, return_view=None):
         # Flask-Admin silently ignores a refused action; say so with a 403 instead.
@@ -200,13 +268,18 @@ class SecureModelView(ModelView):
         return super().get_count_query().filter(*self.scope())
 
     def get_one(self, id):
-        if not str(id).isdigit():
-            return None
-        return (
-            db.session.query(self.model)
-            .filter(self.model.id == int(id), *self.scope())
-            .one_or_none()
-        )
+        """The record with ``id`` if the user may see it, else 404: a hidden record and a
+        missing one look the same, so an id in a URL reveals nothing."""
+        record = None
+        if str(id).isdigit():
+            record = (
+                db.session.query(self.model)
+                .filter(self.model.id == int(id), *self.scope())
+                .one_or_none()
+            )
+        if record is None:
+            abort(404)
+        return record
 
     # --- errors -----------------------------------------------------------------------
     def handle_view_exception(self, exc: Exception) -> bool:

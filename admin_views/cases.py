@@ -1,4 +1,4 @@
-"""Case work screens: service contracts and case conferences (confidential content)."""
+"""Case work screens: case notes, service contracts, case conferences (confidential)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,22 @@ from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import Optional, StopValidation
 
-from forms.validators import NotBefore, strip_text
-from models import CaseConference, Client, ServiceContract
-from models.choices import CONFERENCE_KINDS, CONTRACT_KINDS, CONTRACT_STATUSES
+from forms.validators import NotBefore, not_in_future, strip_text
+from models import CaseConference, CaseNote, ServiceContract
+from models.choices import (
+    ASSESSMENT_ASPECTS,
+    CASE_NOTE_KINDS,
+    CONFERENCE_KINDS,
+    CONTRACT_KINDS,
+    CONTRACT_STATUSES,
+)
+from services.scopes import acting, conference_condition, own_client_ids
 
 from .base import SecureModelView, choice_formatter
 from .pickers import client_picker, staff_picker
-
-CASE_ROLES = frozenset({"head", "social_worker"})
 
 
 def _signed_needs_date(form, field):
@@ -31,9 +35,6 @@ def _signed_needs_date(form, field):
 
 class ServiceContractView(SecureModelView):
     """Service contracts; a social worker sees those of the clients assigned to them."""
-
-    read_roles = CASE_ROLES
-    write_roles = CASE_ROLES
 
     list_options = (joinedload(ServiceContract.client), joinedload(ServiceContract.social_worker))
     column_list = ("client.register_number", "client.full_name", "kind", "status",
@@ -84,17 +85,13 @@ class ServiceContractView(SecureModelView):
     }
 
     def scope(self):
-        if current_user.is_authenticated and current_user.role == "social_worker":
-            mine = select(Client.id).where(Client.social_worker_id == current_user.staff_id)
-            return [ServiceContract.client_id.in_(mine)]
+        if acting("social_worker"):
+            return [ServiceContract.client_id.in_(own_client_ids())]
         return []
 
 
 class CaseConferenceView(SecureModelView):
     """Case conferences (KK): who met, about whom, what was decided."""
-
-    read_roles = CASE_ROLES
-    write_roles = CASE_ROLES
 
     list_options = (joinedload(CaseConference.chair), selectinload(CaseConference.clients),
                     selectinload(CaseConference.attendees))
@@ -133,3 +130,70 @@ class CaseConferenceView(SecureModelView):
         "end_time": {"validators": [Optional(), NotBefore("start_time", _l("jam mulai"),
                                                           strict=True)]},
     }
+
+    def scope(self):
+        if acting("social_worker"):
+            return [conference_condition()]
+        return []
+
+
+def _aspect_only_for_assessment(form, field):
+    if field.data and form.kind.data != "assessment":
+        raise StopValidation(_("Aspek hanya diisi untuk catatan asesmen."))
+
+
+class CaseNoteView(SecureModelView):
+    """The case record (file pelayanan): a social worker writes it for their own clients."""
+
+    list_options = (joinedload(CaseNote.client), joinedload(CaseNote.author))
+    column_list = ("date", "client.register_number", "client.full_name", "kind", "aspect",
+                   "author.name")
+    column_details_list = ("client", "date", "kind", "aspect", "author", "problem", "content",
+                           "result", "next_step")
+    column_labels = {
+        "client": _l("Klien"),
+        "client.register_number": _l("Nomor induk"),
+        "client.full_name": _l("Nama klien"),
+        "date": _l("Tanggal"),
+        "kind": _l("Jenis catatan"),
+        "aspect": _l("Aspek asesmen"),
+        "author": _l("Ditulis oleh"),
+        "author.name": _l("Ditulis oleh"),
+        "problem": _l("Masalah"),
+        "content": _l("Uraian / tindakan"),
+        "result": _l("Hasil"),
+        "next_step": _l("Rencana tindak lanjut"),
+    }
+    column_searchable_list = ("client.full_name", "client.register_number")
+    column_sortable_list = ("date", "kind", ("client.full_name", "client.full_name"))
+    column_default_sort = [("date", True), ("id", True)]
+    column_filters = (
+        FilterEqual(CaseNote.kind, _l("Jenis catatan"), options=CASE_NOTE_KINDS.choices),
+        DateBetweenFilter(CaseNote.date, _l("Tanggal")),
+    )
+    column_formatters = {"kind": choice_formatter(CASE_NOTE_KINDS),
+                         "aspect": choice_formatter(ASSESSMENT_ASPECTS)}
+    column_formatters_detail = column_formatters
+    form_columns = ("client", "date", "kind", "aspect", "problem", "content", "result",
+                    "next_step")
+    form_choices = {"kind": CASE_NOTE_KINDS.choices,
+                    "aspect": [("", "—"), *ASSESSMENT_ASPECTS.choices]}
+    form_ajax_refs = {"client": client_picker("client", own_case=True)}
+    form_args = {
+        "date": {"validators": [not_in_future]},
+        "aspect": {"validators": [_aspect_only_for_assessment],
+                   "filters": [lambda v: v or None]},
+        "content": {"filters": [strip_text]},
+        "problem": {"filters": [strip_text]},
+        "result": {"filters": [strip_text]},
+        "next_step": {"filters": [strip_text]},
+    }
+
+    def scope(self):
+        if acting("social_worker"):
+            return [CaseNote.client_id.in_(own_client_ids())]
+        return []
+
+    def on_model_change(self, form, model, is_created):
+        if is_created and model.author_id is None:
+            model.author_id = current_user.staff_id  # who wrote it, not who may edit it

@@ -192,9 +192,6 @@ def _termination_consistent(form, field):
 class ClientView(SecureModelView):
     """The client roster: registration data, stage, room and social worker."""
 
-    read_roles = frozenset({"admin", "head", "social_worker", "staff"})
-    write_roles = frozenset({"admin"})
-
     list_options = (joinedload(Client.social_worker), joinedload(Client.room))
     column_list = (
         "register_number",

@@ -26,8 +26,6 @@ def _email(form, field):
 class NetworkPartnerView(SecureModelView):
     """Resource owners with their MoU and the services they offer."""
 
-    read_roles = frozenset({"admin", "head", "social_worker"})
-
     column_list = ("name", "kind", "contact_person", "phone", "mou_number", "mou_end", "active")
     column_details_list = ("name", "kind", "contact_person", "phone", "email", "address",
                            "mou_number", "mou_start", "mou_end", "services", "active")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_login import current_user
 from sqlalchemy import or_
 from sqlalchemy.orm import contains_eager
 
 from models import Client, Staff, TrainingClass, TrainingSession
 from models.choices import ACTIVE_STAGES
+from services.scopes import acting, is_mine, own_class_ids
 
 from .base import ScopedAjaxLoader
 
@@ -39,8 +39,8 @@ def client_picker(
 
     def where():
         conditions = [Client.stage.in_(stages)] if stages else []
-        if own_case and current_user.is_authenticated and current_user.role == "social_worker":
-            conditions.append(Client.social_worker_id == current_user.staff_id)
+        if own_case and acting("social_worker"):
+            conditions.append(is_mine(Client.social_worker_id))
         return conditions
 
     return ScopedAjaxLoader(
@@ -61,14 +61,8 @@ def session_picker(name: str) -> ScopedAjaxLoader:
     """Training sessions; an instructor finds only those of their own classes."""
 
     def where():
-        if current_user.is_authenticated and current_user.role == "instructor":
-            return [
-                TrainingSession.class_id.in_(
-                    TrainingClass.__table__.select()
-                    .with_only_columns(TrainingClass.id)
-                    .where(TrainingClass.instructor_id == current_user.staff_id)
-                )
-            ]
+        if acting("instructor"):
+            return [TrainingSession.class_id.in_(own_class_ids())]
         return []
 
     return _SessionLoader(name, TrainingSession, fields=["topic"], where=where)

@@ -66,15 +66,12 @@ def _password_rules(form, field):
         if creating:
             raise ValidationError(_("Kata sandi wajib diisi untuk akun baru."))
         return
-    if problem := password_problem(field.data):
+    if problem := password_problem(field.data, form.username.data):
         raise ValidationError(problem)
 
 
 class UserView(SecureModelView):
     """Login accounts with their role; the password is only ever set, never shown."""
-
-    read_roles = frozenset({"admin"})
-    write_roles = frozenset({"admin"})
 
     list_options = (joinedload(User.staff),)
     column_list = ("username", "role", "staff", "is_active_account", "must_change_password",
@@ -116,4 +113,6 @@ class UserView(SecureModelView):
 
     def on_model_change(self, form, model, is_created):
         if form.new_password.data:
-            model.set_password(form.new_password.data)
+            model.set_password(form.new_password.data)  # also ends the user's sessions
+        elif not model.is_active_account:
+            model.end_sessions()  # a deactivated account is logged out everywhere now

@@ -13,7 +13,6 @@ from flask_admin.contrib.sqla.filters import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from wtforms.validators import NumberRange, Optional, ValidationError
@@ -31,21 +30,11 @@ from models import (
     db,
 )
 from models.choices import ATTENDANCE_CODES, WEEKDAYS
+from services.scopes import acting, own_class_ids
 from services.training import generate_sessions
 
 from .base import SecureModelView, choice_formatter
 from .pickers import client_picker, served_client_picker, session_picker, staff_picker
-
-TRAINING_READERS = frozenset({"admin", "head", "instructor"})
-
-
-def _own_class_ids():
-    """Ids of the classes the current instructor teaches (a subquery)."""
-    return select(TrainingClass.id).where(TrainingClass.instructor_id == current_user.staff_id)
-
-
-def _is_instructor() -> bool:
-    return current_user.is_authenticated and current_user.role == "instructor"
 
 
 def _weekdays_label(_view, _context, model, name) -> str:
@@ -68,8 +57,6 @@ class SkillTypeView(SecureModelView):
 
 class TrainingClassView(SecureModelView):
     """Classes of a skill with their instructor and weekly pattern."""
-
-    read_roles = TRAINING_READERS
 
     list_options = (joinedload(TrainingClass.skill_type), joinedload(TrainingClass.instructor))
     column_list = ("name", "skill_type.name", "instructor.name", "weekdays", "start_time",
@@ -115,7 +102,7 @@ class TrainingClassView(SecureModelView):
     }
 
     def scope(self):
-        return [TrainingClass.id.in_(_own_class_ids())] if _is_instructor() else []
+        return [TrainingClass.id.in_(own_class_ids())] if acting("instructor") else []
 
     @action(
         "generate_sessions",
@@ -186,8 +173,6 @@ def _not_enrolled_twice(form, field):
 class EnrollmentView(SecureModelView):
     """Who is in which class; leaving sets a date and keeps past attendance."""
 
-    read_roles = TRAINING_READERS
-
     list_options = (joinedload(Enrollment.client), joinedload(Enrollment.training_class))
     column_list = ("training_class.name", "client.register_number", "client.full_name",
                    "enrolled_on", "left_on")
@@ -219,13 +204,11 @@ class EnrollmentView(SecureModelView):
     }
 
     def scope(self):
-        return [Enrollment.class_id.in_(_own_class_ids())] if _is_instructor() else []
+        return [Enrollment.class_id.in_(own_class_ids())] if acting("instructor") else []
 
 
 class TrainingSessionView(SecureModelView):
     """The dated meetings of each class."""
-
-    read_roles = TRAINING_READERS
 
     list_options = (joinedload(TrainingSession.training_class),)
     column_list = ("training_class.name", "date", "start_time", "end_time", "topic")
@@ -252,7 +235,7 @@ class TrainingSessionView(SecureModelView):
     }
 
     def scope(self):
-        return [TrainingSession.class_id.in_(_own_class_ids())] if _is_instructor() else []
+        return [TrainingSession.class_id.in_(own_class_ids())] if acting("instructor") else []
 
 
 def _attendance_allowed(form, field):
@@ -296,9 +279,6 @@ def _session_not_future(form, field):
 class AttendanceView(SecureModelView):
     """Attendance per session and client: H hadir, I izin, S sakit, A alpa."""
 
-    read_roles = TRAINING_READERS
-    write_roles = frozenset({"admin", "instructor"})
-
     list_options = (
         joinedload(Attendance.client),
         joinedload(Attendance.session).joinedload(TrainingSession.training_class),
@@ -339,9 +319,9 @@ class AttendanceView(SecureModelView):
     }
 
     def scope(self):
-        if _is_instructor():
+        if acting("instructor"):
             return [Attendance.session_id.in_(
-                select(TrainingSession.id).where(TrainingSession.class_id.in_(_own_class_ids()))
+                select(TrainingSession.id).where(TrainingSession.class_id.in_(own_class_ids()))
             )]
         return []
 

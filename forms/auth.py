@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length
 
 from .base import ConsoleForm
 
@@ -28,3 +28,24 @@ class LoginForm(ConsoleForm):
 
 class LogoutForm(ConsoleForm):
     """An empty form: only its CSRF token matters."""
+
+
+class PasswordChangeForm(ConsoleForm):
+    """Change one's own password: the current one, then the new one twice."""
+
+    current = PasswordField(
+        _l("Kata sandi sekarang"),
+        validators=[InputRequired(message=_l("Isi kata sandi sekarang.")), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new = PasswordField(
+        _l("Kata sandi baru"),
+        validators=[InputRequired(message=_l("Isi kata sandi baru."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[InputRequired(message=_l("Ulangi kata sandi baru.")),
+                    EqualTo("new", message=_l("Kedua kata sandi baru tidak sama."))],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,7 +1,9 @@
 """Typed models of the panti console, one module per domain."""
 
+from .audit import AuditEntry
 from .base import Base, TimestampMixin, db
 from .calendar import Holiday
+from .case_note import CaseNote
 from .client import Client, RegisterNumber
 from .conference import CaseConference
 from .contract import ServiceContract
@@ -15,8 +17,10 @@ from .user import User
 
 __all__ = [
     "Attendance",
+    "AuditEntry",
     "Base",
     "CaseConference",
+    "CaseNote",
     "Client",
     "Enrollment",
     "GuidanceSchedule",

@@ -197,3 +197,33 @@ CONTRACT_STATUSES = Choices(
     ("ended", _l("Selesai")),
     ("cancelled", _l("Dibatalkan")),
 )
+
+# What an audit-log row records.
+AUDIT_ACTIONS = Choices(
+    ("create", _l("Tambah")),
+    ("update", _l("Ubah")),
+    ("delete", _l("Hapus")),
+    ("login", _l("Masuk")),
+    ("login_failed", _l("Gagal masuk")),
+    ("login_blocked", _l("Masuk ditahan")),
+    ("logout", _l("Keluar")),
+    ("denied", _l("Akses ditolak")),
+    ("export", _l("Ekspor")),
+)
+
+# Entries of a client's case record (file pelayanan) written by the social worker.
+CASE_NOTE_KINDS = Choices(
+    ("assessment", _l("Asesmen")),
+    ("interview", _l("Catatan wawancara")),
+    ("progress", _l("Catatan perkembangan")),
+    ("visit", _l("Kunjungan / komunikasi")),
+    ("aftercare", _l("Catatan bimbingan lanjut")),
+)
+
+# The four aspects of an assessment (DOMAIN.md, stage 3).
+ASSESSMENT_ASPECTS = Choices(
+    ("physical", _l("Fisik")),
+    ("psychological", _l("Psikologis")),
+    ("social", _l("Sosial")),
+    ("vocational", _l("Vokasional")),
+)

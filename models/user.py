@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -31,6 +33,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column("is_active", Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Part of the login cookie; changing it ends every session of the account (logout,
+    # password change, deactivation). Empty: no valid session exists.
+    session_token: Mapped[str] = mapped_column(String(64), default="", server_default="")
     staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff.id", ondelete="SET NULL"), unique=True
     )
@@ -41,8 +46,22 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.is_active_account
 
     def set_password(self, password: str) -> None:
-        """Store a salted scrypt hash (werkzeug's default method)."""
+        """Store a salted scrypt hash (werkzeug's default method); ends all sessions."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Make every login cookie issued so far for this account invalid."""
+        self.session_token = secrets.token_urlsafe(32)
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session cookie: the id and the session token."""
+        if not self.session_token:
+            self.end_sessions()
+        return f"{self.id}:{self.session_token}"
+
+    def matches_session(self, token: str) -> bool:
+        return bool(self.session_token) and hmac.compare_digest(self.session_token, token)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -11,13 +13,26 @@ from sqlalchemy import select
 from models import Staff, TrainingClass, db
 from models.choices import ROLES
 from services.accounts import AccountError, create_account
+from services.audit import acting_as
 from services.training import generate_sessions
 
 from .demo import load_demo
 
 
+def on_record(command):
+    """Run a command so that the audit log names it as the one who made its changes."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        with acting_as(f"flask {click.get_current_context().info_name}"):
+            return command(*args, **kwargs)
+
+    return run
+
+
 @click.command("init-db")
 @with_appcontext
+@on_record
 def init_db() -> None:
     """Create or upgrade the schema to the newest migration."""
     upgrade()
@@ -26,6 +41,7 @@ def init_db() -> None:
 
 @click.command("seed-demo")
 @with_appcontext
+@on_record
 def seed_demo() -> None:
     """Load the demo data and the demo accounts (safe to run again)."""
     summary = load_demo(current_app.config["DEMO_PASSWORD"])
@@ -36,6 +52,7 @@ def seed_demo() -> None:
 @click.command("generate-sessions")
 @click.option("--class-id", type=int, default=None, help="Hanya kelas ini (default: semua).")
 @with_appcontext
+@on_record
 def generate_sessions_command(class_id: int | None) -> None:
     """Create the sessions of each class from its weekly pattern, skipping holidays."""
     query = select(TrainingClass).order_by(TrainingClass.name)
@@ -56,6 +73,7 @@ def generate_sessions_command(class_id: int | None) -> None:
 @click.option("--staff-number", default="", help="NIP/nomor pegawai untuk menautkan pegawai.")
 @click.password_option("--password", prompt="Kata sandi")
 @with_appcontext
+@on_record
 def create_user(username: str, role: str, staff_number: str, password: str) -> None:
     """Create a login account interactively."""
     staff = None

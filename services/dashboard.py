@@ -19,6 +19,7 @@ from models import (
     db,
 )
 from models.choices import ACTIVE_STAGES, STAGES
+from services.scopes import conference_condition, is_mine, own_client_ids
 
 
 @dataclass
@@ -48,7 +49,7 @@ def build_dashboard(user: User, today: date | None = None) -> Dashboard:
     if role == "social_worker":
         board.my_clients = db.session.scalar(
             select(func.count()).select_from(Client).where(
-                Client.social_worker_id == user.staff_id, Client.stage.in_(ACTIVE_STAGES)
+                is_mine(Client.social_worker_id, user), Client.stage.in_(ACTIVE_STAGES)
             )
         )
     if role in ("admin", "head", "instructor"):
@@ -60,16 +61,17 @@ def build_dashboard(user: User, today: date | None = None) -> Dashboard:
             .order_by(TrainingSession.start_time)
         )
         if role == "instructor":
-            query = query.where(TrainingClass.instructor_id == user.staff_id)
+            query = query.where(is_mine(TrainingClass.instructor_id, user))
         board.sessions_today = list(db.session.scalars(query))
     if role in ("head", "social_worker"):
-        board.conferences = list(
-            db.session.scalars(
-                select(CaseConference)
-                .where(CaseConference.date.between(today, today + timedelta(days=14)))
-                .order_by(CaseConference.date)
-            )
+        conferences = (
+            select(CaseConference)
+            .where(CaseConference.date.between(today, today + timedelta(days=14)))
+            .order_by(CaseConference.date)
         )
+        if role == "social_worker":
+            conferences = conferences.where(conference_condition(user))
+        board.conferences = list(db.session.scalars(conferences))
         contracts = (
             select(ServiceContract)
             .options(joinedload(ServiceContract.client))
@@ -80,9 +82,7 @@ def build_dashboard(user: User, today: date | None = None) -> Dashboard:
             .order_by(ServiceContract.end_date)
         )
         if role == "social_worker":
-            contracts = contracts.join(ServiceContract.client).where(
-                Client.social_worker_id == user.staff_id
-            )
+            contracts = contracts.where(ServiceContract.client_id.in_(own_client_ids(user)))
         board.expiring_contracts = list(db.session.scalars(contracts))
     if role in ("admin", "head"):
         board.expiring_mous = list(

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from models import (
     Attendance,
     CaseConference,
+    CaseNote,
     Client,
     Enrollment,
     GuidanceSchedule,
@@ -355,6 +356,56 @@ def contract_case(who) -> Case:
         edit={**create, "status": "active", "end_date": "2026-08-31"},
         edited={**stored, "status": "active", "end_date": date(2026, 8, 31)},
         edited_listed={"status": "Berjalan", "end_date": "31/08/2026"},
+    )
+
+
+@screen("case_note", role="social_worker")
+def case_note_case(who) -> Case:
+    # A social worker writes the case record of a client assigned to them.
+    client = make_client("Budi Santoso", social_worker_id=who["staff_id"])
+    create = {
+        "client": str(client.id),
+        "date": "2026-02-03",
+        "kind": "assessment",
+        "aspect": "psychological",
+        "problem": "Sulit tidur, cemas tentang keluarga",
+        "content": "Wawancara mendalam dan tes sederhana",
+        "result": "Mau bercerita; cemas berkurang",
+        "next_step": "Konseling individu tiap minggu",
+    }
+    stored = {
+        "client_id": client.id,
+        "author_id": who["staff_id"],
+        "date": date(2026, 2, 3),
+        "kind": "assessment",
+        "aspect": "psychological",
+        "problem": "Sulit tidur, cemas tentang keluarga",
+        "content": "Wawancara mendalam dan tes sederhana",
+        "result": "Mau bercerita; cemas berkurang",
+        "next_step": "Konseling individu tiap minggu",
+    }
+    return Case(
+        model=CaseNote,
+        create=create,
+        stored=stored,
+        listed={
+            "date": "03/02/2026",
+            "client.register_number": "2026-0001",
+            "client.full_name": "Budi Santoso",
+            "kind": "Asesmen",
+            "aspect": "Psikologis",
+            "author.name": "Pegawai Socialworker",
+        },
+        shown={
+            "Klien": "2026-0001 — Budi Santoso",
+            "Jenis catatan": "Asesmen",
+            "Aspek asesmen": "Psikologis",
+            "Uraian / tindakan": "Wawancara mendalam dan tes sederhana",
+            "Rencana tindak lanjut": "Konseling individu tiap minggu",
+        },
+        edit={**create, "kind": "progress", "aspect": "", "result": "Tidur lebih teratur"},
+        edited={**stored, "kind": "progress", "aspect": None, "result": "Tidur lebih teratur"},
+        edited_listed={"kind": "Catatan perkembangan", "aspect": ""},
     )
 
 

@@ -1,0 +1,270 @@
+"""Audit history: every create, update and delete of a record, whatever path made it.
+
+Changes are caught at the SQLAlchemy session (``after_flush``), so screens, commands and
+services are all covered without each remembering to log. The rows are written on the same
+connection inside the same transaction: a rolled-back change leaves no history, and a
+committed one always has it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from flask import g, has_request_context, request
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from models import AuditEntry, RegisterNumber, db
+from models.base import utcnow
+
+MASK = "••••••"
+# Never stored, not even masked: bookkeeping that says nothing about the record.
+IGNORED = frozenset({"created_at", "updated_at", "last_login_at", "session_token"})
+# Stored only as "changed", never the value.
+SECRET = frozenset({"password_hash"})
+# Tables that are themselves logs or ledgers.
+NOT_AUDITED = frozenset({AuditEntry.__tablename__, RegisterNumber.__tablename__})
+LABEL_COLUMNS = ("register_number", "full_name", "name", "username", "title", "topic")
+
+_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def acting_as(name: str) -> Iterator[None]:
+    """Attribute changes made outside a request (a ``flask`` command) to ``name``."""
+    token = _actor.set(name)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def actor() -> dict[str, Any]:
+    """Who is acting now: the logged-in user, a named command, or the system."""
+    if has_request_context():
+        # Read the user Flask-Login already loaded; loading it here could query mid-flush.
+        user = getattr(g, "_login_user", None)
+        ip = request.remote_addr
+        if user is not None and getattr(user, "is_authenticated", False):
+            return {"user_id": user.id, "username": user.username, "ip": ip}
+        return {"user_id": None, "username": _actor.get(), "ip": ip}
+    return {"user_id": None, "username": _actor.get() or "sistem", "ip": None}
+
+
+def plain(value: Any) -> Any:
+    """A JSON-safe form of a column value."""
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    return value
+
+
+def _label(state) -> str | None:
+    # Only already-loaded columns: a lazy load here would add queries to every flush.
+    parts = [str(state.dict[c]) for c in LABEL_COLUMNS if state.dict.get(c) not in (None, "")]
+    return " — ".join(parts[:2])[:200] or None
+
+
+def _related_ids(objs) -> list[Any]:
+    return sorted(
+        (ident[0] if ident and len(ident) == 1 else ident)
+        for ident in (inspect(o).identity for o in objs if o is not None)
+        if ident is not None
+    )
+
+
+def _changes(state, kind: str) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for the columns (and many-to-many lists) of ``state``."""
+    changes: dict[str, list[Any]] = {}
+    mapper = state.mapper
+    for prop in mapper.column_attrs:
+        key = prop.key
+        if key in IGNORED or key == "id" or not hasattr(prop, "columns"):
+            continue
+        if not all(getattr(col, "table", None) is mapper.local_table for col in prop.columns):
+            continue  # a column_property over another table, not data of this row
+        hist = state.attrs[key].history
+        if kind == "create":
+            before, after = None, state.dict.get(key)
+        elif kind == "delete":
+            before, after = state.dict.get(key), None
+        else:
+            if not hist.has_changes():
+                continue
+            before = hist.deleted[0] if hist.deleted else None
+            after = hist.added[0] if hist.added else None
+        if before is None and after is None:
+            continue
+        if key in SECRET:
+            changes[key] = [MASK if before is not None else None, MASK]
+            continue
+        before, after = plain(before), plain(after)
+        if before != after:
+            changes[key] = [before, after]
+    for rel in mapper.relationships:
+        if rel.secondary is None or not rel.uselist:
+            continue
+        hist = state.attrs[rel.key].history
+        if kind == "update" and not hist.has_changes():
+            continue
+        before = _related_ids([*hist.unchanged, *hist.deleted])
+        after = _related_ids([*hist.unchanged, *hist.added]) if kind != "delete" else []
+        if before != after:
+            changes[rel.key] = [before, after]
+    return changes
+
+
+def _row(kind: str, state, who: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+    changes = _changes(state, kind)
+    if kind == "update" and not changes:
+        return None
+    identity = state.identity or ()
+    return {
+        "at": now,
+        "action": kind,
+        "table_name": state.mapper.local_table.name,
+        "record_id": identity[0] if len(identity) == 1 and isinstance(identity[0], int)
+        else None,
+        "record_label": _label(state),
+        "changes": changes,
+        "detail": None,
+        **who,
+    }
+
+
+@event.listens_for(Session, "after_flush")
+def _record_flush(session: Session, _flush_context) -> None:
+    """Write one audit row per created, changed or deleted record of this flush."""
+    groups = (("create", session.new), ("update", session.dirty), ("delete", session.deleted))
+    who, now, rows = None, utcnow(), []
+    for kind, objects in groups:
+        for obj in objects:
+            state = inspect(obj)
+            if state.mapper.local_table.name in NOT_AUDITED:
+                continue
+            who = who or actor()
+            row = _row(kind, state, who, now)
+            if row is not None:
+                rows.append(row)
+    if rows:
+        session.connection().execute(insert(AuditEntry.__table__), rows)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _record_bulk(state) -> None:
+    """Bulk statements skip the flush: record an INSERT of many rows as one entry, and refuse
+    a bulk UPDATE/DELETE of audited tables (it would change records without history)."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    table = mapper.local_table.name if mapper is not None else None
+    if table is None or table in NOT_AUDITED:
+        return
+    if not state.is_insert:
+        raise RuntimeError(f"bulk change of audited table {table} would bypass the audit log")
+    params = state.parameters
+    count = len(params) if isinstance(params, list) else 1
+    state.session.connection().execute(insert(AuditEntry.__table__), [{
+        "at": utcnow(), "action": "create", "table_name": table, "record_id": None,
+        "record_label": None, "changes": {"rows": [None, count]},
+        "detail": "bulk insert", **actor(),
+    }])
+
+
+def record_event(action: str, *, username: str | None = None, user_id: int | None = None,
+                 detail: str | None = None, table_name: str | None = None,
+                 record_id: int | None = None) -> None:
+    """Add a non-record event (login, logout, refusal, export) in the current transaction."""
+    who = actor()
+    if username is not None:
+        who.update(username=username, user_id=user_id)
+    db.session.execute(insert(AuditEntry), [{
+        "at": utcnow(), "action": action, "detail": (detail or "")[:255] or None,
+        "table_name": table_name, "record_id": record_id, **who,
+    }])
+
+
+# --- reading the history --------------------------------------------------------------
+def _shown(value: Any) -> str:
+    """A stored value as a user reads it (dates dd/mm/yyyy, booleans Ya/Tidak)."""
+    from flask_babel import gettext as _
+    from flask_babel import to_user_timezone
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Ya") if value else _("Tidak")
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
+        try:
+            if len(value) == 10:
+                return date.fromisoformat(value).strftime("%d/%m/%Y")
+            return to_user_timezone(datetime.fromisoformat(value)).strftime("%d/%m/%Y %H:%M")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def readable_changes(entries, model, labels: dict[str, Any], vocabularies: dict[str, Any],
+                     visible: frozenset[str] | None = None) -> dict[int, list[tuple]]:
+    """``{entry.id: [(field label, before, after), …]}`` for audit ``entries`` of ``model``.
+
+    Ids of related records are shown by name (one query per related table); coded values by
+    their Indonesian label; fields outside ``visible`` (what the screen's details page shows)
+    are left out, so history never shows more than the record itself.
+    """
+    mapper = inspect(model)
+    related: dict[str, Any] = {}  # field → mapped class of the ids it holds
+    for rel in mapper.relationships:
+        if rel.secondary is not None:
+            related[rel.key] = rel.mapper.class_
+        elif rel.direction.name == "MANYTOONE":
+            for col in rel.local_columns:
+                related[col.key] = rel.mapper.class_
+    wanted: dict[Any, set] = {}
+    for entry in entries:
+        for key, pair in (entry.changes or {}).items():
+            cls = related.get(key)
+            if cls is None:
+                continue
+            for value in pair:
+                for ident in value if isinstance(value, list) else [value]:
+                    if isinstance(ident, int):
+                        wanted.setdefault(cls, set()).add(ident)
+    names = {
+        (cls, obj.id): str(obj)
+        for cls, ids in wanted.items()
+        for obj in db.session.query(cls).filter(cls.id.in_(ids))
+    }
+
+    def show(key: str, value: Any) -> str:
+        cls = related.get(key)
+        if cls is not None and value is not None:
+            items = value if isinstance(value, list) else [value]
+            return ", ".join(names.get((cls, i), f"#{i}") for i in items) or "—"
+        vocabulary = vocabularies.get(key)
+        if vocabulary is not None and isinstance(value, str):
+            return vocabulary.label(value)
+        return _shown(value)
+
+    def field_name(key: str) -> str:
+        return key[:-3] if key.endswith("_id") and key[:-3] in labels else key
+
+    result = {}
+    for entry in entries:
+        rows = []
+        for key, (before, after) in (entry.changes or {}).items():
+            name = field_name(key)
+            if visible is not None and name not in visible and key not in visible:
+                continue
+            rows.append((str(labels.get(name, labels.get(key, name))), show(key, before),
+                         show(key, after)))
+        result[entry.id] = rows
+    return result

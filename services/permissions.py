@@ -1,0 +1,84 @@
+"""The permission matrix: which role may read (R) or write (W) each screen, and which records.
+
+It is the one source of truth: the views take their roles from it, ``docs/permissions.md``
+is generated from it (``python -m services.permissions``) and a test checks the two agree.
+"""
+
+from __future__ import annotations
+
+R = "R"  # open the screen: list, details, history
+W = "W"  # also create, edit, delete and run bulk actions
+
+ROLE_ORDER = ("admin", "head", "social_worker", "instructor", "staff")
+
+# endpoint → {role: level}. A role not named has no access at all (403, not in the menu).
+MATRIX: dict[str, dict[str, str]] = {
+    "client": {"admin": W, "head": R, "social_worker": R, "staff": R},
+    "case_note": {"head": R, "social_worker": W},
+    "contract": {"head": R, "social_worker": W},
+    "conference": {"head": W, "social_worker": W},
+    "training_class": {"admin": W, "head": R, "instructor": R},
+    "enrollment": {"admin": W, "head": R, "instructor": R},
+    "training_session": {"admin": W, "head": R, "instructor": R},
+    "attendance": {"admin": W, "head": R, "instructor": W},
+    "guidance": {"admin": W, "head": R, "social_worker": R, "staff": R},
+    "recreation": {"admin": W, "head": R, "social_worker": R, "staff": R},
+    "partner": {"admin": W, "head": R, "social_worker": R},
+    "staff": {"admin": W, "head": R},
+    "room": {"admin": W, "head": R},
+    "skill_type": {"admin": W, "head": R},
+    "holiday": {"admin": W, "head": R},
+    "user": {"admin": W},
+    "audit": {"admin": R, "head": R},
+}
+
+# Per-record limits on top of the matrix, as enforced by each view's ``scope()``.
+SCOPES: dict[tuple[str, str], str] = {
+    ("case_note", "social_worker"): "own clients",
+    ("contract", "social_worker"): "own clients",
+    ("conference", "social_worker"): "conferences they attend or about their own clients",
+    ("training_class", "instructor"): "own classes",
+    ("enrollment", "instructor"): "own classes",
+    ("training_session", "instructor"): "own classes",
+    ("attendance", "instructor"): "own classes",
+    ("guidance", "staff"): "schedules they lead",
+    ("recreation", "staff"): "activities they lead",
+}
+
+
+def readers(endpoint: str) -> frozenset[str]:
+    """Roles that may open ``endpoint`` (KeyError for an unknown one: fail closed)."""
+    return frozenset(MATRIX[endpoint])
+
+
+def writers(endpoint: str) -> frozenset[str]:
+    """Roles that may change records on ``endpoint``."""
+    return frozenset(role for role, level in MATRIX[endpoint].items() if level == W)
+
+
+def markdown_table(titles: dict[str, str]) -> str:
+    """The matrix as the Markdown table of docs/permissions.md (``titles``: endpoint → name)."""
+    lines = [
+        "| screen | " + " | ".join(ROLE_ORDER) + " |",
+        "|---|" + "---|" * len(ROLE_ORDER),
+    ]
+    for endpoint, roles in MATRIX.items():
+        cells = []
+        for role in ROLE_ORDER:
+            level = roles.get(role, "—")
+            scope = SCOPES.get((endpoint, role))
+            cells.append(f"{level} ({scope})" if scope else level)
+        lines.append(f"| {titles.get(endpoint, endpoint)} (`{endpoint}`) | " + " | ".join(cells)
+                     + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover - prints the table for the docs
+    from app import create_app
+
+    with create_app().test_request_context():
+        from flask import current_app
+
+        admin = current_app.extensions["admin"][0]
+        names = {view.endpoint: str(view.name) for view in admin._views}
+        print(markdown_table(names))

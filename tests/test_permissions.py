@@ -1,0 +1,263 @@
+"""The permission matrix, route by route: every role × every endpoint × GET/POST.
+
+Expected outcomes come from ``services/permissions.py`` (the matrix the views read) and from
+ROUTE_KINDS below, which classifies every kind of route. A route nobody classified fails
+``test_every_route_is_classified``, so a new view cannot ship unprotected.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from models import (
+    Attendance,
+    AuditEntry,
+    CaseConference,
+    CaseNote,
+    Enrollment,
+    GuidanceSchedule,
+    Holiday,
+    NetworkPartner,
+    RecreationActivity,
+    ServiceContract,
+    TrainingSession,
+    User,
+    db,
+)
+from services.permissions import MATRIX, ROLE_ORDER, markdown_table, readers, writers
+from tests.conftest import (
+    PASSWORD,
+    csrf_token,
+    make_class,
+    make_client,
+    make_room,
+    make_user,
+)
+
+# What each Flask-Admin route does: read (list, details, history), write (forms, delete,
+# bulk actions, pickers, inline edits), or nothing (exports live elsewhere).
+ROUTE_KINDS = {
+    "index_view": "read",
+    "details_view": "read",
+    "history_view": "read",
+    "photo": "read",
+    "create_view": "write",
+    "edit_view": "write",
+    "delete_view": "write",
+    "action_view": "write",
+    "ajax_lookup": "write",
+    "ajax_update": "write",
+    "export": "none",
+}
+# Routes outside the model screens.
+OTHER_ROUTES = {
+    "static": "public",
+    "admin.static": "public",
+    "auth.login": "public",
+    "root": "public",
+    "admin.index": "any user",
+    "auth.logout": "any user",
+    "auth.change_password": "any user",
+}
+
+
+def _kind(endpoint: str) -> str | None:
+    if endpoint in OTHER_ROUTES:
+        return OTHER_ROUTES[endpoint]
+    screen, _dot, method = endpoint.partition(".")
+    if screen in MATRIX:
+        return ROUTE_KINDS.get(method)
+    return None
+
+
+def test_every_route_is_classified(app):
+    unclassified = [rule.endpoint for rule in app.url_map.iter_rules()
+                    if _kind(rule.endpoint) is None]
+    assert unclassified == [], f"routes missing from the permission matrix: {unclassified}"
+    screens = {view.endpoint for view in app.extensions["admin"][0]._views}
+    assert screens - {"admin"} == set(MATRIX), "every screen has a row in the matrix"
+
+
+def test_the_written_matrix_is_the_enforced_one(app):
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "permissions.md").read_text()
+    names = {view.endpoint: str(view.name) for view in app.extensions["admin"][0]._views}
+    with app.test_request_context():
+        assert markdown_table(names) in doc, \
+            "docs/permissions.md is stale: paste `python -m services.permissions` into it"
+
+
+def test_no_screen_shows_a_password_hash_or_unlisted_details(app):
+    for view in app.extensions["admin"][0]._views:
+        if view.endpoint == "admin":
+            continue
+        assert view.column_details_list, f"{view.endpoint}: details columns not listed"
+        shown = {*view.column_details_list, *(view.column_list or ()),
+                 *(view.column_searchable_list or ()), *(view.form_columns or ())}
+        assert "password_hash" not in {str(name) for name in shown}, view.endpoint
+        assert not view.column_editable_list, f"{view.endpoint}: no inline edits"
+        assert not view.can_export, f"{view.endpoint}: exports go through the export centre"
+
+
+# --- a small world where each scoped role owns one record of each screen --------------------
+
+def _world(app) -> dict[str, int]:
+    """One record per screen, owned by the role-holding users; returns endpoint → id."""
+    with app.app_context():
+        users = {role: make_user(role) for role in ROLE_ORDER}
+        staff_of = {role: user.staff_id for role, user in users.items()}
+        room = make_room()
+        klien = make_client("Budi Santoso", social_worker_id=staff_of["social_worker"],
+                            room_id=room.id)
+        klass = make_class("Menjahit A", instructor=users["instructor"].staff)
+        session = TrainingSession(class_id=klass.id, date=date(2026, 2, 2),
+                                  start_time=time(8), end_time=time(11))
+        enrollment = Enrollment(class_id=klass.id, client_id=klien.id,
+                                enrolled_on=date(2026, 1, 10))
+        db.session.add_all([session, enrollment])
+        db.session.flush()
+        attendance = Attendance(session_id=session.id, client_id=klien.id, code="H")
+        guidance = GuidanceSchedule(guidance_type="social_group", title="Bimbingan kelompok",
+                                    weekday=2, start_time=time(9), end_time=time(10),
+                                    staff_id=staff_of["staff"], clients=[klien])
+        recreation = RecreationActivity(kind="angklung", title="Latihan angklung",
+                                        date=date(2026, 2, 4), start_time=time(15),
+                                        end_time=time(16), leader_id=staff_of["staff"])
+        partner = NetworkPartner(name="Puskesmas Cibeber", kind="health")
+        contract = ServiceContract(client_id=klien.id, kind="primary", problem="Masalah",
+                                   goals="Tujuan", start_date=date(2026, 2, 1),
+                                   end_date=date(2026, 7, 31),
+                                   social_worker_id=staff_of["social_worker"])
+        conference = CaseConference(date=date(2026, 3, 10), kind="periodic_review",
+                                    clients=[klien])
+        note = CaseNote(client_id=klien.id, kind="progress", date=date(2026, 2, 3),
+                        content="Catatan rahasia")
+        holiday = Holiday(date=date(2026, 8, 17), name="Hari Kemerdekaan")
+        db.session.add_all([attendance, guidance, recreation, partner, contract, conference,
+                            note, holiday])
+        db.session.commit()
+        return {
+            "client": klien.id, "room": room.id, "training_class": klass.id,
+            "training_session": session.id, "enrollment": enrollment.id,
+            "attendance": attendance.id, "guidance": guidance.id, "recreation": recreation.id,
+            "partner": partner.id, "contract": contract.id, "conference": conference.id,
+            "case_note": note.id, "holiday": holiday.id, "skill_type": klass.skill_type_id,
+            "staff": staff_of["admin"], "user": users["admin"].id,
+            "audit": db.session.scalar(select(AuditEntry.id).limit(1)),
+        }
+
+
+def _snapshot() -> dict[str, list]:
+    """Every row of every table but the audit log (refusals are logged there)."""
+    return {
+        table.name: sorted(map(repr, db.session.execute(table.select()).all()))
+        for table in db.metadata.sorted_tables if table.name != "audit_log"
+    }
+
+
+def _url(rule, record_id: int, view) -> str:
+    url = rule.rule.replace("<export_type>", "csv").replace("<path:filename>", "tidak-ada.jpg")
+    method = rule.endpoint.partition(".")[2]
+    if method in ("details_view", "edit_view", "history_view"):
+        url += f"?id={record_id}"
+    if method == "ajax_lookup":
+        name = next(iter(view.form_ajax_refs or {"none": None}))
+        url += f"?name={name}&query=a"
+    return url
+
+
+def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
+    """The statuses a role may get on a screen's route."""
+    kind = ROUTE_KINDS[method]
+    if role not in readers(screen):
+        return {403}
+    if kind == "none":
+        return {404}
+    if kind == "read":
+        if method == "photo" or (screen == "audit" and method == "history_view"):
+            return {404}  # no such file / log rows have no history
+        return {200}
+    if role not in writers(screen):
+        return {403}
+    if method == "ajax_lookup":
+        return {200} if view.form_ajax_refs else {404}
+    if method == "ajax_update":
+        return {404}  # no screen has inline edits
+    if http == "GET":
+        return {200}
+    return {200, 302}  # a form re-shown with its errors, or saved and redirected
+
+
+@pytest.mark.parametrize("role", ROLE_ORDER)
+def test_role_against_every_screen_route(app, client, role):
+    ids = _world(app)
+    client.post("/login", data={"username": role.replace("_", ""), "password": PASSWORD,
+                                "csrf_token": csrf_token(client, "/login")})
+    views = {view.endpoint: view for view in app.extensions["admin"][0]._views}
+    token = csrf_token(client, "/password")
+    wrong = []
+    post_routes = []
+    for rule in app.url_map.iter_rules():
+        screen, _dot, method = rule.endpoint.partition(".")
+        if screen not in MATRIX:
+            continue
+        url = _url(rule, ids[screen], views[screen])
+        if "GET" in rule.methods:
+            want = _expected(role, screen, method, "GET", views[screen])
+            got = client.get(url).status_code
+            if got not in want:
+                wrong.append(f"GET {url}: {got}, expected {sorted(want)}")
+        if "POST" in rule.methods:
+            post_routes.append((rule, url, screen, method))
+
+    # POSTs: refused ones must leave the database exactly as it was.
+    for _rule, url, screen, method in post_routes:
+        want = _expected(role, screen, method, "POST", views[screen])
+        if want != {403}:
+            continue
+        with app.app_context():
+            before = _snapshot()
+        data = {"csrf_token": token, "id": ids[screen], "rowid": ids[screen],
+                "action": "delete", "list_form_pk": ids[screen], "name": "X"}
+        got = client.post(url, data=data).status_code
+        with app.app_context():
+            if _snapshot() != before:
+                wrong.append(f"POST {url} changed the database")
+        if got != 403:
+            wrong.append(f"POST {url}: {got}, expected 403")
+    # Allowed POSTs (an empty form: re-shown with errors, never a 500) run last, since a
+    # permitted delete removes the record the other checks use.
+    for _rule, url, screen, method in post_routes:
+        want = _expected(role, screen, method, "POST", views[screen])
+        if want == {403} or method in ("delete_view", "action_view"):
+            continue
+        got = client.post(url, data={"csrf_token": token}).status_code
+        if got not in want:
+            wrong.append(f"POST {url}: {got}, expected {sorted(want)}")
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLE_ORDER)
+def test_menu_lists_exactly_the_screens_a_role_may_open(app, client, role):
+    with app.app_context():
+        make_user(role)
+    client.post("/login", data={"username": role.replace("_", ""), "password": PASSWORD,
+                                "csrf_token": csrf_token(client, "/login")})
+    html = client.get("/admin/").get_data(as_text=True)
+    menu = html.split('<nav', 1)[1].split('</nav>', 1)[0]
+    linked = set(re.findall(r'href="/admin/(\w+)/"', menu))
+    assert linked == {screen for screen in MATRIX if role in readers(screen)}
+
+
+def test_any_user_pages_need_a_login_and_public_ones_do_not(app, client):
+    assert client.get("/login").status_code == 200
+    for url in ("/admin/", "/password"):
+        response = client.get(url)
+        assert response.status_code == 302 and response.headers["Location"].startswith(
+            "/login")
+    with app.app_context():
+        assert db.session.scalar(select(User)) is None
