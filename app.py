@@ -14,8 +14,11 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+import services.audit  # noqa: F401  (registers the audit hooks on every session)
 from models import User, db
+from services import csp
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_LOCALE = "id"
@@ -63,6 +66,13 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=int(os.environ.get("SESSION_HOURS", "8"))),
+        SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
+        LOGIN_MAX_FAILURES=int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        LOGIN_MAX_FAILURES_PER_IP=int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", "20")),
+        LOGIN_LOCK_MINUTES=int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
+        # Behind a reverse proxy: how many proxies set X-Forwarded-For (the throttle and the
+        # audit log need the visitor's own address).
+        PROXY_COUNT=int(os.environ.get("PROXY_COUNT", "0")),
         REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
         INSTITUTION_NAME=os.environ.get(
             "INSTITUTION_NAME", "Panti Sosial Bina Karya"
@@ -95,6 +105,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, the admin with its views, auth and commands."""
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -119,14 +132,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from seed import register_commands
 
     app.register_blueprint(auth_bp)
-    build_admin(app)
+    admin = build_admin(app)
+    admin.csp_nonce_generator = csp.nonce  # Flask-Admin puts it on its <script> tags
     register_commands(app)
 
     @app.context_processor
     def forms_for_layout():
         from forms.auth import LogoutForm
 
-        return {"logout_form": LogoutForm}
+        return {"logout_form": LogoutForm, "csp_nonce": csp.nonce}
 
     @app.get("/")
     def root():
@@ -134,6 +148,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.after_request
     def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", csp.header())
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

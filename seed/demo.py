@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select
 from models import (
     Attendance,
     CaseConference,
+    CaseNote,
     Client,
     Enrollment,
     GuidanceSchedule,
@@ -42,7 +43,8 @@ from services.clients import issue_register_number
 SEED = 2026
 # One random stream per section, drawn up front in this order: a section whose rows already
 # exist then cannot shift what a later section draws.
-STREAMS = ("clients", "training", "attendance", "recreation", "guidance", "conference", "contract")
+STREAMS = ("clients", "training", "attendance", "recreation", "guidance", "conference", "contract",
+           "case_note")  # append only: earlier streams keep their seeds
 
 # ---------------------------------------------------------------------------------------------
 # Staff and accounts
@@ -1217,6 +1219,61 @@ def _ensure_contracts(demo: _Demo) -> int:
     return len(plans)
 
 
+# Case record: an assessment per aspect after admission, then monthly progress notes.
+ASSESSMENT_TEXT = {
+    "physical": ("Tensi normal, gigi berlubang dua", "Rujuk ke Puskesmas untuk perawatan gigi"),
+    "psychological": ("Cemas tentang keluarga, sulit tidur",
+                      "Konseling individu tiap minggu"),
+    "social": ("Jarang berbaur di asrama", "Ikut bimbingan sosial kelompok"),
+    "vocational": ("Berminat menjahit, pernah bekerja di konveksi",
+                   "Daftarkan ke kelas menjahit"),
+}
+PROGRESS_TEXT = (
+    ("Sering terlambat ke kelas", "Teguran dan kesepakatan jadwal pagi",
+     "Positif: datang tepat waktu dua minggu terakhir", "Pertahankan, pantau bulan depan"),
+    ("Bertengkar dengan teman sekamar", "Mediasi bersama pengasuh asrama",
+     "Positif: sudah berdamai", "Pindah kamar bila terulang"),
+    ("Rindu keluarga", "Difasilitasi menelepon keluarga",
+     "Positif: lebih tenang", "Rencanakan kunjungan keluarga"),
+    ("Hasil jahitan belum rapi", "Latihan tambahan bersama instruktur",
+     "Negatif: belum ada kemajuan berarti", "Bahas di konferensi kasus berikutnya"),
+)
+CASE_STAGES = ("assessment", "planning", "contract", "intervention", "case_conference",
+               "resocialization")
+
+
+def _ensure_case_notes(demo: _Demo) -> int:
+    rng = demo.streams["case_note"]
+    plans = []
+    for client in demo.clients:
+        if client.stage not in CASE_STAGES or client.admission_date is None:
+            continue
+        if client.social_worker is None:
+            continue
+        day = client.admission_date + timedelta(days=7)
+        for aspect, (finding, plan) in ASSESSMENT_TEXT.items():
+            if day <= demo.today:
+                plans.append((client, "assessment", day, aspect, finding,
+                              "Wawancara dan observasi", None, plan))
+            day += timedelta(days=rng.randint(1, 4))
+        day = _add_months(client.admission_date, 1)
+        while day <= demo.today and client.stage != "assessment":
+            problem, action, result, step = rng.choice(PROGRESS_TEXT)
+            plans.append((client, "progress", day, None, problem, action, result, step))
+            day = _add_months(day, 1)
+    existing = set(db.session.execute(
+        select(CaseNote.client_id, CaseNote.kind, CaseNote.date)
+        .where(CaseNote.client_id.in_([p[0].id for p in plans]))
+    ).all())
+    for client, kind, day, aspect, problem, content, result, step in plans:
+        if (client.id, kind, day) in existing:
+            continue
+        db.session.add(CaseNote(client=client, author=client.social_worker, kind=kind, date=day,
+                                aspect=aspect, problem=problem, content=content,
+                                result=result, next_step=step))
+    return len(plans)
+
+
 # ---------------------------------------------------------------------------------------------
 # Entry point
 # ---------------------------------------------------------------------------------------------
@@ -1270,5 +1327,6 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     counts["bimbingan"] = _ensure_guidance(demo)
     counts["konferensi"] = _ensure_conferences(demo)
     counts["kontrak"] = _ensure_contracts(demo)
+    counts["catatan kasus"] = _ensure_case_notes(demo)
     db.session.flush()
     return counts

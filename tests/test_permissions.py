@@ -261,3 +261,36 @@ def test_any_user_pages_need_a_login_and_public_ones_do_not(app, client):
             "/login")
     with app.app_context():
         assert db.session.scalar(select(User)) is None
+
+
+@pytest.mark.parametrize("token", [None, "token-palsu"])
+def test_every_post_route_refuses_a_missing_or_wrong_csrf_token(app, client, token):
+    """Logged in with a role that may write there, a POST without a valid token changes
+    nothing — deletes and bulk actions included."""
+    ids = _world(app)
+    views = {view.endpoint: view for view in app.extensions["admin"][0]._views}
+    current = None
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        screen, _dot, method = rule.endpoint.partition(".")
+        if screen not in MATRIX or "POST" not in rule.methods:
+            continue
+        role = next(iter(sorted(writers(screen))), "admin")
+        if role != current:
+            if current is not None:
+                client.post("/logout", data={"csrf_token": csrf_token(client, "/password")})
+            client.post("/login", data={"username": role.replace("_", ""),
+                                        "password": PASSWORD,
+                                        "csrf_token": csrf_token(client, "/login")})
+            current = role
+        data = {"id": ids[screen], "rowid": ids[screen], "action": "delete", "name": "X",
+                "list_form_pk": ids[screen]}
+        if token is not None:
+            data["csrf_token"] = token
+        with app.app_context():
+            before = _snapshot()
+        client.post(_url(rule, ids[screen], views[screen]), data=data)
+        with app.app_context():
+            assert _snapshot() == before, f"POST {rule.rule} as {role} changed the database"
+        checked += 1
+    assert checked >= 17 * 5  # new, edit, delete, action, inline update of every screen
