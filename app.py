@@ -146,6 +146,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def root():
         return redirect(url_for("admin.index"))
 
+    @app.get("/favicon.ico")
+    def favicon():
+        return "", 204  # no icon: answer the browser's request without a 404 in its console
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", csp.header())

@@ -57,6 +57,7 @@ def handler_texts(action_names: tuple[str, ...]) -> list[str]:
     confirm = _ADMIN_TEXTS.gettext("Are you sure you want to delete this record?")
     return [
         "return false;",
+        "javascript:void(0)",  # links that only open a menu (CSP 3 hashes the whole URL)
         f"return faHelpers.safeConfirm('{confirm}');",
         *(f"return modelActions.execute('{name}');" for name in action_names),
     ]

@@ -60,6 +60,7 @@ OTHER_ROUTES = {
     "admin.static": "public",
     "auth.login": "public",
     "root": "public",
+    "favicon": "public",
     "admin.index": "any user",
     "auth.logout": "any user",
     "auth.change_password": "any user",
