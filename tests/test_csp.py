@@ -67,3 +67,14 @@ def test_other_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_no_markup_built_from_an_f_string():
+    """User data reaches HTML only through escaping: Markup(f"…{value}…") would bypass it."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    offenders = [str(path.relative_to(root)) for folder in ("admin_views", "services", "forms")
+                 for path in (root / folder).rglob("*.py")
+                 if re.search(r"Markup\(\s*f[\"']", path.read_text(encoding="utf-8"))]
+    assert offenders == []
