@@ -28,7 +28,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "room": {"admin": W, "head": R},
     "skill_type": {"admin": W, "head": R},
     "holiday": {"admin": W, "head": R},
-    "user": {"admin": W},
+    "user": {"admin": W, "head": R},
     "audit": {"admin": R, "head": R},
 }
 

@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 from models import (
     Attendance,
     CaseConference,
+    CaseNote,
     Enrollment,
     GuidanceSchedule,
     NetworkPartner,
@@ -72,6 +73,8 @@ def build_rows(first: int, last: int, worker_staff_id: int) -> None:
         db.session.add(ServiceContract(client=mine, social_worker=worker, kind="primary",
                                        problem="p", goals="g", start_date=today,
                                        end_date=today, status="draft"))
+        db.session.add(CaseNote(client=mine, author=worker, kind="progress", date=today,
+                                content=f"Catatan {i}"))
         db.session.add(SkillType(name=f"Keterampilan tambahan {i}"))
         db.session.add(User(username=f"pengguna{i}", role="staff", staff=worker,
                             password_hash=password_hash))
@@ -83,7 +86,7 @@ SCREENS = [
     ("admin", "training_session"), ("admin", "attendance"), ("admin", "guidance"),
     ("admin", "recreation"), ("admin", "partner"), ("admin", "staff"), ("admin", "room"),
     ("admin", "skill_type"), ("admin", "user"), ("head", "conference"),
-    ("social_worker", "contract"),
+    ("social_worker", "contract"), ("social_worker", "case_note"), ("head", "audit"),
 ]
 
 
