@@ -29,10 +29,15 @@ from models import (
     User,
     db,
 )
+from models.choices import MONTHS, WEEKDAYS
+from services.attendance import format_rate
+from services.schedule import EVENT_KINDS
 
 from .activities import GuidanceScheduleView, RecreationActivityView
+from .attendance import AttendanceGridView, AttendanceSummaryView
 from .audit import AuditLogView
 from .base import SecureIndexView, SecureModelView, user_datetime
+from .calendar import CalendarView
 from .cases import CaseConferenceView, CaseNoteView, ServiceContractView
 from .clients import ClientView, RoomView
 from .partners import NetworkPartnerView
@@ -51,6 +56,8 @@ TRANSLATIONS = str(Path(__file__).resolve().parent.parent / "translations")
 
 def register_admin_views(admin: Admin) -> None:
     """The menu, grouped the way the panti works."""
+    admin.add_view(CalendarView(name=_l("Kalender"), endpoint="calendar"))
+    admin.add_view(AttendanceGridView(name=_l("Presensi"), endpoint="attendance_grid"))
     clients = _l("Klien")
     admin.add_view(ClientView(Client, db, name=_l("Buku induk klien"), category=clients,
                               endpoint="client"))
@@ -70,6 +77,8 @@ def register_admin_views(admin: Admin) -> None:
                                        category=training, endpoint="training_session"))
     admin.add_view(AttendanceView(Attendance, db, name=_l("Kehadiran"), category=training,
                                   endpoint="attendance"))
+    admin.add_view(AttendanceSummaryView(name=_l("Rekap kehadiran"), category=training,
+                                         endpoint="attendance_summary"))
 
     schedule = _l("Bimbingan & kegiatan")
     admin.add_view(GuidanceScheduleView(GuidanceSchedule, db, name=_l("Jadwal bimbingan"),
@@ -96,6 +105,11 @@ def register_admin_views(admin: Admin) -> None:
                                 endpoint="audit", screens=screens))
 
 
+def month_name(day) -> str:
+    """"Februari 2026"."""
+    return f"{MONTHS.label(str(day.month))} {day.year}"
+
+
 def build_admin(app: Flask) -> Admin:
     """Create the Admin inside the factory (a module-level Admin breaks a second app)."""
     admin = Admin(
@@ -107,4 +121,8 @@ def build_admin(app: Flask) -> Admin:
     )
     register_admin_views(admin)
     app.add_template_filter(user_datetime, "user_datetime")
+    app.add_template_global(EVENT_KINDS.label, "kind_label")
+    app.add_template_global(format_rate, "percent")
+    app.add_template_global(month_name, "month_name")
+    app.add_template_global([label for _code, label in WEEKDAYS.pairs], "weekday_names")
     return admin

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
-from flask_admin import AdminIndexView, expose
+from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.model import typefmt
@@ -128,6 +128,31 @@ class SecureIndexView(AdminIndexView):
     @expose("/")
     def index(self):
         return self.render("admin/index.html", board=build_dashboard(current_user))
+
+
+class SecureView(BaseView):
+    """Base of the custom (non-model) screens: roles from the permission matrix by
+    endpoint, like the model screens; a POST needs the write role."""
+
+    def is_accessible(self) -> bool:
+        return role_in(readers(self.endpoint))
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return login_redirect()
+        abort(403)
+
+    @property
+    def can_write(self) -> bool:
+        return role_in(writers(self.endpoint))
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        if request.method == "POST" and not self.can_write:
+            abort(403)
+        return None
 
 
 class SecureModelView(ModelView):

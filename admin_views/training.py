@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from forms.fields import WeekdaysField
 from forms.validators import NotBefore, excluding_edited, strip_text
@@ -313,17 +313,19 @@ class AttendanceView(SecureModelView):
     # Any client: the enrollment check decides, and past records of leavers stay editable.
     form_ajax_refs = {"session": session_picker("session"), "client": client_picker("client")}
     form_args = {
-        "session": {"validators": [_session_not_future]},
+        "session": {"validators": [InputRequired(), _session_not_future]},
         "client": {"validators": [_attendance_allowed]},
         "note": {"filters": [strip_text]},
     }
 
     def scope(self):
+        # This screen is training attendance; guidance and recreation rows live in the grid.
+        conditions = [Attendance.session_id.is_not(None)]
         if acting("instructor"):
-            return [Attendance.session_id.in_(
+            conditions.append(Attendance.session_id.in_(
                 select(TrainingSession.id).where(TrainingSession.class_id.in_(own_class_ids()))
-            )]
-        return []
+            ))
+        return conditions
 
 
 class HolidayView(SecureModelView):

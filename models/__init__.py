@@ -1,5 +1,6 @@
 """Typed models of the panti console, one module per domain."""
 
+from .attendance import Attendance
 from .audit import AuditEntry
 from .base import Base, TimestampMixin, db
 from .calendar import Holiday
@@ -12,7 +13,7 @@ from .partner import NetworkPartner
 from .recreation import RecreationActivity
 from .room import Room
 from .staff import Staff
-from .training import Attendance, Enrollment, SkillType, TrainingClass, TrainingSession
+from .training import Enrollment, SkillType, TrainingClass, TrainingSession
 from .user import User
 
 __all__ = [

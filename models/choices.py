@@ -137,6 +137,21 @@ WEEKDAYS = Choices(
     ("7", _l("Minggu")),
 )
 
+MONTHS = Choices(
+    ("1", _l("Januari")),
+    ("2", _l("Februari")),
+    ("3", _l("Maret")),
+    ("4", _l("April")),
+    ("5", _l("Mei")),
+    ("6", _l("Juni")),
+    ("7", _l("Juli")),
+    ("8", _l("Agustus")),
+    ("9", _l("September")),
+    ("10", _l("Oktober")),
+    ("11", _l("November")),
+    ("12", _l("Desember")),
+)
+
 RECREATION_KINDS = Choices(
     ("angklung", _l("Angklung")),
     ("congklak", _l("Congklak")),

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, Time
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    Time,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TimestampMixin, check_in, check_order, db
@@ -28,6 +38,8 @@ class RecreationActivity(TimestampMixin, db.Model):
     __table_args__ = (
         check_in("kind", "kind", RECREATION_KINDS.codes),
         check_order("times_ordered", "start_time", "end_time", strict=True),
+        CheckConstraint("NOT allow_overlap OR overlap_reason IS NOT NULL",
+                        name="overlap_has_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +53,10 @@ class RecreationActivity(TimestampMixin, db.Model):
         ForeignKey("staff.id", ondelete="SET NULL"), index=True
     )
     note: Mapped[str | None] = mapped_column(Text)
+    # A whole-panti outing may share its time with classes and schedules: said explicitly,
+    # with the reason, and then left out of conflict checks both ways.
+    allow_overlap: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    overlap_reason: Mapped[str | None] = mapped_column(String(255))
 
     leader: Mapped[Staff | None] = relationship()
     participants: Mapped[list[Client]] = relationship(secondary=recreation_participant)

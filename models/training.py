@@ -1,8 +1,9 @@
-"""Skill training (bimbingan keterampilan): skills, classes, enrollments, sessions, attendance."""
+"""Skill training (bimbingan keterampilan): skills, classes, enrollments and sessions."""
 
 from __future__ import annotations
 
 from datetime import date, time
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -19,10 +20,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from .base import TimestampMixin, check_in, check_order, db
-from .choices import ATTENDANCE_CODES
+from .base import TimestampMixin, check_order, db
 from .client import Client
 from .staff import Staff
+
+if TYPE_CHECKING:
+    from .attendance import Attendance
 
 
 class SkillType(TimestampMixin, db.Model):
@@ -137,28 +140,6 @@ class TrainingSession(TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return f"{self.training_class} — {self.date:%d/%m/%Y}"
-
-
-class Attendance(TimestampMixin, db.Model):
-    """A client's attendance at a session: H hadir, I izin, S sakit, A alpa."""
-
-    __tablename__ = "attendance"
-    __table_args__ = (
-        UniqueConstraint("session_id", "client_id"),
-        check_in("code", "code", ATTENDANCE_CODES.codes),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id"), index=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
-    code: Mapped[str] = mapped_column(String(1))
-    note: Mapped[str | None] = mapped_column(String(255))
-
-    session: Mapped[TrainingSession] = relationship(back_populates="attendances")
-    client: Mapped[Client] = relationship()
-
-    def __str__(self) -> str:
-        return f"{self.client} {self.code}"
 
 
 # Clients currently in a class (left_on empty), read in the class's own SELECT.

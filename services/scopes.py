@@ -11,7 +11,16 @@ from typing import Any
 from flask_login import current_user
 from sqlalchemy import false, or_, select
 
-from models import CaseConference, Client, Staff, TrainingClass
+from models import (
+    CaseConference,
+    Client,
+    GuidanceSchedule,
+    RecreationActivity,
+    Staff,
+    TrainingClass,
+)
+
+from .permissions import readers
 
 
 def acting(role: str, user: Any = None) -> bool:
@@ -45,3 +54,42 @@ def conference_condition(user: Any = None) -> Any:
         CaseConference.attendees.any(is_mine(Staff.id, user)),
         CaseConference.clients.any(is_mine(Client.social_worker_id, user)),
     )
+
+
+def led_events(user: Any = None) -> dict[str, list[Any]]:
+    """Per event kind, the conditions for "events the user leads": the instructor of a
+    class, the staff member of a guidance schedule, the leader of an activity. The admin
+    and the head: everything (no conditions)."""
+    user = current_user if user is None else user
+    if user.role in ("admin", "head"):
+        return {}
+    return {
+        "training": [is_mine(TrainingClass.instructor_id, user)],
+        "guidance": [is_mine(GuidanceSchedule.staff_id, user)],
+        "recreation": [is_mine(RecreationActivity.leader_id, user)],
+    }
+
+
+# The screen whose read rights decide whether a kind of event shows on the calendar.
+CALENDAR_SCREENS = {
+    "training": "training_session",
+    "guidance": "guidance",
+    "recreation": "recreation",
+    "conference": "conference",
+}
+
+
+def calendar_scope(user: Any = None) -> tuple[list[str], dict[str, list[Any]]]:
+    """The event kinds a user sees on the calendar and the conditions on each: exactly the
+    records the matching screens would list for them."""
+    user = current_user if user is None else user
+    kinds = [kind for kind, screen in CALENDAR_SCREENS.items() if user.role in readers(screen)]
+    where: dict[str, list[Any]] = {}
+    if user.role == "instructor":
+        where["training"] = [is_mine(TrainingClass.instructor_id, user)]
+    if user.role == "staff":
+        where["guidance"] = [is_mine(GuidanceSchedule.staff_id, user)]
+        where["recreation"] = [is_mine(RecreationActivity.leader_id, user)]
+    if user.role == "social_worker":
+        where["conference"] = [conference_condition(user)]
+    return kinds, where

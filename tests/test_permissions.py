@@ -53,7 +53,15 @@ ROUTE_KINDS = {
     "ajax_lookup": "write",
     "ajax_update": "write",
     "export": "none",
+    # Custom screens: the calendar, the attendance summary, the grid's list of events.
+    "index": "read",
+    # One event's attendance sheet: read by the head and whoever leads the event, saved by
+    # the leader (or the admin).
+    "record": "sheet",
 }
+# Who leads the event of the world's attendance sheet (a training session of the
+# instructor's class): the other scoped roles get 403, not the record.
+SHEET_LEADERS = {"admin", "head", "instructor"}
 # Routes outside the model screens.
 OTHER_ROUTES = {
     "static": "public",
@@ -94,8 +102,8 @@ def test_the_written_matrix_is_the_enforced_one(app):
 
 def test_no_screen_shows_a_password_hash_or_unlisted_details(app):
     for view in app.extensions["admin"][0]._views:
-        if view.endpoint == "admin":
-            continue
+        if not hasattr(view, "model"):
+            continue  # the home page and the custom screens have no model columns
         assert view.column_details_list, f"{view.endpoint}: details columns not listed"
         shown = {*view.column_details_list, *(view.column_list or ()),
                  *(view.column_searchable_list or ()), *(view.form_columns or ())}
@@ -149,6 +157,7 @@ def _world(app) -> dict[str, int]:
             "case_note": note.id, "holiday": holiday.id, "skill_type": klass.skill_type_id,
             "staff": staff_of["admin"], "user": users["admin"].id,
             "audit": db.session.scalar(select(AuditEntry.id).limit(1)),
+            "attendance_grid": session.id, "attendance_summary": 0, "calendar": 0,
         }
 
 
@@ -165,6 +174,8 @@ def _url(rule, record_id: int, view) -> str:
     method = rule.endpoint.partition(".")[2]
     if method in ("details_view", "edit_view", "history_view"):
         url += f"?id={record_id}"
+    if method == "record":
+        url += f"?kind=training&id={record_id}"
     if method == "ajax_lookup":
         name = next(iter(view.form_ajax_refs or {"none": None}))
         url += f"?name={name}&query=a"
@@ -178,6 +189,10 @@ def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
         return {403}
     if kind == "none":
         return {404}
+    if kind == "sheet":
+        if role not in SHEET_LEADERS or (http == "POST" and role not in writers(screen)):
+            return {403}
+        return {200} if http == "GET" else {302}
     if kind == "read":
         if method == "photo" or (screen == "audit" and method == "history_view"):
             return {404}  # no such file / log rows have no history

@@ -1,0 +1,159 @@
+"""The attendance grid (presensi) and the attendance summary (rekap kehadiran)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from forms.base import ConsoleForm
+from models import TrainingClass, db
+from models.choices import ATTENDANCE_CODES
+from services.attendance import (
+    GRID_KINDS,
+    class_tallies,
+    client_tallies,
+    leads,
+    load_sheet,
+    parse_entries,
+    recorded_counts,
+    save_sheet,
+    total_of,
+)
+from services.schedule import bookings_between
+from services.scopes import acting, led_events, own_class_ids, own_client_ids
+
+from .base import SecureView
+
+RECENT_DAYS = 30
+
+
+def parse_day(text: str | None) -> date | None:
+    """A yyyy-mm-dd date from a query string, None when absent or malformed."""
+    try:
+        return datetime.strptime(text or "", "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def parse_month(text: str | None, today: date) -> date:
+    """The first day of a yyyy-mm month from a query string (this month by default)."""
+    try:
+        return datetime.strptime(text or "", "%Y-%m").date()
+    except ValueError:
+        return today.replace(day=1)
+
+
+def month_end(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def sheet_url(kind: str, record_id: int, day: date) -> str:
+    return url_for("attendance_grid.record", kind=kind, id=record_id,
+                   date=day.isoformat() if kind == "guidance" else None)
+
+
+class AttendanceGridView(SecureView):
+    """Record a whole event's attendance in one screen: today's events first."""
+
+    @expose("/")
+    def index(self):
+        today = date.today()
+        day = parse_day(request.args.get("day")) or today
+        week_start = day - timedelta(days=day.isoweekday() - 1)
+        week_end = week_start + timedelta(days=6)
+        first = min(week_start, today - timedelta(days=RECENT_DAYS))
+        last = max(week_end, today)
+        bookings = bookings_between(first, last, GRID_KINDS, led_events())
+        counts = recorded_counts(bookings)
+        for booking in bookings:
+            booking.recorded = counts.get((booking.kind, booking.record_id, booking.day), 0)
+            booking.url = sheet_url(booking.kind, booking.record_id, booking.day)
+        return self.render(
+            "admin/attendance_index.html",
+            today=today,
+            todays=[b for b in bookings if b.day == today],
+            missing=[b for b in bookings
+                     if today - timedelta(days=RECENT_DAYS) <= b.day < today
+                     and b.recorded < len(b.clients)],
+            week=[b for b in bookings if week_start <= b.day <= week_end],
+            week_start=week_start, week_end=week_end,
+            prev_week=week_start - timedelta(days=7), next_week=week_start + timedelta(days=7),
+        )
+
+    @expose("/record/", methods=("GET", "POST"))
+    def record(self):
+        kind = request.args.get("kind", "training")
+        raw_id = request.args.get("id", "")
+        if kind not in GRID_KINDS or not raw_id.isdigit():
+            abort(404)
+        sheet = load_sheet(kind, int(raw_id), parse_day(request.args.get("date")))
+        if sheet is None:
+            abort(404)
+        # The head reads every sheet; everyone else only those of the events they lead.
+        if not (acting("head") or leads(sheet, current_user)):
+            abort(403)
+        may_record = self.can_write and leads(sheet, current_user)
+        form = ConsoleForm(request.form if request.method == "POST" else None)
+        errors: list[str] = []
+        if request.method == "POST":
+            if not may_record:
+                abort(403)
+            if not form.validate():
+                errors = [_("Formulir kedaluwarsa atau tidak sah; muat ulang halaman lalu "
+                            "simpan lagi.")]
+            else:
+                entries, errors = parse_entries(sheet, request.form)
+                if not errors:
+                    errors = save_sheet(sheet, entries)
+            if not errors:
+                counts = {code: sum(1 for row in sheet.rows if row.code == code)
+                          for code in ATTENDANCE_CODES.codes}
+                flash(_("Kehadiran disimpan: %(h)s hadir, %(i)s izin, %(s)s sakit, %(a)s alpa.",
+                        h=counts["H"], i=counts["I"], s=counts["S"], a=counts["A"]), "success")
+                return redirect(request.full_path)
+            db.session.rollback()
+        return self.render(
+            "admin/attendance_grid.html",
+            sheet=sheet, form=form, errors=errors, codes=ATTENDANCE_CODES,
+            posted=request.form if request.method == "POST" else None,
+            may_record=may_record and sheet.day <= date.today(),
+            future=sheet.day > date.today(),
+        )
+
+
+class AttendanceSummaryView(SecureView):
+    """Counts of H/I/S/A and the attendance rate per class and per client for a month."""
+
+    @expose("/")
+    def index(self):
+        today = date.today()
+        first = parse_month(request.args.get("month"), today)
+        last = month_end(first)
+        class_scope = own_class_ids() if acting("instructor") else None
+        client_scope = own_client_ids() if acting("social_worker") else None
+        classes = db.session.scalars(
+            select(TrainingClass).where(TrainingClass.start_date <= last,
+                                        TrainingClass.end_date >= first,
+                                        *([TrainingClass.id.in_(class_scope)]
+                                          if class_scope is not None else []))
+            .order_by(TrainingClass.name)
+        ).all()
+        raw_class = request.args.get("class_id", "")
+        chosen = next((k for k in classes if str(k.id) == raw_class), None)
+        per_class = class_tallies(first, last, class_scope, client_scope)
+        per_client = client_tallies(
+            first, last,
+            [chosen.id] if chosen is not None else class_scope, client_scope)
+        return self.render(
+            "admin/attendance_summary.html",
+            first=first, last=last, classes=classes, chosen=chosen,
+            per_class=per_class, class_total=total_of(per_class),
+            per_client=per_client, client_total=total_of(per_client),
+            prev_month=(first - timedelta(days=1)).replace(day=1),
+            next_month=last + timedelta(days=1),
+        )

@@ -1,0 +1,419 @@
+"""Attendance sheets (daftar hadir) and their summaries, shared by the grid, the summary
+page, the client page and the benchmark.
+
+A sheet is one event's roster with the codes recorded so far: a training session (the
+clients enrolled that day), one meeting of a guidance schedule (its clients) or a
+recreation activity (its participants). Loading a sheet and saving it each take a fixed
+number of queries whatever the number of clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from models import (
+    Attendance,
+    Client,
+    Enrollment,
+    GuidanceSchedule,
+    RecreationActivity,
+    TrainingClass,
+    TrainingSession,
+    db,
+)
+from models.choices import ATTENDANCE_CODES
+from models.guidance import guidance_client
+from models.recreation import recreation_participant
+
+from .schedule import EVENT_KINDS, guidance_days, holidays_between
+
+GRID_KINDS = ("training", "guidance", "recreation")
+NOTE_MAX = 255
+
+
+@dataclass
+class Row:
+    """One client's line on the sheet."""
+
+    client_id: int
+    register_number: str
+    full_name: str
+    record: Attendance | None = None
+
+    @property
+    def code(self) -> str:
+        return self.record.code if self.record else ""
+
+    @property
+    def note(self) -> str:
+        return (self.record.note or "") if self.record else ""
+
+
+@dataclass
+class Sheet:
+    """An event with its roster and what was recorded."""
+
+    kind: str
+    record_id: int
+    day: date
+    start: time
+    end: time
+    title: str
+    leader_id: int | None
+    place: str | None
+    allow_overlap: bool = False
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return EVENT_KINDS.label(self.kind)
+
+    @property
+    def recorded(self) -> int:
+        return sum(1 for row in self.rows if row.record is not None)
+
+    def event_columns(self) -> dict:
+        """The columns an Attendance row of this event carries."""
+        if self.kind == "training":
+            return {"session_id": self.record_id}
+        if self.kind == "recreation":
+            return {"activity_id": self.record_id}
+        return {"guidance_id": self.record_id, "guidance_date": self.day}
+
+
+def _event_condition(kind: str, record_id: int, day: date):
+    if kind == "training":
+        return Attendance.session_id == record_id
+    if kind == "recreation":
+        return Attendance.activity_id == record_id
+    return and_(Attendance.guidance_id == record_id, Attendance.guidance_date == day)
+
+
+def _other_event_condition(kind: str, record_id: int, day: date):
+    """Rows of any other event (NULL-safe: a row of another kind has NULL here)."""
+    if kind == "training":
+        return or_(Attendance.session_id.is_(None), Attendance.session_id != record_id)
+    if kind == "recreation":
+        return or_(Attendance.activity_id.is_(None), Attendance.activity_id != record_id)
+    return or_(Attendance.guidance_id.is_(None), Attendance.guidance_id != record_id,
+               Attendance.guidance_date != day)
+
+
+def load_sheet(kind: str, record_id: int, day: date | None = None) -> Sheet | None:
+    """The sheet of an event, or None when there is no such event (or, for a guidance
+    schedule, ``day`` is not one of its meeting days)."""
+    if kind == "training":
+        session = db.session.scalar(
+            select(TrainingSession).options(joinedload(TrainingSession.training_class))
+            .where(TrainingSession.id == record_id)
+        )
+        if session is None:
+            return None
+        klass = session.training_class
+        sheet = Sheet(kind, session.id, session.date, session.start_time, session.end_time,
+                      klass.name, klass.instructor_id, klass.location)
+        roster = (select(Enrollment.client_id)
+                  .where(Enrollment.class_id == klass.id, Enrollment.enrolled_on <= sheet.day,
+                         or_(Enrollment.left_on.is_(None), Enrollment.left_on >= sheet.day)))
+    elif kind == "recreation":
+        activity = db.session.get(RecreationActivity, record_id)
+        if activity is None:
+            return None
+        sheet = Sheet(kind, activity.id, activity.date, activity.start_time, activity.end_time,
+                      activity.title, activity.leader_id, activity.place,
+                      activity.allow_overlap)
+        roster = (select(recreation_participant.c.client_id)
+                  .where(recreation_participant.c.activity_id == activity.id))
+    elif kind == "guidance":
+        schedule = db.session.get(GuidanceSchedule, record_id)
+        if schedule is None or day is None:
+            return None
+        holidays = set() if schedule.date else holidays_between(day, day)
+        if day not in guidance_days(schedule, day, day, holidays):
+            return None
+        sheet = Sheet(kind, schedule.id, day, schedule.start_time, schedule.end_time,
+                      schedule.title, schedule.staff_id, schedule.location)
+        roster = (select(guidance_client.c.client_id)
+                  .where(guidance_client.c.schedule_id == schedule.id))
+    else:
+        return None
+    # Roster and recorded codes in one query; a client recorded but no longer on the roster
+    # (left the class, removed from the group) keeps their line so history stays visible.
+    recorded = select(Attendance).where(_event_condition(kind, sheet.record_id, sheet.day))
+    recorded_sq = recorded.subquery()
+    rows = db.session.execute(
+        select(Client.id, Client.register_number, Client.full_name, Attendance)
+        .outerjoin(Attendance, and_(Attendance.client_id == Client.id,
+                                    _event_condition(kind, sheet.record_id, sheet.day)))
+        .where(or_(Client.id.in_(roster), Client.id.in_(select(recorded_sq.c.client_id))))
+        .order_by(Client.full_name, Client.id)
+    ).all()
+    sheet.rows = [Row(row[0], row[1], row[2], row[3]) for row in rows]
+    return sheet
+
+
+def leads(sheet: Sheet, user) -> bool:
+    """Whether ``user`` may record this sheet: the admin, or the instructor/leader of the
+    event (a user without a staff record leads nothing)."""
+    if user.role == "admin":
+        return True
+    return user.staff_id is not None and sheet.leader_id == user.staff_id
+
+
+@dataclass
+class Entry:
+    code: str
+    note: str | None
+
+
+def parse_entries(sheet: Sheet, form: Mapping) -> tuple[dict[int, Entry], list[str]]:
+    """The codes and notes posted for ``sheet`` (``form``: a MultiDict), with the problems
+    found. Fields are ``code-<client id>`` and ``note-<client id>``."""
+    errors: list[str] = []
+    entries: dict[int, Entry] = {}
+    names = {row.client_id: row.full_name for row in sheet.rows}
+    for key in form:
+        prefix, _sep, raw_id = key.partition("-")
+        if prefix != "code":
+            continue
+        if not raw_id.isdigit():
+            errors.append(_("Baris kehadiran tidak dikenal."))
+            continue
+        client_id = int(raw_id)
+        values = form.getlist(key)
+        if len(values) > 1:
+            errors.append(_("Kehadiran %(client)s terkirim dua kali; simpan ulang.",
+                            client=names.get(client_id, client_id)))
+            continue
+        code = (values[0] or "").strip().upper()
+        note = (form.get(f"note-{client_id}") or "").strip() or None
+        if client_id not in names:
+            errors.append(_("Klien nomor %(id)s tidak terdaftar pada kegiatan ini; "
+                            "kehadirannya tidak dapat dicatat.", id=client_id))
+            continue
+        if code and code not in ATTENDANCE_CODES.codes:
+            errors.append(_("Kode kehadiran %(client)s harus H, I, S atau A.",
+                            client=names[client_id]))
+            continue
+        if note and len(note) > NOTE_MAX:
+            errors.append(_("Catatan %(client)s terlalu panjang (maks. %(n)s karakter).",
+                            client=names[client_id], n=NOTE_MAX))
+            continue
+        if note and not code:
+            errors.append(_("Pilih kode kehadiran %(client)s sebelum mengisi catatan.",
+                            client=names[client_id]))
+            continue
+        entries[client_id] = Entry(code, note)
+    return entries, errors
+
+
+def present_elsewhere(sheet: Sheet, client_ids: set[int]) -> list[str]:
+    """Clients marked H on ``sheet`` who are already recorded H at another event that
+    overlaps it (one query): nobody is in two places at once."""
+    if not client_ids or sheet.allow_overlap:
+        return []
+    day_of = func.coalesce(TrainingSession.date, RecreationActivity.date,
+                           Attendance.guidance_date)
+    start = func.coalesce(TrainingSession.start_time, RecreationActivity.start_time,
+                          GuidanceSchedule.start_time)
+    end = func.coalesce(TrainingSession.end_time, RecreationActivity.end_time,
+                        GuidanceSchedule.end_time)
+    title = func.coalesce(TrainingClass.name, RecreationActivity.title, GuidanceSchedule.title)
+    elsewhere = _other_event_condition(sheet.kind, sheet.record_id, sheet.day)
+    rows = db.session.execute(
+        select(Client.full_name, title, start, end, RecreationActivity.allow_overlap)
+        .select_from(Attendance)
+        .join(Client, Client.id == Attendance.client_id)
+        .outerjoin(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .outerjoin(TrainingClass, TrainingClass.id == TrainingSession.class_id)
+        .outerjoin(RecreationActivity, RecreationActivity.id == Attendance.activity_id)
+        .outerjoin(GuidanceSchedule, GuidanceSchedule.id == Attendance.guidance_id)
+        .where(Attendance.client_id.in_(client_ids), Attendance.code == "H", elsewhere,
+               day_of == sheet.day, start < sheet.end, end > sheet.start)
+        .order_by(Client.full_name)
+    ).all()
+    return [
+        _("%(client)s sudah tercatat hadir di «%(other)s» %(start)s–%(end)s pada jam yang "
+          "sama.", client=name, other=other, start=f"{begin:%H:%M}", end=f"{finish:%H:%M}")
+        for name, other, begin, finish, overlap_allowed in rows
+        if not overlap_allowed
+    ]
+
+
+def save_sheet(sheet: Sheet, entries: dict[int, Entry], today: date | None = None) -> list[str]:
+    """Record ``entries`` on ``sheet`` in one transaction; the problems if refused (then
+    nothing is written). A blank code removes an earlier record (a correction)."""
+    today = today or date.today()
+    if sheet.day > today:
+        return [_("Kehadiran tidak dapat dicatat untuk kegiatan yang belum berlangsung "
+                  "(%(day)s).", day=f"{sheet.day:%d/%m/%Y}")]
+    present = {client_id for client_id, entry in entries.items() if entry.code == "H"}
+    problems = present_elsewhere(sheet, present)
+    if problems:
+        return problems
+    columns = sheet.event_columns()
+    for row in sheet.rows:
+        entry = entries.get(row.client_id)
+        if entry is None:
+            continue
+        if row.record is None and entry.code:
+            row.record = Attendance(client_id=row.client_id, code=entry.code, note=entry.note,
+                                    **columns)
+            db.session.add(row.record)
+        elif row.record is not None and not entry.code:
+            db.session.delete(row.record)
+            row.record = None
+        elif row.record is not None:
+            if row.record.code != entry.code:
+                row.record.code = entry.code
+            if row.record.note != entry.note:
+                row.record.note = entry.note
+    db.session.commit()
+    return []
+
+
+# --- summaries -----------------------------------------------------------------------------
+
+@dataclass
+class Tally:
+    """Counts of each code and the attendance rate (H of all recorded)."""
+
+    label: str
+    key: int | None = None
+    detail: str = ""
+    H: int = 0
+    I: int = 0  # noqa: E741 - the code's own letter
+    S: int = 0
+    A: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.H + self.I + self.S + self.A
+
+    @property
+    def rate(self) -> float | None:
+        """Percentage present of the recorded meetings (None when nothing is recorded)."""
+        return round(100 * self.H / self.total, 1) if self.total else None
+
+    def add(self, other: Tally) -> None:
+        for code in ATTENDANCE_CODES.codes:
+            setattr(self, code, getattr(self, code) + getattr(other, code))
+
+
+def _counts():
+    return [func.sum(case((Attendance.code == code, 1), else_=0))
+            for code in ATTENDANCE_CODES.codes]
+
+
+def _tally(label, key, detail, counts) -> Tally:
+    h, i, s, a = (int(n or 0) for n in counts)
+    return Tally(label, key, detail, h, i, s, a)
+
+
+def class_tallies(first: date, last: date, class_ids=None, client_ids=None) -> list[Tally]:
+    """Per class: the codes recorded at its sessions between ``first`` and ``last``
+    (``class_ids`` / ``client_ids``: a subquery or list limiting classes / clients)."""
+    query = (
+        select(TrainingClass.id, TrainingClass.name, *_counts())
+        .join(TrainingSession, TrainingSession.class_id == TrainingClass.id)
+        .join(Attendance, Attendance.session_id == TrainingSession.id)
+        .where(TrainingSession.date.between(first, last))
+        .group_by(TrainingClass.id, TrainingClass.name)
+        .order_by(TrainingClass.name)
+    )
+    if class_ids is not None:
+        query = query.where(TrainingClass.id.in_(class_ids))
+    if client_ids is not None:
+        query = query.where(Attendance.client_id.in_(client_ids))
+    return [_tally(row[1], row[0], "", row[2:]) for row in db.session.execute(query)]
+
+
+def client_tallies(first: date | None, last: date | None, class_ids=None,
+                   client_ids=None) -> list[Tally]:
+    """Per client: the codes recorded at training sessions between ``first`` and ``last``
+    (open ends: all time), optionally only in ``class_ids`` / for ``client_ids``."""
+    query = (
+        select(Client.id, Client.full_name, Client.register_number, *_counts())
+        .join(Attendance, Attendance.client_id == Client.id)
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .group_by(Client.id, Client.full_name, Client.register_number)
+        .order_by(Client.full_name, Client.id)
+    )
+    if first is not None:
+        query = query.where(TrainingSession.date >= first)
+    if last is not None:
+        query = query.where(TrainingSession.date <= last)
+    if class_ids is not None:
+        query = query.where(TrainingSession.class_id.in_(class_ids))
+    if client_ids is not None:
+        query = query.where(Client.id.in_(client_ids))
+    return [_tally(row[1], row[0], row[2], row[3:]) for row in db.session.execute(query)]
+
+
+def one_client_by_class(client_id: int) -> tuple[list[Tally], Tally]:
+    """A client's training attendance per class over all time, and the overall tally."""
+    rows = db.session.execute(
+        select(TrainingClass.id, TrainingClass.name, *_counts())
+        .join(TrainingSession, TrainingSession.class_id == TrainingClass.id)
+        .join(Attendance, Attendance.session_id == TrainingSession.id)
+        .where(Attendance.client_id == client_id)
+        .group_by(TrainingClass.id, TrainingClass.name)
+        .order_by(TrainingClass.name)
+    )
+    tallies = [_tally(row[1], row[0], "", row[2:]) for row in rows]
+    overall = Tally(_("Semua kelas"))
+    for tally in tallies:
+        overall.add(tally)
+    return tallies, overall
+
+
+def format_rate(rate: float | None) -> str:
+    """"87,5%" the Indonesian way; a dash when nothing was recorded."""
+    return "—" if rate is None else f"{rate:.1f}".replace(".", ",") + "%"
+
+
+def total_of(tallies: list[Tally]) -> Tally:
+    """The column totals of a summary table."""
+    total = Tally(_("Jumlah"))
+    for tally in tallies:
+        total.add(tally)
+    return total
+
+
+def recorded_counts(bookings) -> dict[tuple, int]:
+    """How many clients are recorded at each of ``bookings`` (schedule.Booking), keyed by
+    (kind, record id, day); one query per kind present."""
+    counts: dict[tuple, int] = {}
+    ids = {kind: {b.record_id for b in bookings if b.kind == kind} for kind in GRID_KINDS}
+    if ids["training"]:
+        for session_id, day, n in db.session.execute(
+            select(Attendance.session_id, TrainingSession.date, func.count())
+            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+            .where(Attendance.session_id.in_(ids["training"]))
+            .group_by(Attendance.session_id, TrainingSession.date)
+        ):
+            counts[("training", session_id, day)] = n
+    if ids["recreation"]:
+        for activity_id, day, n in db.session.execute(
+            select(Attendance.activity_id, RecreationActivity.date, func.count())
+            .join(RecreationActivity, RecreationActivity.id == Attendance.activity_id)
+            .where(Attendance.activity_id.in_(ids["recreation"]))
+            .group_by(Attendance.activity_id, RecreationActivity.date)
+        ):
+            counts[("recreation", activity_id, day)] = n
+    if ids["guidance"]:
+        days = [b.day for b in bookings if b.kind == "guidance"]
+        for schedule_id, day, n in db.session.execute(
+            select(Attendance.guidance_id, Attendance.guidance_date, func.count())
+            .where(Attendance.guidance_id.in_(ids["guidance"]),
+                   Attendance.guidance_date.between(min(days), max(days)))
+            .group_by(Attendance.guidance_id, Attendance.guidance_date)
+        ):
+            counts[("guidance", schedule_id, day)] = n
+    return counts
