@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_admin.form import Select2Field
 from flask_babel import gettext as _
@@ -12,13 +14,27 @@ from wtforms.validators import Optional, StopValidation, ValidationError
 from forms.validators import NotBefore, strip_text
 from models import GuidanceSchedule, RecreationActivity
 from models.choices import GUIDANCE_TYPES, RECREATION_KINDS, WEEKDAYS
+from services.schedule import Booking, guidance_bookings, staff_of
 from services.scopes import acting, is_mine
 
 from .base import SecureModelView, choice_formatter
+from .conflicts import ConflictChecked, form_record
 from .pickers import served_client_picker, staff_picker
 
 
-class RecreationActivityView(SecureModelView):
+def _reason_when_overlap_allowed(form, field):
+    if form.allow_overlap.data and not (field.data or "").strip():
+        raise StopValidation(_("Tuliskan alasan kegiatan ini boleh bersamaan dengan jadwal "
+                               "lain (mis. wisata seluruh panti)."))
+    if not form.allow_overlap.data:
+        field.data = None  # no reason without the permission
+
+
+def _client_ids(clients) -> frozenset[int]:
+    return frozenset(client.id for client in clients or [])
+
+
+class RecreationActivityView(ConflictChecked, SecureModelView):
     """Angklung, outings, chess: when, where, who leads and who takes part."""
 
     list_options = (joinedload(RecreationActivity.leader),
@@ -26,7 +42,7 @@ class RecreationActivityView(SecureModelView):
     column_list = ("date", "start_time", "end_time", "kind", "title", "place", "leader.name",
                    "participants")
     column_details_list = ("date", "start_time", "end_time", "kind", "title", "place", "leader",
-                           "participants", "note")
+                           "participants", "note", "allow_overlap", "overlap_reason")
     column_labels = {
         "date": _l("Tanggal"),
         "start_time": _l("Mulai"),
@@ -38,6 +54,8 @@ class RecreationActivityView(SecureModelView):
         "leader.name": _l("Pemimpin"),
         "participants": _l("Peserta"),
         "note": _l("Catatan"),
+        "allow_overlap": _l("Boleh bersamaan dengan jadwal lain"),
+        "overlap_reason": _l("Alasan boleh bersamaan"),
     }
     column_searchable_list = ("title", "place")
     column_sortable_list = ("date", "start_time", "kind", "title", ("leader.name", "leader.name"))
@@ -50,19 +68,32 @@ class RecreationActivityView(SecureModelView):
     column_formatters = {"kind": choice_formatter(RECREATION_KINDS)}
     column_formatters_detail = column_formatters
     form_columns = ("kind", "title", "date", "start_time", "end_time", "place", "leader",
-                    "participants", "note")
+                    "participants", "note", "allow_overlap", "overlap_reason")
     form_choices = {"kind": RECREATION_KINDS.choices}
     form_ajax_refs = {"leader": staff_picker("leader"),
                       "participants": served_client_picker("participants")}
     form_args = {
         "title": {"filters": [strip_text]},
         "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
+        "allow_overlap": {"description": _l(
+            "Hanya untuk kegiatan seluruh panti (mis. wisata): jadwal lain pada jam yang sama "
+            "tidak dianggap bentrok. Tercatat di riwayat perubahan.")},
+        "overlap_reason": {"filters": [strip_text],
+                           "validators": [_reason_when_overlap_allowed]},
     }
 
     def scope(self):
         if acting("staff"):  # staff see the activities they lead
             return [is_mine(RecreationActivity.leader_id)]
         return []
+
+    def form_bookings(self, form, record_id):
+        if form.allow_overlap.data or form.date.data is None:
+            return []
+        return [Booking("recreation", record_id, ("recreation", record_id),
+                        form.title.data or "", form.date.data, form.start_time.data,
+                        form.end_time.data, staff_of(form.leader.data), form.place.data,
+                        _client_ids(form.participants.data))]
 
 
 def _weekday_or_date(form, field):
@@ -89,7 +120,7 @@ def _weekday_label(_view, _context, model, _name) -> str:
     return model.when_label
 
 
-class GuidanceScheduleView(SecureModelView):
+class GuidanceScheduleView(ConflictChecked, SecureModelView):
     """Guidance slots: weekly on a weekday or once on a date."""
 
     list_options = (joinedload(GuidanceSchedule.staff), selectinload(GuidanceSchedule.clients))
@@ -150,3 +181,13 @@ class GuidanceScheduleView(SecureModelView):
         if acting("staff"):  # staff see the guidance schedules they lead
             return [is_mine(GuidanceSchedule.staff_id)]
         return []
+
+    def form_bookings(self, form, record_id):
+        """Every meeting from today on (a weekly schedule: up to its end or a year)."""
+        schedule = form_record(form, record_id, "title", "weekday", "date", "start_time",
+                               "end_time", "valid_from", "valid_until", "staff", "location",
+                               "clients")
+        if schedule.start_time is None or schedule.end_time is None \
+                or (schedule.weekday is None) == (schedule.date is None):
+            return []
+        return guidance_bookings(schedule, date.today())

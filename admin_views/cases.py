@@ -18,9 +18,11 @@ from models.choices import (
     CONTRACT_KINDS,
     CONTRACT_STATUSES,
 )
+from services.schedule import Booking, staff_of
 from services.scopes import acting, conference_condition, own_client_ids
 
 from .base import SecureModelView, choice_formatter
+from .conflicts import ConflictChecked
 from .pickers import client_picker, staff_picker
 
 
@@ -90,7 +92,7 @@ class ServiceContractView(SecureModelView):
         return []
 
 
-class CaseConferenceView(SecureModelView):
+class CaseConferenceView(ConflictChecked, SecureModelView):
     """Case conferences (KK): who met, about whom, what was decided."""
 
     list_options = (joinedload(CaseConference.chair), selectinload(CaseConference.clients),
@@ -135,6 +137,17 @@ class CaseConferenceView(SecureModelView):
         if acting("social_worker"):
             return [conference_condition()]
         return []
+
+    def form_bookings(self, form, record_id):
+        """A timed conference books its chair, attendees, room and the clients discussed."""
+        if form.date.data is None:
+            return []
+        staff = {member.id: member.name for member in form.attendees.data or []}
+        staff.update(staff_of(form.chair.data))
+        return [Booking("conference", record_id, ("conference", record_id),
+                        CONFERENCE_KINDS.label(form.kind.data), form.date.data,
+                        form.start_time.data, form.end_time.data, staff, form.location.data,
+                        frozenset(client.id for client in form.clients.data or []))]
 
 
 def _aspect_only_for_assessment(form, field):

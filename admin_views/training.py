@@ -29,12 +29,14 @@ from models import (
     TrainingSession,
     db,
 )
-from models.choices import ATTENDANCE_CODES, WEEKDAYS
+from models.choices import ATTENDANCE_CODES, INTERVENTION_STAGES, STAGES, WEEKDAYS
+from services.schedule import Booking, enrolled_by_class, enrolled_on, pattern_bookings, staff_of
 from services.scopes import acting, own_class_ids
 from services.training import generate_sessions
 
 from .base import SecureModelView, choice_formatter
-from .pickers import client_picker, served_client_picker, session_picker, staff_picker
+from .conflicts import ConflictChecked, form_record
+from .pickers import client_picker, session_picker, staff_picker
 
 
 def _weekdays_label(_view, _context, model, name) -> str:
@@ -55,7 +57,7 @@ class SkillTypeView(SecureModelView):
     form_args = {"name": {"filters": [strip_text]}}
 
 
-class TrainingClassView(SecureModelView):
+class TrainingClassView(ConflictChecked, SecureModelView):
     """Classes of a skill with their instructor and weekly pattern."""
 
     list_options = (joinedload(TrainingClass.skill_type), joinedload(TrainingClass.instructor))
@@ -104,6 +106,16 @@ class TrainingClassView(SecureModelView):
     def scope(self):
         return [TrainingClass.id.in_(own_class_ids())] if acting("instructor") else []
 
+    def form_bookings(self, form, record_id):
+        """The class's sessions from today on, planned or still to generate, with the
+        instructor, place and times as submitted."""
+        klass = form_record(form, record_id, "name", "instructor", "location", "start_date",
+                            "end_date", "weekdays", "start_time", "end_time")
+        if None in (klass.start_date, klass.end_date, klass.start_time, klass.end_time) \
+                or not klass.weekdays:
+            return []
+        return pattern_bookings(klass, date.today())
+
     @action(
         "generate_sessions",
         _l("Buat jadwal pertemuan"),
@@ -113,10 +125,13 @@ class TrainingClassView(SecureModelView):
         """Generate the sessions of the chosen classes from their weekly pattern."""
         classes = self.get_query().filter(TrainingClass.id.in_(
             [int(i) for i in ids if str(i).isdigit()])).all()
-        created = sum(len(generate_sessions(klass)) for klass in classes)
+        results = [generate_sessions(klass) for klass in classes]
         db.session.commit()
-        flash(_("%(n)s pertemuan baru dibuat untuk %(k)s kelas.", n=created, k=len(classes)),
-              "success")
+        flash(_("%(n)s pertemuan baru dibuat untuk %(k)s kelas.",
+                n=sum(len(r.created) for r in results), k=len(classes)), "success")
+        for result in results:
+            for message in result.messages():
+                flash(message, "warning")
 
 
 def _class_capacity_fits(form, field):
@@ -170,7 +185,22 @@ def _not_enrolled_twice(form, field):
         )
 
 
-class EnrollmentView(SecureModelView):
+def _client_in_intervention(form, field):
+    """Only clients in the intervention stages take classes; an existing enrollment stays
+    editable (setting the leaving date) whatever stage its client has reached."""
+    client: Client | None = field.data
+    record = getattr(form, "_obj", None)
+    if client is None or (record is not None and record.client_id == client.id):
+        return
+    if client.stage not in INTERVENTION_STAGES:
+        raise ValidationError(
+            _("%(client)s berada pada tahap %(stage)s; hanya klien pada tahap intervensi "
+              "atau konferensi kasus yang dapat mengikuti kelas.",
+              client=client.full_name, stage=STAGES.label(client.stage))
+        )
+
+
+class EnrollmentView(ConflictChecked, SecureModelView):
     """Who is in which class; leaving sets a date and keeps past attendance."""
 
     list_options = (joinedload(Enrollment.client), joinedload(Enrollment.training_class))
@@ -193,12 +223,13 @@ class EnrollmentView(SecureModelView):
     column_filters = ("training_class.name",
                       DateBetweenFilter(Enrollment.enrolled_on, _l("Tanggal daftar")))
     form_columns = ("training_class", "client", "enrolled_on", "left_on")
-    form_ajax_refs = {"client": served_client_picker("client")}
+    form_ajax_refs = {"client": client_picker("client", INTERVENTION_STAGES)}
+    conflict_field = "client"
     form_args = {
         "training_class": {"validators": [_class_has_space],
                            "query_factory": lambda: TrainingClass.query.order_by(
                                TrainingClass.name)},
-        "client": {"validators": [_not_enrolled_twice]},
+        "client": {"validators": [_not_enrolled_twice, _client_in_intervention]},
         "enrolled_on": {"default": date.today},
         "left_on": {"validators": [Optional(), NotBefore("enrolled_on", _l("tanggal daftar"))]},
     }
@@ -206,8 +237,25 @@ class EnrollmentView(SecureModelView):
     def scope(self):
         return [Enrollment.class_id.in_(own_class_ids())] if acting("instructor") else []
 
+    def form_bookings(self, form, record_id):
+        """The class's meetings from the later of today and the enrollment date until the
+        client leaves, booked for this client only: another class, a guidance group or an
+        activity at the same time is a conflict."""
+        klass, client = form.training_class.data, form.client.data
+        enrolled, left = form.enrolled_on.data, form.left_on.data
+        if klass is None or client is None or enrolled is None:
+            return []
+        if record_id is not None and left is not None:
+            return []  # leaving a class books nothing new
+        bookings = [b for b in pattern_bookings(klass, max(enrolled, date.today()),
+                                                clients=[client.id])
+                    if left is None or b.day <= left]
+        for booking in bookings:
+            booking.staff, booking.place = {}, None  # the class's own staff and room are fine
+        return bookings
 
-class TrainingSessionView(SecureModelView):
+
+class TrainingSessionView(ConflictChecked, SecureModelView):
     """The dated meetings of each class."""
 
     list_options = (joinedload(TrainingSession.training_class),)
@@ -236,6 +284,15 @@ class TrainingSessionView(SecureModelView):
 
     def scope(self):
         return [TrainingSession.class_id.in_(own_class_ids())] if acting("instructor") else []
+
+    def form_bookings(self, form, record_id):
+        klass, day = form.training_class.data, form.date.data
+        if klass is None or day is None:
+            return []
+        enrollments = enrolled_by_class([klass.id]).get(klass.id, [])
+        return [Booking("training", record_id, ("class", klass.id), klass.name, day,
+                        form.start_time.data, form.end_time.data, staff_of(klass.instructor),
+                        klass.location, enrolled_on(enrollments, day))]
 
 
 def _attendance_allowed(form, field):

@@ -76,6 +76,10 @@ ACTIVE_STAGES = (
     "resocialization",
 )
 
+# Stages in which a client takes skill-training classes: the services of stage 6, and the
+# case conference of stage 7 that reviews them while they go on.
+INTERVENTION_STAGES = ("intervention", "case_conference")
+
 TERMINATION_REASONS = Choices(
     ("goals_achieved", _l("Tujuan pelayanan tercapai")),
     ("not_eligible", _l("Tidak memenuhi syarat saat asesmen")),

@@ -62,8 +62,10 @@ def generate_sessions_command(class_id: int | None) -> None:
     if class_id is not None and not classes:
         raise click.ClickException(f"Kelas dengan id {class_id} tidak ditemukan.")
     for klass in classes:
-        created = generate_sessions(klass)
-        click.echo(f"{klass.name}: {len(created)} pertemuan baru")
+        result = generate_sessions(klass)
+        click.echo(f"{klass.name}: {len(result.created)} pertemuan baru")
+        for message in result.messages():
+            click.echo(f"  {message}")
     db.session.commit()
 
 

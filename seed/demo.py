@@ -39,6 +39,7 @@ from models import (
 from models.choices import ACTIVE_STAGES
 from services.accounts import AccountError, create_account, password_problem
 from services.clients import issue_register_number
+from services.schedule import Booking, bookings_between
 
 SEED = 2026
 # One random stream per section, drawn up front in this order: a section whose rows already
@@ -1019,9 +1020,12 @@ def _ensure_recreation(demo: _Demo) -> int:
     for kind, title, when, start, end, place, leader, note, people in plans:
         if (title, when) in existing:
             continue
+        outing = kind == "outing"  # the whole panti goes: other schedules give way
         db.session.add(RecreationActivity(
             kind=kind, title=title, date=when, start_time=start, end_time=end, place=place,
-            leader=demo.staff[leader], note=note, participants=people,
+            leader=demo.staff[leader], note=note, participants=people, allow_overlap=outing,
+            overlap_reason="Wisata seluruh panti; kegiatan lain hari itu ditiadakan."
+            if outing else None,
         ))
     return len(plans)
 
@@ -1085,6 +1089,28 @@ def _conference_pool(demo: _Demo, kind: str, day: date, upcoming: bool) -> list[
     return pool or present
 
 
+CONFERENCE_SLOTS = ((time(9), time(11, 30)), (time(13), time(15, 30)),
+                    (time(15, 45), time(17, 45)), (time(19), time(21)))
+
+
+def _free_slot(day: date, staff_ids: set[int], people: list[Client]
+               ) -> tuple[time, time, list[Client]]:
+    """The first meeting slot of ``day`` in which no core member is booked, and the
+    clients of ``people`` who are free then (the demo keeps the no-conflict rule too)."""
+    booked = bookings_between(day, day)
+    best = None
+    for start, end in CONFERENCE_SLOTS:
+        slot = Booking("conference", None, ("conference", None), "", day, start, end)
+        meeting = [b for b in booked if slot.overlaps(b) and not b.allow_overlap]
+        if any(staff_ids & b.staff.keys() for b in meeting):
+            continue
+        busy = set().union(*(b.clients for b in meeting))
+        free = [c for c in people if c.id not in busy]
+        if best is None or len(free) > len(best[2]):
+            best = (start, end, free)
+    return best or (time(9), time(11, 30), [])
+
+
 def _conference_text(demo: _Demo, kind: str, people: list[Client], upcoming: bool
                      ) -> tuple[str, str | None]:
     """Summary and decisions as the secretary of the case conference would write them."""
@@ -1142,9 +1168,10 @@ def _ensure_conferences(demo: _Demo) -> int:
     for kind, day, upcoming, people in plans:
         if (day, kind) in existing:
             continue
+        start, end, people = _free_slot(day, {head.id, *(m.id for m in core)}, people)
         summary, decisions = _conference_text(demo, kind, people, upcoming)
         db.session.add(CaseConference(
-            date=day, start_time=time(9), end_time=time(11, 30), kind=kind,
+            date=day, start_time=start, end_time=end, kind=kind,
             location="Ruang Rapat Pimpinan", chair=head, attendees=core, clients=people,
             summary=summary, decisions=decisions,
         ))

@@ -306,7 +306,7 @@ def pattern_bookings(klass: TrainingClass, from_day: date,
                     occurrences.append((None, day, klass.start_time, klass.end_time))
     if clients is None:
         enrollments = enrolled_by_class([klass.id]).get(klass.id, []) if klass.id else []
-    staff = {klass.instructor.id: klass.instructor.name} if klass.instructor else {}
+    staff = staff_of(klass.instructor)
     return [
         Booking("training", session_id, ("class", klass.id), klass.name, day, start, end,
                 staff, klass.location,
@@ -324,8 +324,8 @@ def guidance_bookings(schedule: GuidanceSchedule, from_day: date) -> list[Bookin
         first = max(from_day, schedule.valid_from or from_day)
         last = schedule.valid_until or first + HORIZON
         days = guidance_days(schedule, first, last, holidays_between(first, last))
-    staff = {schedule.staff.id: schedule.staff.name} if schedule.staff else {}
-    clients = frozenset(client.id for client in schedule.clients)
+    staff = staff_of(schedule.staff)
+    clients = frozenset(client.id for client in schedule.clients or [])
     return [Booking("guidance", schedule.id, ("guidance", schedule.id), schedule.title, day,
                     schedule.start_time, schedule.end_time, staff, schedule.location, clients)
             for day in days]
@@ -363,15 +363,23 @@ def find_conflicts(candidates: list[Booking]) -> list[Conflict]:
 
 
 def describe(conflicts: list[Conflict], limit: int = 5) -> list[str]:
-    """One sentence per conflict naming the other event, its time and what is shared."""
+    """One sentence per conflicting event naming it, its time and what is shared; a weekly
+    event met on many days is named once with the number of further days."""
     if not conflicts:
         return []
-    client_ids = set().union(*(c.clients for c in conflicts[:limit]))
+    groups: dict[tuple, list[Conflict]] = {}
+    for conflict in conflicts:
+        key = (conflict.other.owner, conflict.other.start, conflict.other.end,
+               tuple(conflict.staff), conflict.place, conflict.clients)
+        groups.setdefault(key, []).append(conflict)
+    shown = list(groups.values())[:limit]
+    client_ids = set().union(*(group[0].clients for group in shown))
     names = dict(db.session.execute(
         select(Client.id, Client.full_name).where(Client.id.in_(client_ids))
     ).all()) if client_ids else {}
     messages = []
-    for conflict in conflicts[:limit]:
+    for group in shown:
+        conflict = group[0]
         shared = []
         if conflict.staff:
             shared.append(_("petugas yang sama (%(names)s)", names=", ".join(conflict.staff)))
@@ -379,10 +387,19 @@ def describe(conflicts: list[Conflict], limit: int = 5) -> list[str]:
             shared.append(_("tempat yang sama (%(place)s)", place=conflict.place))
         if conflict.clients:
             listed = sorted(names.get(i, str(i)) for i in conflict.clients)
-            shown = ", ".join(listed[:5]) + (" …" if len(listed) > 5 else "")
-            shared.append(_("klien yang sama (%(names)s)", names=shown))
-        messages.append(_("Bentrok dengan %(other)s: %(shared)s.",
-                          other=conflict.other.label(), shared="; ".join(shared)))
-    if len(conflicts) > limit:
-        messages.append(_("… dan %(n)s bentrok lainnya.", n=len(conflicts) - limit))
+            shown_names = ", ".join(listed[:5]) + (" …" if len(listed) > 5 else "")
+            shared.append(_("klien yang sama (%(names)s)", names=shown_names))
+        other = conflict.other.label()
+        if len(group) > 1:
+            other = _("%(event)s dan %(n)s kali lagi sampai %(last)s", event=other,
+                      n=len(group) - 1, last=f"{group[-1].other.day:%d/%m/%Y}")
+        messages.append(_("Bentrok dengan %(other)s: %(shared)s.", other=other,
+                          shared="; ".join(shared)))
+    if len(groups) > limit:
+        messages.append(_("… dan %(n)s bentrok lainnya.", n=len(groups) - limit))
     return messages
+
+
+def staff_of(member) -> dict[int, str]:
+    """A booking's staff from one (optional) staff member."""
+    return {member.id: member.name} if member is not None else {}

@@ -32,7 +32,7 @@ def session_dates(class_id=None) -> list[date]:
 def test_generation_crosses_the_month_end_and_skips_holidays(app, ctx):
     klass = _class()
     db.session.add(Holiday(date=date(2026, 2, 4), name="Libur panti"))
-    created = generate_sessions(klass)
+    created = generate_sessions(klass).created
     db.session.commit()
     expected = [date(2026, 1, 26), date(2026, 1, 28), date(2026, 1, 30), date(2026, 2, 2),
                 date(2026, 2, 6)]
@@ -41,7 +41,7 @@ def test_generation_crosses_the_month_end_and_skips_holidays(app, ctx):
     stored = db.session.scalars(select(TrainingSession)).first()
     assert (stored.start_time, stored.end_time) == (klass.start_time, klass.end_time)
     # Running again adds nothing.
-    assert generate_sessions(klass) == []
+    assert generate_sessions(klass).created == []
 
 
 def test_generation_keeps_sessions_already_there(app, ctx):
@@ -50,7 +50,7 @@ def test_generation_keeps_sessions_already_there(app, ctx):
                                    start_time=klass.start_time, end_time=klass.end_time,
                                    topic="Mengukur pola"))
     db.session.commit()
-    assert [s.date for s in generate_sessions(klass)] == [date(2026, 2, 3)]
+    assert [s.date for s in generate_sessions(klass).created] == [date(2026, 2, 3)]
     db.session.commit()
     topics = db.session.scalars(select(TrainingSession.topic).order_by(TrainingSession.date))
     assert list(topics) == ["Mengukur pola", None]
