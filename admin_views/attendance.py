@@ -108,11 +108,12 @@ class AttendanceGridView(SecureView):
                             "simpan lagi.")]
             else:
                 entries, errors = parse_entries(sheet, request.form)
+                codes = [entries[row.client_id].code if row.client_id in entries else row.code
+                         for row in sheet.rows]
                 if not errors:
                     errors = save_sheet(sheet, entries)
             if not errors:
-                counts = {code: sum(1 for row in sheet.rows if row.code == code)
-                          for code in ATTENDANCE_CODES.codes}
+                counts = {code: codes.count(code) for code in ATTENDANCE_CODES.codes}
                 flash(_("Kehadiran disimpan: %(h)s hadir, %(i)s izin, %(s)s sakit, %(a)s alpa.",
                         h=counts["H"], i=counts["I"], s=counts["S"], a=counts["A"]), "success")
                 return redirect(request.full_path)

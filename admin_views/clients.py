@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from flask import abort, current_app, send_from_directory
+from flask import abort, current_app, request, send_from_directory
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import (
     BooleanEqualFilter,
@@ -43,6 +43,7 @@ from models.choices import (
     STAGES,
     TERMINATION_REASONS,
 )
+from services.attendance import one_client_by_class
 from services.clients import ALLOWED, issue_register_number, number_was_issued
 
 from .base import SecureModelView, choice_formatter
@@ -205,6 +206,7 @@ class ClientView(SecureModelView):
         "admission_date",
     )
     column_details_list = REGISTRATION_FIELDS
+    details_template = "admin/client_details.html"
     column_labels = CLIENT_LABELS
     column_searchable_list = ("register_number", "full_name", "nik", "district_of_origin")
     column_sortable_list = (
@@ -299,6 +301,14 @@ class ClientView(SecureModelView):
     def on_model_change(self, form, model, is_created):
         if is_created:
             issue_register_number(model, model.register_number)
+
+    @expose("/details/")
+    def details_view(self):
+        """The registration details, with the client's attendance rate across classes."""
+        raw_id = request.args.get("id", "")
+        if raw_id.isdigit():
+            self._template_args["attendance"] = one_client_by_class(int(raw_id))
+        return super().details_view()
 
     @expose("/photo/<path:filename>")
     def photo(self, filename: str):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, insert, or_, select
 from sqlalchemy.orm import joinedload
 
 from models import (
@@ -31,6 +31,7 @@ from models.choices import ATTENDANCE_CODES
 from models.guidance import guidance_client
 from models.recreation import recreation_participant
 
+from .audit import CALLER_AUDITS, record_created
 from .schedule import EVENT_KINDS, guidance_days, holidays_between
 
 GRID_KINDS = ("training", "guidance", "recreation")
@@ -248,7 +249,12 @@ def present_elsewhere(sheet: Sheet, client_ids: set[int]) -> list[str]:
 
 def save_sheet(sheet: Sheet, entries: dict[int, Entry], today: date | None = None) -> list[str]:
     """Record ``entries`` on ``sheet`` in one transaction; the problems if refused (then
-    nothing is written). A blank code removes an earlier record (a correction)."""
+    nothing is written). A blank code removes an earlier record (a correction).
+
+    New records go in as one multi-row INSERT (the ORM would insert row by row on SQLite,
+    which cannot match generated ids to rows otherwise), with their audit entries in one
+    more statement; changes and removals go through the session and its audit hook.
+    """
     today = today or date.today()
     if sheet.day > today:
         return [_("Kehadiran tidak dapat dicatat untuk kegiatan yang belum berlangsung "
@@ -258,22 +264,34 @@ def save_sheet(sheet: Sheet, entries: dict[int, Entry], today: date | None = Non
     if problems:
         return problems
     columns = sheet.event_columns()
+    new_rows, labels = [], {}
     for row in sheet.rows:
         entry = entries.get(row.client_id)
         if entry is None:
             continue
         if row.record is None and entry.code:
-            row.record = Attendance(client_id=row.client_id, code=entry.code, note=entry.note,
-                                    **columns)
-            db.session.add(row.record)
+            new_rows.append({**columns, "client_id": row.client_id, "code": entry.code,
+                             "note": entry.note})
+            labels[row.client_id] = f"{row.register_number} — {row.full_name}"
         elif row.record is not None and not entry.code:
             db.session.delete(row.record)
-            row.record = None
         elif row.record is not None:
             if row.record.code != entry.code:
                 row.record.code = entry.code
             if row.record.note != entry.note:
                 row.record.note = entry.note
+    db.session.flush()
+    if new_rows:
+        created = db.session.execute(
+            insert(Attendance).returning(Attendance.id, Attendance.client_id)
+            .execution_options(**{CALLER_AUDITS: True}),
+            new_rows,
+        ).all()
+        values = {row["client_id"]: row for row in new_rows}
+        record_created(Attendance.__tablename__, [
+            (record_id, labels[client_id], values[client_id])
+            for record_id, client_id in created
+        ])
     db.session.commit()
     return []
 

@@ -29,6 +29,9 @@ IGNORED = frozenset({"created_at", "updated_at", "last_login_at", "session_token
 SECRET = frozenset({"password_hash"})
 # Tables that are themselves logs or ledgers.
 NOT_AUDITED = frozenset({AuditEntry.__tablename__, RegisterNumber.__tablename__})
+# Execution option of a bulk INSERT whose caller writes the per-record entries itself
+# (record_created), so the hook does not add a row-count entry as well.
+CALLER_AUDITS = "audited_by_caller"
 LABEL_COLUMNS = ("register_number", "full_name", "name", "username", "title", "topic")
 
 _actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_actor", default=None)
@@ -168,6 +171,8 @@ def _record_bulk(state) -> None:
     table = mapper.local_table.name if mapper is not None else None
     if table is None or table in NOT_AUDITED:
         return
+    if state.is_insert and state.execution_options.get(CALLER_AUDITS):
+        return
     if not state.is_insert:
         raise RuntimeError(f"bulk change of audited table {table} would bypass the audit log")
     params = state.parameters
@@ -177,6 +182,21 @@ def _record_bulk(state) -> None:
         "record_label": None, "changes": {"rows": [None, count]},
         "detail": "bulk insert", **actor(),
     }])
+
+
+def record_created(table_name: str, rows: list[tuple[int, str | None, dict[str, Any]]]) -> None:
+    """One "create" entry per (record id, label, column values) of a bulk INSERT made with
+    the CALLER_AUDITS option: the same entries a flush would write, in one statement."""
+    if not rows:
+        return
+    who, now = actor(), utcnow()
+    db.session.execute(insert(AuditEntry.__table__), [{
+        "at": now, "action": "create", "table_name": table_name, "record_id": record_id,
+        "record_label": label, "detail": None,
+        "changes": {key: [None, plain(value)] for key, value in values.items()
+                    if value is not None},
+        **who,
+    } for record_id, label, values in rows])
 
 
 def record_event(action: str, *, username: str | None = None, user_id: int | None = None,
