@@ -68,7 +68,8 @@ class AttendanceGridView(SecureView):
         week_end = week_start + timedelta(days=6)
         first = min(week_start, today - timedelta(days=RECENT_DAYS))
         last = max(week_end, today)
-        bookings = bookings_between(first, last, GRID_KINDS, led_events())
+        bookings = [b for b in bookings_between(first, last, GRID_KINDS, led_events())
+                    if b.record_id is not None]  # a class's sessions not generated yet
         counts = recorded_counts(bookings)
         for booking in bookings:
             booking.recorded = counts.get((booking.kind, booking.record_id, booking.day), 0)

@@ -70,7 +70,9 @@ class CalendarView(SecureView):
             by_day[booking.day].append(booking)
             # A link only where it opens: the conference, or the attendance sheet of an
             # event the user leads (all of them for the admin and the head).
-            if booking.kind == "conference":
+            if booking.record_id is None:
+                booking.url = None  # a class meeting not generated as a session yet
+            elif booking.kind == "conference":
                 booking.url = url_for("conference.details_view", id=booking.record_id)
             elif reads_all or (mine is not None and mine in booking.staff):
                 booking.url = sheet_url(booking.kind, booking.record_id, booking.day)

@@ -36,7 +36,7 @@ from services.training import generate_sessions
 
 from .base import SecureModelView, choice_formatter
 from .conflicts import ConflictChecked, form_record
-from .pickers import client_picker, session_picker, staff_picker
+from .pickers import client_picker, served_client_picker, session_picker, staff_picker
 
 
 def _weekdays_label(_view, _context, model, name) -> str:
@@ -223,7 +223,9 @@ class EnrollmentView(ConflictChecked, SecureModelView):
     column_filters = ("training_class.name",
                       DateBetweenFilter(Enrollment.enrolled_on, _l("Tanggal daftar")))
     form_columns = ("training_class", "client", "enrolled_on", "left_on")
-    form_ajax_refs = {"client": client_picker("client", INTERVENTION_STAGES)}
+    # Every client living in the panti can be found, so a client not yet (or no longer) in
+    # intervention gets the reason rather than an empty search.
+    form_ajax_refs = {"client": served_client_picker("client")}
     conflict_field = "client"
     form_args = {
         "training_class": {"validators": [_class_has_space],

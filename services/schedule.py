@@ -19,7 +19,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from models import (
     CaseConference,
@@ -153,7 +153,9 @@ def enrolled_on(enrollments, day: date) -> frozenset[int]:
                      if start <= day and (left is None or left >= day))
 
 
-def _training(first: date, last: date, where: list[Any]) -> list[Booking]:
+def _training(first: date, last: date, where: list[Any], holidays: set[date]) -> list[Booking]:
+    """Sessions in the range, and the weekly pattern of each class on the days after its
+    last session (a class whose sessions are not generated yet is booked all the same)."""
     rows = db.session.execute(
         select(TrainingSession.id, TrainingSession.class_id, TrainingSession.date,
                TrainingSession.start_time, TrainingSession.end_time, TrainingClass.name,
@@ -162,13 +164,37 @@ def _training(first: date, last: date, where: list[Any]) -> list[Booking]:
         .outerjoin(Staff, TrainingClass.instructor_id == Staff.id)
         .where(TrainingSession.date.between(first, last), *where)
     ).all()
-    enrollments = enrolled_by_class({row.class_id for row in rows})
-    return [
+    last_session = (select(func.max(TrainingSession.date))
+                    .where(TrainingSession.class_id == TrainingClass.id)
+                    .correlate(TrainingClass).scalar_subquery())
+    classes = db.session.execute(
+        select(TrainingClass.id, TrainingClass.name, TrainingClass.location,
+               TrainingClass.instructor_id, Staff.name, TrainingClass.weekdays,
+               TrainingClass.start_date, TrainingClass.end_date, TrainingClass.start_time,
+               TrainingClass.end_time, last_session.label("last_session"))
+        .outerjoin(Staff, TrainingClass.instructor_id == Staff.id)
+        .where(TrainingClass.start_date <= last, TrainingClass.end_date >= first, *where)
+    ).all()
+    enrollments = enrolled_by_class({row.class_id for row in rows} | {k.id for k in classes})
+    bookings = [
         Booking("training", row.id, ("class", row.class_id), row[5], row.date, row.start_time,
                 row.end_time, {row.instructor_id: row[8]} if row.instructor_id else {},
                 row.location, enrolled_on(enrollments[row.class_id], row.date))
         for row in rows
     ]
+    for klass in classes:
+        start = max(first, klass.start_date)
+        if klass.last_session is not None:
+            start = max(start, klass.last_session + timedelta(days=1))
+        end = min(last, klass.end_date)
+        staff = {klass.instructor_id: klass[4]} if klass.instructor_id else {}
+        for weekday in {int(d) for d in klass.weekdays}:
+            for day in weekly_days(weekday, start, end, holidays):
+                bookings.append(Booking(
+                    "training", None, ("class", klass.id), klass.name, day, klass.start_time,
+                    klass.end_time, staff, klass.location,
+                    enrolled_on(enrollments[klass.id], day)))
+    return bookings
 
 
 def _guidance(first: date, last: date, where: list[Any], holidays: set[date]) -> list[Booking]:
@@ -259,18 +285,20 @@ def _conferences(first: date, last: date, where: list[Any]) -> list[Booking]:
 
 def bookings_between(first: date, last: date, kinds: Iterable[str] = ALL_KINDS,
                      where: dict[str, list[Any]] | None = None) -> list[Booking]:
-    """Every booking from ``first`` to ``last`` (inclusive), sorted by day and time.
+    """Every booking from ``first`` to ``last`` (inclusive), sorted by day and time. A class
+    whose sessions are not generated (yet) is booked by its weekly pattern: such bookings
+    have no ``record_id``.
 
     ``where`` narrows a kind with extra conditions (the calendar passes each role's scope).
     """
     where = where or {}
     kinds = set(kinds)
+    holidays = holidays_between(first, last)
     bookings: list[Booking] = []
     if "training" in kinds:
-        bookings += _training(first, last, where.get("training", []))
+        bookings += _training(first, last, where.get("training", []), holidays)
     if "guidance" in kinds:
-        bookings += _guidance(first, last, where.get("guidance", []),
-                              holidays_between(first, last))
+        bookings += _guidance(first, last, where.get("guidance", []), holidays)
     if "recreation" in kinds:
         bookings += _recreation(first, last, where.get("recreation", []))
     if "conference" in kinds:
@@ -350,8 +378,9 @@ def find_conflicts(candidates: list[Booking]) -> list[Conflict]:
                 continue
             if candidate.record_id is not None and other.key == candidate.key:
                 continue  # its own stored version
-            if candidate.replaces_owner and other.owner == candidate.owner:
-                continue
+            if other.owner == candidate.owner and (candidate.replaces_owner
+                                                   or other.record_id is None):
+                continue  # a class's pattern and its own sessions stand for each other
             staff = sorted(name for staff_id, name in candidate.staff.items()
                            if staff_id in other.staff)
             place = candidate.place if candidate.place_key and \

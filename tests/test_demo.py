@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from models import Attendance, Client, Enrollment, Room, TrainingClass, User, db
 from models.choices import ACTIVE_STAGES
 from seed.demo import load_demo
+from services.schedule import bookings_between, describe, find_conflicts
 
 from .conftest import csrf_token
 
@@ -44,6 +45,10 @@ def test_demo_twice_gives_the_same_data(app, ctx):
     active = db.session.scalar(select(func.count()).select_from(Client).where(
         Client.stage.in_(ACTIVE_STAGES), Client.social_worker_id.is_(None)))
     assert active == 0
+    # Nobody is double-booked: the demo keeps the scheduling rule the forms enforce.
+    everything = bookings_between(date(2025, 1, 1), date(2027, 12, 31))
+    assert len(everything) > 600
+    assert describe(find_conflicts(everything)) == []
 
 
 def test_demo_rerun_on_a_later_day_adds_nothing(app, ctx):
