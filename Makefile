@@ -40,6 +40,7 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench.list_pages
+	$(BIN)/python -m bench.schedule
 
 clean:
 	rm -rf $(VENV) .pytest_cache
