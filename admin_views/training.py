@@ -30,6 +30,7 @@ from models import (
     db,
 )
 from models.choices import ATTENDANCE_CODES, INTERVENTION_STAGES, STAGES, WEEKDAYS
+from services.attendance import Sheet, present_elsewhere
 from services.schedule import Booking, enrolled_by_class, enrolled_on, pattern_bookings, staff_of
 from services.scopes import acting, own_class_ids
 from services.training import generate_sessions
@@ -327,6 +328,13 @@ def _attendance_allowed(form, field):
         raise ValidationError(
             _("Kehadiran %(client)s pada pertemuan ini sudah dicatat.", client=client.full_name)
         )
+    if form.code.data == "H":  # the grid's rule: nobody is present in two places at once
+        klass = session.training_class
+        sheet = Sheet("training", session.id, session.date, session.start_time,
+                      session.end_time, klass.name, klass.instructor_id, klass.location)
+        problems = present_elsewhere(sheet, {client.id})
+        if problems:
+            raise ValidationError(problems[0])
 
 
 def _session_not_future(form, field):

@@ -289,3 +289,33 @@ def test_a_client_cannot_be_present_at_two_overlapping_events(app, client, login
     response = client.post(url, data={"csrf_token": csrf_token(client, url),
                                       f"code-{ids[0]}": "I", f"note-{ids[0]}": "Konseling"})
     assert response.status_code == 302
+
+
+def test_single_record_form_keeps_the_same_presence_rule(app, client, login_as):
+    from .conftest import field_errors, post_form
+
+    me = login_as("instructor")
+    with app.app_context():
+        session_id, ids = _session_with(1, me["staff_id"])
+        activity = RecreationActivity(kind="chess", title="Catur", date=MONDAY,
+                                      start_time=time(10), end_time=time(12),
+                                      participants=[])
+        db.session.add(activity)
+        db.session.flush()
+        db.session.add(Attendance(activity_id=activity.id, client_id=ids[0], code="H"))
+        db.session.commit()
+    html = post_form(client, "/admin/attendance/new/", {
+        "session": str(session_id), "client": str(ids[0]), "code": "H", "note": ""}
+    ).get_data(as_text=True)
+    assert field_errors(html, "client") == [
+        "Klien Menjahit A 00 sudah tercatat hadir di «Catur» 10:00–12:00 pada jam yang sama."]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
+
+
+def test_todays_sessions_on_the_home_page_open_their_sheet(app, client, login_as):
+    me = login_as("instructor")
+    with app.app_context():
+        session_id, _ids = _session_with(2, me["staff_id"], day=date.today())
+    home = client.get("/admin/").get_data(as_text=True)
+    assert f'href="/admin/attendance_grid/record/?kind=training&amp;id={session_id}"' in home
