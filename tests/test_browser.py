@@ -87,3 +87,54 @@ def test_admin_pages_work_under_the_content_security_policy(app, live_server):
         assert "Budi Santoso" in page.locator(".select2-result-label").first.inner_text()
         browser.close()
     assert errors == []
+
+
+def test_attendance_grid_marks_everyone_present_and_saves(app, live_server):
+    """The grid's own script (served from 'self') runs under the CSP: one click marks the
+    blank rows H, one submit saves them; the calendar renders and offers printing."""
+    from datetime import date, time
+
+    from sqlalchemy import select
+
+    from models import Attendance, Enrollment, TrainingSession
+    from tests.conftest import make_class
+
+    with app.app_context():
+        teacher = make_user("instructor")
+        klass = make_class("Menjahit A", instructor=teacher.staff)
+        people = [make_client(f"Klien {i}") for i in range(3)]
+        for person in people:
+            db.session.add(Enrollment(training_class=klass, client=person,
+                                      enrolled_on=date(2026, 1, 5)))
+        session = TrainingSession(training_class=klass, date=date(2026, 2, 2),
+                                  start_time=time(8), end_time=time(11))
+        db.session.add(session)
+        db.session.commit()
+        session_id, first = session.id, people[0].id
+    errors: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page()
+        page.add_init_script(WATCH_CSP)
+        page.on("console", lambda m: errors.append(f"{page.url}: {m.text}")
+                if m.type == "error" and "favicon" not in m.text else None)
+        page.goto(live_server + "/login")
+        page.fill("#username", "instructor")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(live_server + "/admin/")
+        page.goto(f"{live_server}/admin/attendance_grid/record/?kind=training&id={session_id}")
+        page.check(f"input[name=code-{first}][value=S]")
+        page.click("#all-present")
+        page.click("button[type=submit]:has-text('Simpan kehadiran')")
+        page.wait_for_selector("text=Kehadiran disimpan: 2 hadir, 0 izin, 1 sakit, 0 alpa.")
+        page.goto(live_server + "/admin/calendar/?view=week&day=2026-02-02")
+        page.wait_for_load_state("networkidle")
+        assert "Menjahit A" in page.locator("table.calendar").inner_text()
+        assert page.locator("#print-page").is_visible()
+        browser.close()
+    assert errors == []
+    with app.app_context():
+        codes = sorted(db.session.scalars(select(Attendance.code)))
+        assert codes == ["H", "H", "S"]
