@@ -11,15 +11,14 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from datetime import time as clock
 
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 from werkzeug.security import generate_password_hash
 
-from app import create_app
+from bench import bench_app, login, timed
 from models import (
     Attendance,
     Client,
@@ -90,37 +89,22 @@ def build(app) -> None:
 
 def measure(app, urls: list[str]) -> list[tuple[str, float, int]]:
     client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-    client.post("/login", data={"csrf_token": token, "username": "admin",
-                                "password": "bench-password"})
-    with app.app_context():
-        engine = db.engine
+    login(client, "admin", "bench-password")
     results = []
     for url in urls:
         counts, times = [], []
         for _ in range(REPEAT):
-            statements = []
-
-            def record(*args, _s=statements):
-                _s.append(1)
-
-            event.listen(engine, "before_cursor_execute", record)
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - start)
-            event.remove(engine, "before_cursor_execute", record)
+            response, ms, queries = timed(app, lambda url=url: client.get(url))
             assert response.status_code == 200, (url, response.status_code)
-            counts.append(len(statements))
-        results.append((url, statistics.median(times) * 1000, max(counts)))
+            times.append(ms)
+            counts.append(queries)
+        results.append((url, statistics.median(times), max(counts)))
     return results
 
 
 def main() -> int:
-    folder = tempfile.mkdtemp(prefix="panti-bench-")
-    url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{folder}/bench.db")
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "UPLOAD_FOLDER": f"{folder}/uploads"})
+    app = bench_app()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     started = time.perf_counter()
     build(app)
     print(f"built {CLIENTS} clients, {CLASSES * SESSIONS_PER_CLASS} sessions, "

@@ -14,18 +14,16 @@ Prints a Markdown table (figures go to docs/performance.md).
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from datetime import time as clock
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
-from app import create_app
+from bench import bench_app, login, timed
 from models import (
     Attendance,
     CaseConference,
@@ -149,33 +147,6 @@ def build(app) -> None:
         db.session.commit()
 
 
-def _login(client, username: str) -> None:
-    page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-    response = client.post("/login", data={"csrf_token": token, "username": username,
-                                           "password": PASSWORD})
-    assert response.status_code == 302, "login failed"
-
-
-def _timed(app, call):
-    """``call()``'s result, its milliseconds and its SQL statements."""
-    with app.app_context():
-        engine = db.engine
-    statements: list[int] = []
-
-    def record(*_args):
-        statements.append(1)
-
-    event.listen(engine, "before_cursor_execute", record)
-    start = time.perf_counter()
-    try:
-        result = call()
-    finally:
-        elapsed = time.perf_counter() - start
-        event.remove(engine, "before_cursor_execute", record)
-    return result, elapsed * 1000, len(statements)
-
-
 def measure_saving(app) -> tuple[float, int, int]:
     """Save a fresh 40-client session REPEAT times (a Saturday each, free of other events)."""
     with app.app_context():
@@ -192,14 +163,14 @@ def measure_saving(app) -> tuple[float, int, int]:
             sessions.append(session.id)
         db.session.commit()
     client = app.test_client()
-    _login(client, "admin")
+    login(client, "admin", PASSWORD)
     times, counts = [], []
     for session_id in sessions:
         url = f"/admin/attendance_grid/record/?kind=training&id={session_id}"
         page = client.get(url).get_data(as_text=True)
         token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
         data = {"csrf_token": token, **{f"code-{m}": "HISA"[m % 4] for m in members}}
-        response, ms, queries = _timed(app, lambda url=url, data=data: client.post(url,
+        response, ms, queries = timed(app, lambda url=url, data=data: client.post(url,
                                                                                    data=data))
         assert response.status_code == 302, response.status_code
         times.append(ms)
@@ -209,12 +180,12 @@ def measure_saving(app) -> tuple[float, int, int]:
 
 def measure_pages(app, urls: list[str]) -> list[tuple[str, float, int, int]]:
     client = app.test_client()
-    _login(client, "kepala")
+    login(client, "kepala", PASSWORD)
     results = []
     for url in urls:
         times, counts, events = [], [], 0
         for _ in range(REPEAT):
-            response, ms, queries = _timed(app, lambda url=url: client.get(url))
+            response, ms, queries = timed(app, lambda url=url: client.get(url))
             assert response.status_code == 200, (url, response.status_code)
             events = response.get_data(as_text=True).count('class="cal-event')
             times.append(ms)
@@ -224,10 +195,8 @@ def measure_pages(app, urls: list[str]) -> list[tuple[str, float, int, int]]:
 
 
 def main() -> int:
-    folder = tempfile.mkdtemp(prefix="panti-bench-")
-    url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{folder}/bench.db")
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "UPLOAD_FOLDER": f"{folder}/uploads"})
+    app = bench_app()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     started = time.perf_counter()
     build(app)
     with app.app_context():

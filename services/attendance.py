@@ -409,22 +409,19 @@ def recorded_counts(bookings) -> dict[tuple, int]:
     (kind, record id, day); one query per kind present."""
     counts: dict[tuple, int] = {}
     ids = {kind: {b.record_id for b in bookings if b.kind == kind} for kind in GRID_KINDS}
-    if ids["training"]:
-        for session_id, day, n in db.session.execute(
-            select(Attendance.session_id, TrainingSession.date, func.count())
-            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-            .where(Attendance.session_id.in_(ids["training"]))
-            .group_by(Attendance.session_id, TrainingSession.date)
-        ):
-            counts[("training", session_id, day)] = n
-    if ids["recreation"]:
-        for activity_id, day, n in db.session.execute(
-            select(Attendance.activity_id, RecreationActivity.date, func.count())
-            .join(RecreationActivity, RecreationActivity.id == Attendance.activity_id)
-            .where(Attendance.activity_id.in_(ids["recreation"]))
-            .group_by(Attendance.activity_id, RecreationActivity.date)
-        ):
-            counts[("recreation", activity_id, day)] = n
+    dated = {  # kind → (the row's event column, the event's table, its date)
+        "training": (Attendance.session_id, TrainingSession, TrainingSession.date),
+        "recreation": (Attendance.activity_id, RecreationActivity, RecreationActivity.date),
+    }
+    for kind, (event_id, table, day) in dated.items():
+        if ids[kind]:
+            for record_id, on_day, n in db.session.execute(
+                select(event_id, day, func.count())
+                .join(table, table.id == event_id)
+                .where(event_id.in_(ids[kind]))
+                .group_by(event_id, day)
+            ):
+                counts[(kind, record_id, on_day)] = n
     if ids["guidance"]:
         days = [b.day for b in bookings if b.kind == "guidance"]
         for schedule_id, day, n in db.session.execute(

@@ -40,6 +40,22 @@ def live_server(app):
     thread.join()
 
 
+def _logged_in(p, live_server: str, username: str, errors: list[str]):
+    """Chromium logged in as ``username``; console errors (CSP violations) go to ``errors``."""
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    page = browser.new_page()
+    page.add_init_script(WATCH_CSP)
+    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}")
+            if m.type == "error" and "favicon" not in m.text else None)
+    page.goto(live_server + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server + "/admin/")
+    return browser, page
+
+
 def test_admin_pages_work_under_the_content_security_policy(app, live_server):
     with app.app_context():
         make_user("admin")
@@ -47,17 +63,7 @@ def test_admin_pages_work_under_the_content_security_policy(app, live_server):
         db.session.commit()
     errors: list[str] = []
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page()
-        page.add_init_script(WATCH_CSP)
-        page.on("console", lambda m: errors.append(f"{page.url}: {m.text}")
-                if m.type == "error" and "favicon" not in m.text else None)
-        page.goto(live_server + "/login")
-        page.fill("#username", "admin")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(live_server + "/admin/")
+        browser, page = _logged_in(p, live_server, "admin", errors)
 
         for url in ("/admin/client/new/", f"/admin/client/details/?id={budi_id}",
                     f"/admin/client/history/?id={budi_id}", "/admin/audit/"):
@@ -113,17 +119,7 @@ def test_attendance_grid_marks_everyone_present_and_saves(app, live_server):
         session_id, first = session.id, people[0].id
     errors: list[str] = []
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page()
-        page.add_init_script(WATCH_CSP)
-        page.on("console", lambda m: errors.append(f"{page.url}: {m.text}")
-                if m.type == "error" and "favicon" not in m.text else None)
-        page.goto(live_server + "/login")
-        page.fill("#username", "instructor")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(live_server + "/admin/")
+        browser, page = _logged_in(p, live_server, "instructor", errors)
         page.goto(f"{live_server}/admin/attendance_grid/record/?kind=training&id={session_id}")
         page.check(f"input[name=code-{first}][value=S]")
         page.click("#all-present")
