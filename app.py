@@ -77,6 +77,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         INSTITUTION_NAME=os.environ.get(
             "INSTITUTION_NAME", "Panti Sosial Bina Karya"
         ),
+        # Printed at the top of every exported report.
+        INSTITUTION_ADDRESS=os.environ.get("INSTITUTION_ADDRESS", ""),
         DEMO_PASSWORD=os.environ.get("DEMO_PASSWORD", "panti-demo"),
     )
     app.config.update(overrides)

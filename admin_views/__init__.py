@@ -40,6 +40,7 @@ from .base import SecureIndexView, SecureModelView, user_datetime
 from .calendar import CalendarView
 from .cases import CaseConferenceView, CaseNoteView, ServiceContractView
 from .clients import ClientView, RoomView
+from .exports import ExportCenterView
 from .partners import NetworkPartnerView
 from .staff import StaffView, UserView
 from .training import (
@@ -58,6 +59,7 @@ def register_admin_views(admin: Admin) -> None:
     """The menu, grouped the way the panti works."""
     admin.add_view(CalendarView(name=_l("Kalender"), endpoint="calendar"))
     admin.add_view(AttendanceGridView(name=_l("Presensi"), endpoint="attendance_grid"))
+    admin.add_view(ExportCenterView(name=_l("Unduh laporan"), endpoint="export"))
     clients = _l("Klien")
     admin.add_view(ClientView(Client, db, name=_l("Buku induk klien"), category=clients,
                               endpoint="client"))

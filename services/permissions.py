@@ -24,6 +24,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "attendance_grid": {"admin": W, "head": R, "social_worker": W, "instructor": W, "staff": W},
     "attendance_summary": {"admin": R, "head": R, "social_worker": R, "instructor": R},
     "calendar": {"admin": R, "head": R, "social_worker": R, "instructor": R, "staff": R},
+    # Each report of the export centre follows the screen its rows come from.
+    "export": {"admin": R, "head": R, "social_worker": R, "instructor": R, "staff": R},
     "guidance": {"admin": W, "head": R, "social_worker": R, "staff": R},
     "recreation": {"admin": W, "head": R, "social_worker": R, "staff": R},
     "partner": {"admin": W, "head": R, "social_worker": R},
@@ -52,6 +54,10 @@ SCOPES: dict[tuple[str, str], str] = {
     ("calendar", "social_worker"): "conferences as on their screen",
     ("calendar", "instructor"): "own classes only",
     ("calendar", "staff"): "schedules and activities they lead",
+    ("export", "admin"): "roster, attendance, monthly report",
+    ("export", "social_worker"): "roster, monthly report, conferences as on their screen",
+    ("export", "instructor"): "attendance of own classes",
+    ("export", "staff"): "roster, monthly report",
     ("guidance", "staff"): "schedules they lead",
     ("recreation", "staff"): "activities they lead",
 }

@@ -58,6 +58,9 @@ ROUTE_KINDS = {
     # One event's attendance sheet: read by the head and whoever leads the event, saved by
     # the leader (or the admin).
     "record": "sheet",
+    # A report of the export centre: each follows the screen its rows come from (the
+    # world's URL asks for the roster).
+    "download": "report",
 }
 # Who leads the event of the world's attendance sheet (a training session of the
 # instructor's class): the other scoped roles get 403, not the record.
@@ -158,6 +161,7 @@ def _world(app) -> dict[str, int]:
             "staff": staff_of["admin"], "user": users["admin"].id,
             "audit": db.session.scalar(select(AuditEntry.id).limit(1)),
             "attendance_grid": session.id, "attendance_summary": 0, "calendar": 0,
+            "export": 0,
         }
 
 
@@ -171,6 +175,7 @@ def _snapshot() -> dict[str, list]:
 
 def _url(rule, record_id: int, view) -> str:
     url = rule.rule.replace("<export_type>", "csv").replace("<path:filename>", "tidak-ada.jpg")
+    url = url.replace("<report>", "roster")
     method = rule.endpoint.partition(".")[2]
     if method in ("details_view", "edit_view", "history_view"):
         url += f"?id={record_id}"
@@ -189,6 +194,8 @@ def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
         return {403}
     if kind == "none":
         return {404}
+    if kind == "report":
+        return {200} if role in readers("client") else {403}
     if kind == "sheet":
         if role not in SHEET_LEADERS or (http == "POST" and role not in writers(screen)):
             return {403}

@@ -1,0 +1,142 @@
+"""The export centre (pusat unduhan): the monthly Excel reports, each by the rules of the
+screen it comes from."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date, datetime, timezone
+
+from flask import Response, abort, current_app, request
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone
+from flask_login import current_user
+from sqlalchemy import select
+
+from models import Staff, TrainingClass, db
+from services import exports
+from services.audit import record_event
+from services.permissions import readers
+from services.scopes import acting, conference_condition, own_class_ids
+
+from .attendance import parse_month
+from .base import SecureView, role_in
+
+# Each report is open to the roles that read the screen its rows come from; the monthly
+# report counts the roster, so it follows the roster.
+REPORT_SCREENS = {
+    "roster": "client",
+    "attendance": "attendance",
+    "monthly": "client",
+    "conferences": "conference",
+}
+DESCRIPTIONS = {
+    "roster": _l("Semua klien yang tinggal di panti pada bulan itu, dengan data registrasi, "
+              "tahap, kamar dan pekerja sosial."),
+    "attendance": _l("Satu lembar per kelas: klien ke bawah, tanggal ke samping, kode H/I/S/A, "
+                  "jumlah per kode dan persentase hadir per klien dan per hari."),
+    "monthly": _l("Sensus klien (awal + masuk − keluar = akhir) menurut jenis kelamin dan daerah "
+               "asal, kegiatan dan kehadiran, konferensi kasus, kontrak, penyaluran dan "
+               "bimbingan lanjut; dengan blok tanda tangan kepala panti."),
+    "conferences": _l("Setiap konferensi kasus pada bulan itu dengan peserta, klien yang dibahas "
+                   "dan keputusannya."),
+}
+
+
+def may_export(report: str) -> bool:
+    return role_in(readers(REPORT_SCREENS[report]))
+
+
+class ExportCenterView(SecureView):
+    """Choose a month (and a class), download a formatted workbook."""
+
+    @expose("/")
+    def index(self):
+        first = parse_month(request.args.get("month"), date.today())
+        reports = [(key, label, DESCRIPTIONS[key]) for key, label in exports.REPORTS.items()
+                   if may_export(key)]
+        return self.render("admin/export_center.html", first=first, reports=reports,
+                           classes=self._classes())
+
+    def _classes(self):
+        query = select(TrainingClass.id, TrainingClass.name).order_by(TrainingClass.name)
+        if acting("instructor"):
+            query = query.where(TrainingClass.id.in_(own_class_ids()))
+        return db.session.execute(query).all()
+
+    @expose("/download/<report>/")
+    def download(self, report: str):
+        if report not in exports.REPORTS:
+            abort(404)
+        if not may_export(report):
+            abort(403)
+        first, last = exports.month_bounds(parse_month(request.args.get("month"), date.today()))
+        ctx = exports.Context(
+            first, last, current_app.config["INSTITUTION_NAME"],
+            current_app.config["INSTITUTION_ADDRESS"],
+            _("Dicetak oleh %(who)s pada %(when)s", who=_printed_by(),
+              when=to_user_timezone(datetime.now(timezone.utc)).strftime("%d/%m/%Y %H:%M")),
+        )
+        handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="panti-export-")
+        os.close(handle)
+        try:
+            detail = self._write(report, path, ctx)
+        except BaseException:
+            os.unlink(path)
+            raise
+        record_event("export", detail=f"{exports.REPORTS[report]} {first:%Y-%m}{detail}")
+        db.session.commit()
+        # The file name holds no user text: the report key and the month only.
+        return Response(_chunks(path), mimetype=XLSX, headers={
+            "Content-Disposition": f"attachment; filename={report}-{first:%Y-%m}.xlsx",
+            "Content-Length": str(os.path.getsize(path)),
+            "Cache-Control": "no-store",
+        })
+
+    def _write(self, report: str, path: str, ctx) -> str:
+        """Write the workbook; what the audit entry adds about its content."""
+        if report == "roster":
+            return f" ({exports.roster(path, ctx)} klien)"
+        if report == "attendance":
+            class_ids = own_class_ids() if acting("instructor") else None
+            raw = request.args.get("class_id", "")
+            if raw:
+                if not raw.isdigit() or int(raw) not in {k.id for k in self._classes()}:
+                    abort(404)
+                class_ids = [int(raw)]
+            classes = exports.training_attendance(path, ctx, class_ids)
+            return f" ({classes} kelas{', kelas ' + raw if raw else ''})"
+        if report == "monthly":
+            census = exports.monthly_report(path, ctx, _head_of_panti())
+            return f" (akhir bulan {census.total(exports.END)} klien)"
+        where = [conference_condition()] if acting("social_worker") else []
+        return f" ({exports.conference_log(path, ctx, where)} KK)"
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _chunks(path: str, size: int = 64 * 1024):
+    """The file in chunks, removed once sent (or once the client went away)."""
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(size):
+                yield chunk
+    finally:
+        os.unlink(path)
+
+
+def _printed_by() -> str:
+    staff = current_user.staff
+    return f"{staff.name} ({current_user.username})" if staff else current_user.username
+
+
+def _head_of_panti() -> tuple[str, str | None] | None:
+    """Name and NIP of the head who signs the monthly report."""
+    row = db.session.execute(
+        select(Staff.name, Staff.employee_number)
+        .where(Staff.position == "head", Staff.active.is_(True)).order_by(Staff.id).limit(1)
+    ).first()
+    return (row.name, row.employee_number) if row else None
