@@ -41,6 +41,7 @@ lint: install
 bench: install
 	$(BIN)/python -m bench.list_pages
 	$(BIN)/python -m bench.schedule
+	$(BIN)/python -m bench.exports
 
 clean:
 	rm -rf $(VENV) .pytest_cache

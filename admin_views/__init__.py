@@ -41,6 +41,7 @@ from .calendar import CalendarView
 from .cases import CaseConferenceView, CaseNoteView, ServiceContractView
 from .clients import ClientView, RoomView
 from .exports import ExportCenterView
+from .imports import RosterImportView
 from .partners import NetworkPartnerView
 from .staff import StaffView, UserView
 from .training import (
@@ -63,6 +64,8 @@ def register_admin_views(admin: Admin) -> None:
     clients = _l("Klien")
     admin.add_view(ClientView(Client, db, name=_l("Buku induk klien"), category=clients,
                               endpoint="client"))
+    admin.add_view(RosterImportView(name=_l("Impor buku induk"), category=clients,
+                                    endpoint="client_import"))
     admin.add_view(CaseNoteView(CaseNote, db, name=_l("Catatan kasus"), category=clients,
                                 endpoint="case_note"))
     admin.add_view(ServiceContractView(ServiceContract, db, name=_l("Kontrak pelayanan"),

@@ -108,10 +108,12 @@ class ExportCenterView(SecureView):
                 class_ids = [int(raw)]
             classes = exports.training_attendance(path, ctx, class_ids)
             return f" ({classes} kelas{', kelas ' + raw if raw else ''})"
-        if report == "monthly":
-            census = exports.monthly_report(path, ctx, _head_of_panti())
-            return f" (akhir bulan {census.total(exports.END)} klien)"
+        # Conferences as the conference screen lists them for this user.
         where = [conference_condition()] if acting("social_worker") else []
+        if report == "monthly":
+            census = exports.monthly_report(path, ctx, _head_of_panti(),
+                                            where if may_export("conferences") else None)
+            return f" (akhir bulan {census.total(exports.END)} klien)"
         return f" ({exports.conference_log(path, ctx, where)} KK)"
 
 

@@ -8,6 +8,8 @@ from datetime import date
 from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
+from services.clients import nik_problem
+
 DIGITS_16 = re.compile(r"^\d{16}$")
 PHONE = re.compile(r"^(\+62|62|0)[0-9]{8,13}$")
 
@@ -49,23 +51,12 @@ def nik_matches_person(form, field):
     """The NIK's birth date and sex part (DDMMYY, +40 for women) agree with the form."""
     if _blank(field.data) or not DIGITS_16.match(field.data):
         return
-    day, month, year2 = int(field.data[6:8]), int(field.data[8:10]), int(field.data[10:12])
-    sex = "P" if day > 40 else "L"
-    day = day - 40 if day > 40 else day
-    form_sex = getattr(form, "sex", None)
-    if form_sex is not None and form_sex.data in ("L", "P") and form_sex.data != sex:
-        raise ValidationError(
-            _("NIK menunjukkan jenis kelamin %(sex)s, tidak sesuai isian jenis kelamin.",
-               sex="perempuan" if sex == "P" else "laki-laki")
-        )
+    sex = getattr(form, "sex", None)
     birth = getattr(form, "birth_date", None)
-    if birth is not None and isinstance(birth.data, date):
-        b = birth.data
-        if (b.day, b.month, b.year % 100) != (day, month, year2):
-            raise ValidationError(
-                _("Tanggal lahir di NIK (%(d)02d-%(m)02d-%(y)02d) tidak sesuai tanggal lahir "
-                   "yang diisi.", d=day, m=month, y=year2)
-            )
+    problem = nik_problem(field.data, sex.data if sex is not None else None,
+                          birth.data if birth is not None else None)
+    if problem:
+        raise ValidationError(problem)
 
 
 def phone_number(form, field):

@@ -14,6 +14,26 @@ AUTO_FORMAT = re.compile(r"^(\d{4})-(\d{4,})$")
 ALLOWED = re.compile(r"^[A-Za-z0-9./-]{1,20}$")
 
 
+def nik_problem(nik: str, sex: str | None, birth_date: date | None) -> str | None:
+    """Why ``nik`` (16 digits) disagrees with the person's sex or birth date, if it does.
+
+    Digits 7–12 of a NIK are the birth date DDMMYY, with 40 added to the day for women.
+    """
+    from flask_babel import gettext as _
+
+    day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    nik_sex = "P" if day > 40 else "L"
+    day = day - 40 if day > 40 else day
+    if sex in ("L", "P") and sex != nik_sex:
+        return _("NIK menunjukkan jenis kelamin %(sex)s, tidak sesuai isian jenis kelamin.",
+                 sex="perempuan" if nik_sex == "P" else "laki-laki")
+    if isinstance(birth_date, date) and \
+            (birth_date.day, birth_date.month, birth_date.year % 100) != (day, month, year2):
+        return _("Tanggal lahir di NIK (%(d)02d-%(m)02d-%(y)02d) tidak sesuai tanggal lahir "
+                 "yang diisi.", d=day, m=month, y=year2)
+    return None
+
+
 def number_was_issued(number: str) -> bool:
     """True when ``number`` was ever given to a client (even one since deleted)."""
     return db.session.get(RegisterNumber, number) is not None

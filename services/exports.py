@@ -152,93 +152,119 @@ def _roster_value(attr: str, value: Any) -> Any:
 
 def training_attendance(path: str, ctx: Context, class_ids=None) -> int:
     """One sheet per class with sessions in the month: clients down, days across, the codes
-    in the cells, counts per code and the rate per client and per day."""
+    in the cells, counts per code and the rate per client and per day.
+
+    Three queries whatever the number of classes: the classes, their session days, and one
+    stream of (class, client, day, code) ordered the way the sheets are written.
+    """
+    scope = [TrainingClass.id.in_(class_ids)] if class_ids is not None else []
+    in_month = TrainingSession.date.between(ctx.first, ctx.last)
     classes = db.session.execute(
         select(TrainingClass.id, TrainingClass.name, Staff.name.label("instructor"))
         .outerjoin(Staff, Staff.id == TrainingClass.instructor_id)
-        .where(TrainingClass.id.in_(select(TrainingSession.class_id).where(
-            TrainingSession.date.between(ctx.first, ctx.last))),
-            *([TrainingClass.id.in_(class_ids)] if class_ids is not None else []))
+        .where(TrainingClass.id.in_(select(TrainingSession.class_id).where(in_month)), *scope)
         .order_by(TrainingClass.name, TrainingClass.id)
     ).all()
+    session_days: dict[int, set[int]] = defaultdict(set)
+    for class_id, day in db.session.execute(
+            select(TrainingSession.class_id, TrainingSession.date).where(in_month)):
+        session_days[class_id].add(day.day)
+    marks = (
+        select(Attendance.client_id, TrainingSession.class_id, TrainingSession.date,
+               Attendance.code)
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .where(in_month).subquery()
+    )
+    query = (
+        select(Enrollment.class_id, Client.id, Client.register_number, Client.full_name,
+               marks.c.date, marks.c.code)
+        .join(Client, Client.id == Enrollment.client_id)
+        .join(TrainingClass, TrainingClass.id == Enrollment.class_id)
+        .outerjoin(marks, and_(marks.c.client_id == Client.id,
+                               marks.c.class_id == Enrollment.class_id))
+        .where(Enrollment.class_id.in_([k.id for k in classes]),
+               Enrollment.enrolled_on <= ctx.last,
+               or_(Enrollment.left_on.is_(None), Enrollment.left_on >= ctx.first))
+        .order_by(TrainingClass.name, TrainingClass.id, Client.full_name, Client.id,
+                  marks.c.date)
+    )
     days = (ctx.last - ctx.first).days + 1
     with ctx.report(path, _("Rekap Kehadiran Pelatihan")) as book:
         if not classes:
             book.sheet(_("Kehadiran"), [_("No"), _("Nomor induk"), _("Nama klien")]).finish()
+            return 0
+        stream = iter(_stream(query))
+        pending = next(stream, None)
         for klass in classes:
-            _class_sheet(book, ctx, klass, days)
+            writer = _ClassSheet(book, klass, days, session_days[klass.id])
+            while pending is not None and pending[0] == klass.id:
+                writer.add(*pending[1:])
+                pending = next(stream, None)
+            writer.finish()
     return len(classes)
 
 
-def _class_sheet(book: Report, ctx: Context, klass, days: int) -> None:
-    codes = ATTENDANCE_CODES.codes
-    headers = [_("No"), _("Nomor induk"), _("Nama klien"),
-               *(str(d) for d in range(1, days + 1)), *codes, _("% hadir")]
-    sheet = book.sheet(klass.name, headers, freeze_columns=3, note=_(
-        "Kelas: %(klass)s · Instruktur: %(instructor)s", klass=klass.name,
-        instructor=klass.instructor or "-"))
-    session_days = set(db.session.scalars(select(TrainingSession.date).where(
-        TrainingSession.class_id == klass.id,
-        TrainingSession.date.between(ctx.first, ctx.last))))
-    marks = (
-        select(Attendance.client_id, TrainingSession.date, Attendance.code)
-        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-        .where(TrainingSession.class_id == klass.id,
-               TrainingSession.date.between(ctx.first, ctx.last))
-        .subquery()
-    )
-    query = (
-        select(Client.id, Client.register_number, Client.full_name, marks.c.date,
-               marks.c.code)
-        .join(Enrollment, Enrollment.client_id == Client.id)
-        .outerjoin(marks, marks.c.client_id == Client.id)
-        .where(Enrollment.class_id == klass.id, Enrollment.enrolled_on <= ctx.last,
-               or_(Enrollment.left_on.is_(None), Enrollment.left_on >= ctx.first))
-        .order_by(Client.full_name, Client.id, marks.c.date)
-    )
-    per_day_present = [0] * days
-    per_day_recorded = [0] * days
-    current, cells, number = None, {}, 0
+class _ClassSheet:
+    """One class's sheet, fed row by row from the stream (one client's cells at a time)."""
 
-    def flush():
-        nonlocal number
-        number += 1
-        counts = {code: sum(1 for c in cells.values() if c == code) for code in codes}
-        recorded = sum(counts.values())
-        sheet.row([number, current[1], current[2],
-                   *(cells.get(d, "") for d in range(1, days + 1)),
-                   *(counts[code] for code in codes),
-                   Percent(counts["H"] / recorded) if recorded else None])
+    def __init__(self, book: Report, klass, days: int, session_days: set[int]):
+        self.codes = ATTENDANCE_CODES.codes
+        self.days = days
+        headers = [_("No"), _("Nomor induk"), _("Nama klien"),
+                   *(str(d) for d in range(1, days + 1)), *self.codes, _("% hadir")]
+        self.sheet = book.sheet(klass.name, headers, freeze_columns=3, note=_(
+            "Kelas: %(klass)s · Instruktur: %(instructor)s", klass=klass.name,
+            instructor=klass.instructor or "-"))
+        self.book, self.session_days = book, session_days
+        self.present, self.recorded = [0] * days, [0] * days
+        self.client, self.cells, self.number = None, {}, 0
 
-    for client_id, register_number, name, day, code in _stream(query):
-        if current is None or current[0] != client_id:
-            if current is not None:
-                flush()
-            current, cells = (client_id, register_number, name), {}
+    def add(self, client_id, register_number, name, day, code) -> None:
+        if self.client is None or self.client[0] != client_id:
+            self._flush()
+            self.client, self.cells = (client_id, register_number, name), {}
         if day is not None:
-            cells[day.day] = code
-            per_day_recorded[day.day - 1] += 1
-            per_day_present[day.day - 1] += code == "H"
-    if current is not None:
-        flush()
-    rows = sheet.data_rows
-    pct_col = len(headers) - 1
-    sheet.ws.set_column(pct_col, pct_col, 9)
-    for offset, day in enumerate(range(1, days + 1)):
-        if ctx.first.replace(day=day) not in session_days:
-            sheet.ws.set_column(3 + offset, 3 + offset, 4, book.fmt["off"])
-        else:
-            sheet.ws.set_column(3 + offset, 3 + offset, 4)
-    sheet.widths = sheet.widths[:3]  # day and count columns keep their set widths
-    sheet.row(["", "", _("Hadir (H) per hari"), *per_day_present, *([""] * (len(codes) + 1))],
-              "total")
-    sheet.row(["", "", _("Kehadiran per hari"),
-               *(Percent(p / r) if r else "" for p, r in zip(per_day_present,
-                                                             per_day_recorded, strict=True)),
-               *([""] * (len(codes) + 1))], "total")
-    sheet.line(_("Kolom abu-abu: tidak ada pertemuan. %% hadir = H dibagi semua kode yang "
-                 "tercatat (H + I + S + A)."), "muted")
-    sheet.finish(filter_rows=rows)
+            self.cells[day.day] = code
+            self.recorded[day.day - 1] += 1
+            self.present[day.day - 1] += code == "H"
+
+    def _flush(self) -> None:
+        if self.client is None:
+            return
+        sheet, row = self.sheet, self.sheet.row_index
+        self.number += 1
+        sheet.row([self.number, self.client[1], self.client[2]])
+        # Codes come from the database's own vocabulary (H/I/S/A): written directly.
+        for day, code in self.cells.items():
+            sheet.ws.write_string(row, 2 + day, code)
+        counts = [sum(1 for c in self.cells.values() if c == code) for code in self.codes]
+        first = 3 + self.days
+        for offset, count in enumerate(counts):
+            sheet.ws.write_number(row, first + offset, count)
+        total = sum(counts)
+        if total:
+            sheet.ws.write_number(row, first + len(counts), counts[0] / total,
+                                  self.book.fmt["percent"])
+
+    def finish(self) -> None:
+        self._flush()
+        sheet, rows = self.sheet, self.sheet.data_rows
+        for offset in range(self.days):
+            off = None if offset + 1 in self.session_days else self.book.fmt["off"]
+            sheet.ws.set_column(3 + offset, 3 + offset, 4, off)
+        last = 3 + self.days + len(self.codes)
+        sheet.ws.set_column(3 + self.days, last - 1, 5)
+        sheet.ws.set_column(last, last, 9)
+        sheet.widths = sheet.widths[:3]  # day and count columns keep the widths set above
+        blanks = [""] * (len(self.codes) + 1)
+        sheet.row(["", "", _("Hadir (H) per hari"), *self.present, *blanks], "total")
+        sheet.row(["", "", _("Kehadiran per hari"),
+                   *(Percent(p / r) if r else "" for p, r in zip(self.present, self.recorded,
+                                                                 strict=True)), *blanks],
+                  "total")
+        sheet.line(_("Kolom abu-abu: tidak ada pertemuan. %% hadir = H dibagi semua kode yang "
+                     "tercatat (H + I + S + A)."), "muted")
+        sheet.finish(filter_rows=rows)
 
 
 # --- 3. Laporan bulanan -------------------------------------------------------------------
@@ -288,14 +314,19 @@ def census(first: date, last: date) -> Census:
     return result
 
 
-def monthly_report(path: str, ctx: Context, head: tuple[str, str | None] | None) -> Census:
+def monthly_report(path: str, ctx: Context, head: tuple[str, str | None] | None,
+                   decisions: list[Any] | None = None) -> Census:
     """The laporan bulanan: census with its check, activities held with participation,
-    case conferences and decisions, contracts signed, placements and aftercare visits."""
+    case conferences, contracts signed, placements and aftercare visits. The decisions of
+    the conferences are case content: their sheet is added only for a reader of case
+    conferences (``decisions``: that reader's conditions, ``[]`` for all)."""
     data = census(ctx.first, ctx.last)
     with ctx.report(path, _("Laporan Bulanan")) as book:
         _census_sheet(book, data, head)
         _activity_sheet(book, ctx)
         _case_work_sheet(book, ctx)
+        if decisions is not None:
+            _decisions_sheet(book, ctx, decisions)
     return data
 
 
@@ -348,11 +379,16 @@ def _signature(sheet, head) -> None:
 def _activity_sheet(book: Report, ctx: Context) -> None:
     sheet = book.sheet(_("Kegiatan"), [_("Jenis kegiatan"), _("Kegiatan terjadwal"),
                                        _("Kode tercatat"), "H", "I", "S", "A", _("% hadir")])
-    held = defaultdict(int)
-    for booking in bookings_between(ctx.first, ctx.last, ("training", "guidance",
-                                                          "recreation")):
-        if booking.record_id is not None:
-            held[booking.kind] += 1
+    # Sessions and activities are counted in the database; guidance meetings are the
+    # weekly schedules' days (a few schedules, expanded in memory).
+    held = {
+        "training": db.session.scalar(select(func.count()).select_from(TrainingSession)
+                                      .where(TrainingSession.date.between(ctx.first, ctx.last))),
+        "recreation": db.session.scalar(
+            select(func.count()).select_from(RecreationActivity)
+            .where(RecreationActivity.date.between(ctx.first, ctx.last))),
+        "guidance": len(bookings_between(ctx.first, ctx.last, ("guidance",))),
+    }
     counts = [func.sum(case((Attendance.code == code, 1), else_=0))
               for code in ATTENDANCE_CODES.codes]
     day = func.coalesce(TrainingSession.date, RecreationActivity.date, Attendance.guidance_date)
@@ -418,8 +454,9 @@ def _case_work_sheet(book: Report, ctx: Context) -> None:
 
 # --- 4. Log konferensi kasus ----------------------------------------------------------------
 
-def conference_log(path: str, ctx: Context, where: list[Any] | None = None) -> int:
-    """Every case conference of the month with attendees, clients and decisions."""
+def conference_rows(ctx: Context, where: list[Any] | None = None):
+    """The month's conferences (within ``where``), each with its attendees and clients
+    discussed as text; a few names per meeting, read in two more queries."""
     chair = aliased(Staff)
     conferences = (
         select(CaseConference.id, CaseConference.date, CaseConference.start_time,
@@ -429,8 +466,6 @@ def conference_log(path: str, ctx: Context, where: list[Any] | None = None) -> i
         .where(CaseConference.date.between(ctx.first, ctx.last), *(where or []))
         .order_by(CaseConference.date, CaseConference.start_time, CaseConference.id)
     )
-    # Attendees and clients of the month's conferences, keyed by conference: a few names
-    # per meeting, read once.
     ids = select(CaseConference.id).where(CaseConference.date.between(ctx.first, ctx.last),
                                           *(where or []))
     people: dict[int, list[str]] = defaultdict(list)
@@ -447,21 +482,35 @@ def conference_log(path: str, ctx: Context, where: list[Any] | None = None) -> i
         .where(conference_client.c.conference_id.in_(ids)).order_by(Client.full_name)
     ):
         discussed[conference_id].append(f"{number} {name}")
+    for row in _stream(conferences):
+        hours = (f"{row.start_time:%H:%M}–{row.end_time:%H:%M}"
+                 if row.start_time and row.end_time else "")
+        yield row, hours, "\n".join(people[row.id]), "\n".join(discussed[row.id])
+
+
+def conference_log(path: str, ctx: Context, where: list[Any] | None = None) -> int:
+    """Every case conference of the month with attendees, clients and decisions."""
     count = 0
     with ctx.report(path, _("Log Konferensi Kasus")) as book:
         sheet = book.sheet(_("Konferensi kasus"), [
             _("No"), _("Tanggal"), _("Jam"), _("Jenis KK"), _("Tempat"), _("Pimpinan rapat"),
             _("Peserta"), _("Klien dibahas"), _("Ringkasan"), _("Keputusan")],
             freeze_columns=2)
-        for row in _stream(conferences):
+        for row, hours, people, discussed in conference_rows(ctx, where):
             count += 1
-            hours = (f"{row.start_time:%H:%M}–{row.end_time:%H:%M}"
-                     if row.start_time and row.end_time else "")
             sheet.row([count, row.date, hours, CONFERENCE_KINDS.label(row.kind), row.location,
-                       row.chair, "\n".join(people[row.id]), "\n".join(discussed[row.id]),
-                       row.summary, row.decisions])
+                       row.chair, people, discussed, row.summary, row.decisions])
         sheet.finish()
     return count
+
+
+def _decisions_sheet(book: Report, ctx: Context, where: list[Any]) -> None:
+    """The decisions of the month's conferences, for readers of case conferences."""
+    sheet = book.sheet(_("Keputusan KK"), [_("Tanggal"), _("Jenis KK"), _("Klien dibahas"),
+                                           _("Keputusan")], freeze_columns=1)
+    for row, _hours, _people, discussed in conference_rows(ctx, where):
+        sheet.row([row.date, CONFERENCE_KINDS.label(row.kind), discussed, row.decisions])
+    sheet.finish()
 
 
 REPORTS = {

@@ -14,6 +14,7 @@ ROLE_ORDER = ("admin", "head", "social_worker", "instructor", "staff")
 # endpoint → {role: level}. A role not named has no access at all (403, not in the menu).
 MATRIX: dict[str, dict[str, str]] = {
     "client": {"admin": W, "head": R, "social_worker": R, "staff": R},
+    "client_import": {"admin": W},
     "case_note": {"head": R, "social_worker": W},
     "contract": {"head": R, "social_worker": W},
     "conference": {"head": W, "social_worker": W},

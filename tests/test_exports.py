@@ -22,7 +22,7 @@ from models import (
     db,
 )
 
-from .conftest import make_class, make_client, make_staff, make_user
+from .conftest import csrf_token, make_class, make_client, make_staff, make_user
 
 HOSTILE_NAME = '=HYPERLINK("http://x","klik")'
 
@@ -156,6 +156,25 @@ def test_monthly_report_census_adds_up(app, client, login_as):
     assert reasons["Mengundurkan diri atas kemauan sendiri"] == 1
     assert reasons["Jumlah keluar"] == 2
     assert "Drs. Bambang Sutrisno, M.Si." in texts and "NIP. 196805121990031004" in texts
+
+
+def test_monthly_report_adds_conference_decisions_for_their_readers_only(
+        app, client, login_as):
+    with app.app_context():
+        person = make_client("Asep Saepudin")
+        db.session.add(CaseConference(date=date(2026, 2, 10), kind="placement",
+                                      clients=[person], decisions="Magang di bengkel"))
+        db.session.commit()
+        number = person.register_number
+    login_as("head")
+    book = _book(_download(client, "monthly"))
+    assert book.sheetnames[-1] == "Keputusan KK"
+    assert _table(book["Keputusan KK"]) == [[datetime(2026, 2, 10), "Penyaluran",
+                                            f"{number} Asep Saepudin",
+                                            "Magang di bengkel"]]
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/password")})
+    login_as("admin")  # the admin does not read case conferences
+    assert "Keputusan KK" not in _book(_download(client, "monthly")).sheetnames
 
 
 def _class_world():

@@ -61,6 +61,8 @@ ROUTE_KINDS = {
     # A report of the export centre: each follows the screen its rows come from (the
     # world's URL asks for the roster).
     "download": "report",
+    # Confirming a previewed roster import.
+    "confirm": "write",
 }
 # Who leads the event of the world's attendance sheet (a training session of the
 # instructor's class): the other scoped roles get 403, not the record.
@@ -161,7 +163,7 @@ def _world(app) -> dict[str, int]:
             "staff": staff_of["admin"], "user": users["admin"].id,
             "audit": db.session.scalar(select(AuditEntry.id).limit(1)),
             "attendance_grid": session.id, "attendance_summary": 0, "calendar": 0,
-            "export": 0,
+            "export": 0, "client_import": 0,
         }
 
 
