@@ -24,7 +24,7 @@ from services.attendance import (
     save_sheet,
     total_of,
 )
-from services.schedule import bookings_between
+from services.schedule import bookings_between, month_end
 from services.scopes import acting, led_events, own_class_ids, own_client_ids
 
 from .base import SecureView
@@ -46,10 +46,6 @@ def parse_month(text: str | None, today: date) -> date:
         return datetime.strptime(text or "", "%Y-%m").date()
     except ValueError:
         return today.replace(day=1)
-
-
-def month_end(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def sheet_url(kind: str, record_id: int, day: date) -> str:

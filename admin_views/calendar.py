@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from models import Client, Enrollment, Staff, db
 from models.choices import ACTIVE_STAGES
-from services.schedule import EVENT_KINDS, bookings_between
+from services.schedule import EVENT_KINDS, bookings_between, month_end
 from services.scopes import acting, calendar_scope, own_class_ids, own_client_ids
 
-from .attendance import month_end, parse_day, sheet_url
+from .attendance import parse_day, sheet_url
 from .base import SecureView
 
 VIEWS = ("month", "week")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -44,7 +44,7 @@ from models.choices import (
 )
 from models.conference import conference_attendee, conference_client
 
-from .schedule import bookings_between
+from .schedule import bookings_between, month_end
 from .workbook import Percent, Report
 
 BATCH = 500
@@ -100,8 +100,7 @@ class Context:
 
 
 def month_bounds(first: date) -> tuple[date, date]:
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return first, last
+    return first, month_end(first)
 
 
 def _stream(query):

@@ -109,6 +109,11 @@ class Conflict:
 
 # --- loading what is booked ------------------------------------------------------------
 
+def month_end(first: date) -> date:
+    """The last day of ``first``'s month."""
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
 def weekly_days(weekday: int, first: date, last: date, holidays: set[date]) -> Iterator[date]:
     """Every ``weekday`` (1 = Senin) between ``first`` and ``last`` that is not a holiday."""
     day = first + timedelta(days=(weekday - first.isoweekday()) % 7)
