@@ -32,20 +32,27 @@ from .base import SecureView
 RECENT_DAYS = 30
 
 
+# Dates a URL may ask for: far enough for any record, near enough that a week or a month
+# around them never leaves the calendar Python can count.
+YEARS = range(1900, 3000)
+
+
 def parse_day(text: str | None) -> date | None:
-    """A yyyy-mm-dd date from a query string, None when absent or malformed."""
+    """A yyyy-mm-dd date from a query string, None when absent, malformed or absurd."""
     try:
-        return datetime.strptime(text or "", "%Y-%m-%d").date()
+        day = datetime.strptime(text or "", "%Y-%m-%d").date()
     except ValueError:
         return None
+    return day if day.year in YEARS else None
 
 
 def parse_month(text: str | None, today: date) -> date:
     """The first day of a yyyy-mm month from a query string (this month by default)."""
     try:
-        return datetime.strptime(text or "", "%Y-%m").date()
+        first = datetime.strptime(text or "", "%Y-%m").date()
     except ValueError:
         return today.replace(day=1)
+    return first if first.year in YEARS else today.replace(day=1)
 
 
 def sheet_url(kind: str, record_id: int, day: date) -> str:

@@ -145,3 +145,13 @@ def test_month_page_runs_a_fixed_number_of_queries(app, client, login_as):
         html = client.get(url).get_data(as_text=True)
     assert html.count("Las Dasar") >= 26
     assert len(many) == len(few)
+
+
+def test_absurd_dates_in_the_address_fall_back_to_today(app, client, login_as):
+    login_as("head")
+    for url in ("/admin/calendar/?view=week&day=9999-12-31",
+                "/admin/calendar/?day=0001-01-01",
+                "/admin/attendance_summary/?month=9999-12",
+                "/admin/attendance_grid/?day=9999-12-31",
+                "/admin/export/download/monthly/?month=9999-12"):
+        assert client.get(url).status_code == 200, url
