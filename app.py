@@ -59,6 +59,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         UPLOAD_FOLDER=os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
         MAX_CONTENT_LENGTH=int(os.environ.get("MAX_UPLOAD_MB", "8")) * 1024 * 1024,
         PHOTO_MAX_BYTES=int(os.environ.get("PHOTO_MAX_KB", "2048")) * 1024,
+        CONTRACT_SCAN_MAX_BYTES=int(os.environ.get("CONTRACT_SCAN_MAX_KB", "5120")) * 1024,
         BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE,
         BABEL_DEFAULT_TIMEZONE=os.environ.get("TIMEZONE", "Asia/Jakarta"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),

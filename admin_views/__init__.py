@@ -22,6 +22,8 @@ from models import (
     RecreationActivity,
     Room,
     ServiceContract,
+    ServicePlan,
+    Setting,
     SkillType,
     Staff,
     TrainingClass,
@@ -29,7 +31,7 @@ from models import (
     User,
     db,
 )
-from models.choices import MONTHS, WEEKDAYS
+from models.choices import CONTRACT_STATUSES, MONTHS, WEEKDAYS
 from services.attendance import format_rate
 from services.schedule import EVENT_KINDS
 
@@ -43,6 +45,8 @@ from .clients import ClientView, RoomView
 from .exports import ExportCenterView
 from .imports import RosterImportView
 from .partners import NetworkPartnerView
+from .plans import ServicePlanView
+from .settings import SettingView
 from .staff import StaffView, UserView
 from .training import (
     AttendanceView,
@@ -68,6 +72,8 @@ def register_admin_views(admin: Admin) -> None:
                                     endpoint="client_import"))
     admin.add_view(CaseNoteView(CaseNote, db, name=_l("Catatan kasus"), category=clients,
                                 endpoint="case_note"))
+    admin.add_view(ServicePlanView(ServicePlan, db, name=_l("Rencana pelayanan"),
+                                   category=clients, endpoint="service_plan"))
     admin.add_view(ServiceContractView(ServiceContract, db, name=_l("Kontrak pelayanan"),
                                        category=clients, endpoint="contract"))
     admin.add_view(CaseConferenceView(CaseConference, db, name=_l("Konferensi kasus"),
@@ -102,6 +108,8 @@ def register_admin_views(admin: Admin) -> None:
                                  endpoint="skill_type"))
     admin.add_view(HolidayView(Holiday, db, name=_l("Hari libur"), category=master,
                                endpoint="holiday"))
+    admin.add_view(SettingView(Setting, db, name=_l("Pengaturan"), category=master,
+                               endpoint="setting"))
     admin.add_view(UserView(User, db, name=_l("Akun pengguna"), category=master,
                             endpoint="user"))
     screens = {view.model.__tablename__: view.name for view in admin._views
@@ -129,5 +137,6 @@ def build_admin(app: Flask) -> Admin:
     app.add_template_global(EVENT_KINDS.label, "kind_label")
     app.add_template_global(format_rate, "percent")
     app.add_template_global(month_name, "month_name")
+    app.add_template_global(CONTRACT_STATUSES.label, "contract_status")
     app.add_template_global([label for _code, label in WEEKDAYS.pairs], "weekday_names")
     return admin

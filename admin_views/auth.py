@@ -183,3 +183,12 @@ def forbidden(_error):
 def not_found(_error):
     return render_template("errors/refused.html", code=404,
                            message=_("Halaman atau data tidak ditemukan.")), 404
+
+
+@bp.app_errorhandler(413)
+def too_large(_error):
+    """An upload over MAX_UPLOAD_MB: say so instead of a bare error page."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    return render_template("errors/refused.html", code=413, message=_(
+        "Berkas terlalu besar; paling besar %(mb)s MB per unggahan. Perkecil berkasnya lalu "
+        "coba lagi.", mb=limit)), 413

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from datetime import date
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
+from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms.validators import Optional, StopValidation
+from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.validators import Length, Optional, StopValidation, ValidationError
 
+from forms.base import ConsoleForm
 from forms.validators import NotBefore, not_in_future, strip_text
-from models import CaseConference, CaseNote, ServiceContract
+from models import CaseConference, CaseNote, Client, ServiceContract, Staff, db
 from models.choices import (
     ASSESSMENT_ASPECTS,
     CASE_NOTE_KINDS,
@@ -18,6 +36,7 @@ from models.choices import (
     CONTRACT_KINDS,
     CONTRACT_STATUSES,
 )
+from services import contracts
 from services.schedule import Booking, staff_of
 from services.scopes import acting, conference_condition, own_client_ids
 
@@ -26,24 +45,18 @@ from .conflicts import ConflictChecked
 from .pickers import client_picker, staff_picker
 
 
-def _signed_needs_date(form, field):
-    # StopValidation: the Optional() Flask-Admin appends for nullable columns would wipe a
-    # plain ValidationError raised for an empty field.
-
-    if form.status.data not in ("draft", "cancelled") and field.data is None:
-        raise StopValidation(_("Kontrak yang sudah ditandatangani harus punya tanggal tanda "
-                                 "tangan."))
-
-
 class ServiceContractView(SecureModelView):
-    """Service contracts; a social worker sees those of the clients assigned to them."""
+    """Service contracts: drafts are edited here; signing, the later states, amendments,
+    the printable document and the follow-up lists are steps of their own."""
 
     list_options = (joinedload(ServiceContract.client), joinedload(ServiceContract.social_worker))
-    column_list = ("client.register_number", "client.full_name", "kind", "status",
+    column_list = ("client.register_number", "client.full_name", "kind", "version", "status",
                    "social_worker.name", "start_date", "end_date", "signed_date")
-    column_details_list = ("client", "social_worker", "kind", "status", "problem", "goals",
-                           "client_responsibilities", "worker_responsibilities", "place",
-                           "start_date", "end_date", "signed_date")
+    column_details_list = ("client", "social_worker", "kind", "version", "status", "problem",
+                           "goals", "client_responsibilities", "worker_responsibilities",
+                           "techniques", "place", "start_date", "end_date", "signed_date",
+                           "signed_by_client", "guardian_signer", "signed_by_worker", "head",
+                           "rights_text")
     column_labels = {
         "client": _l("Klien"),
         "client.register_number": _l("Nomor induk"),
@@ -51,15 +64,22 @@ class ServiceContractView(SecureModelView):
         "social_worker": _l("Pekerja sosial"),
         "social_worker.name": _l("Pekerja sosial"),
         "kind": _l("Jenis kontrak"),
+        "version": _l("Versi"),
         "status": _l("Status"),
         "problem": _l("Masalah"),
         "goals": _l("Tujuan"),
         "client_responsibilities": _l("Tanggung jawab klien"),
         "worker_responsibilities": _l("Tanggung jawab pekerja sosial"),
+        "techniques": _l("Teknik dan cara mencapai tujuan"),
         "place": _l("Tempat"),
         "start_date": _l("Mulai"),
         "end_date": _l("Berakhir"),
         "signed_date": _l("Tanggal tanda tangan"),
+        "signed_by_client": _l("Ditandatangani klien"),
+        "guardian_signer": _l("Keluarga/wali yang menandatangani"),
+        "signed_by_worker": _l("Ditandatangani pekerja sosial"),
+        "head": _l("Mengetahui (pimpinan)"),
+        "rights_text": _l("Hak dan kewajiban"),
     }
     column_searchable_list = ("client.full_name", "client.register_number")
     column_sortable_list = (("client.full_name", "client.full_name"), "kind", "status",
@@ -73,23 +93,168 @@ class ServiceContractView(SecureModelView):
     column_formatters = {"kind": choice_formatter(CONTRACT_KINDS),
                          "status": choice_formatter(CONTRACT_STATUSES)}
     column_formatters_detail = column_formatters
-    form_columns = ("client", "social_worker", "kind", "status", "problem", "goals",
-                    "client_responsibilities", "worker_responsibilities", "place",
-                    "start_date", "end_date", "signed_date")
-    form_choices = {"kind": CONTRACT_KINDS.choices, "status": CONTRACT_STATUSES.choices}
+    details_template = "admin/contract_details.html"
+    list_template = "admin/contract_list.html"
+    form_columns = ("client", "social_worker", "kind", "problem", "goals",
+                    "client_responsibilities", "worker_responsibilities", "techniques",
+                    "place", "start_date", "end_date")
+    form_choices = {"kind": CONTRACT_KINDS.choices}
     form_ajax_refs = {"client": client_picker("client", own_case=True),
                       "social_worker": staff_picker("social_worker", "social_worker")}
     form_args = {
         "problem": {"filters": [strip_text]},
         "goals": {"filters": [strip_text]},
         "end_date": {"validators": [NotBefore("start_date", _l("tanggal mulai"))]},
-        "signed_date": {"validators": [_signed_needs_date]},
     }
+
+    WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"sign_view", "transition_view", "amend_view"}
 
     def scope(self):
         if acting("social_worker"):
             return [ServiceContract.client_id.in_(own_client_ids())]
         return []
+
+    # --- a signed contract is read-only -------------------------------------------------
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        record = self.get_one(request.args.get("id", ""))
+        if record.locked:
+            flash(_("Kontrak ini sudah %(s)s dan tidak dapat diubah lagi; buat amandemen "
+                    "untuk perubahan.", s=CONTRACT_STATUSES.label(record.status).lower()),
+                  "error")
+            return redirect(self.get_url(".details_view", id=record.id))
+        return super().edit_view()
+
+    def on_model_change(self, form, model, is_created):
+        if not is_created and _stored_status(model) != "draft":
+            raise ValidationError(_("Kontrak yang sudah ditandatangani tidak dapat diubah."))
+        if is_created:
+            model.status, model.version = "draft", 1
+            model.rights_text = contracts.setting(contracts.RIGHTS_KEY)
+
+    def on_model_delete(self, model):
+        if model.locked:
+            raise ValidationError(_("Hanya draf yang dapat dihapus; kontrak yang sudah "
+                                    "ditandatangani disimpan sebagai riwayat (batalkan bila "
+                                    "tidak berlaku)."))
+
+    # --- the steps after drafting -------------------------------------------------------
+    @expose("/sign/", methods=("GET", "POST"))
+    def sign_view(self):
+        record = self.get_one(request.args.get("id", ""))
+        form = SigningForm(request.form if request.method == "POST" else None,
+                           signed_date=date.today())
+        form.head.choices = [("", _("— tidak ada —"))] + [
+            (str(s.id), s.name) for s in db.session.scalars(
+                select(Staff).where(Staff.position == "head", Staff.active.is_(True)))]
+        if request.method == "POST" and form.validate():
+            try:
+                scan = self._store_scan(request.files.get("scan"))
+                contracts.sign(record, contracts.Signing(
+                    form.signed_date.data, form.signed_by_client.data,
+                    form.signed_by_worker.data, (form.guardian_signer.data or "").strip(),
+                    int(form.head.data) if form.head.data else None, scan))
+            except contracts.ContractError as exc:
+                db.session.rollback()
+                form.form_errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("Kontrak ditandatangani dan kini hanya dapat dibaca."), "success")
+                return redirect(self.get_url(".details_view", id=record.id))
+        return self.render("admin/contract_sign.html", record=record, form=form,
+                           return_url=self.get_url(".details_view", id=record.id))
+
+    def _store_scan(self, upload) -> str | None:
+        if upload is None or not upload.filename:
+            return None
+        head = upload.stream.read(16)
+        upload.stream.seek(0, os.SEEK_END)
+        size = upload.stream.tell()
+        upload.stream.seek(0)
+        problem = contracts.scan_problem(upload.filename, head, size,
+                                         current_app.config["CONTRACT_SCAN_MAX_BYTES"])
+        if problem:
+            raise contracts.ContractError(problem)
+        folder = Path(current_app.config["UPLOAD_FOLDER"]) / "contracts"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{uuid.uuid4().hex}.{upload.filename.rsplit('.', 1)[-1].lower()}"
+        upload.save(folder / name)
+        return name
+
+    @expose("/scan/")
+    def scan_view(self):
+        record = self.get_one(request.args.get("id", ""))
+        if not record.scan:
+            abort(404)
+        return send_from_directory(Path(current_app.config["UPLOAD_FOLDER"]) / "contracts",
+                                   record.scan, max_age=0)
+
+    @expose("/step/", methods=("POST",))
+    def transition_view(self):
+        record = self.get_one(request.args.get("id", ""))
+        if ConsoleForm(request.form).validate():
+            try:
+                contracts.move(record, request.form.get("step", ""))
+            except contracts.ContractError as exc:
+                flash(str(exc), "error")
+            else:
+                db.session.commit()
+                flash(_("Status kontrak: %(s)s.", s=CONTRACT_STATUSES.label(record.status)),
+                      "success")
+        else:
+            flash(_("Formulir kedaluwarsa; coba lagi."), "error")
+        return redirect(self.get_url(".details_view", id=record.id))
+
+    @expose("/amend/", methods=("POST",))
+    def amend_view(self):
+        record = self.get_one(request.args.get("id", ""))
+        if not ConsoleForm(request.form).validate():
+            flash(_("Formulir kedaluwarsa; coba lagi."), "error")
+            return redirect(self.get_url(".details_view", id=record.id))
+        try:
+            newer = contracts.amend(record)
+        except contracts.ContractError as exc:
+            flash(str(exc), "error")
+            return redirect(self.get_url(".details_view", id=record.id))
+        db.session.commit()
+        flash(_("Draf amandemen (versi %(v)s) dibuat; ubah lalu tandatangani.",
+                v=newer.version), "success")
+        return redirect(self.get_url(".edit_view", id=newer.id))
+
+    @expose("/print/")
+    def print_view(self):
+        record = self.get_one(request.args.get("id", ""))
+        return render_template("print/contract.html", contract=record,
+                               institution=current_app.config["INSTITUTION_NAME"],
+                               address=current_app.config["INSTITUTION_ADDRESS"],
+                               kind=CONTRACT_KINDS.label(record.kind))
+
+    @expose("/follow-up/")
+    def attention_view(self):
+        """Contracts ending within 30 days and clients without a signed contract."""
+        clients = [Client.id.in_(own_client_ids())] if acting("social_worker") else []
+        return self.render("admin/contract_followup.html",
+                           expiring=contracts.expiring(self.scope()),
+                           missing=contracts.without_signed_contract(clients),
+                           days=contracts.EXPIRY_DAYS)
+
+
+def _stored_status(model) -> str | None:
+    """The status as the database has it (the form never changes it)."""
+    with db.session.no_autoflush:
+        return db.session.scalar(select(ServiceContract.status).where(
+            ServiceContract.id == model.id))
+
+
+class SigningForm(ConsoleForm):
+    """Who signed and when; the scan comes as a file."""
+
+    signed_date = DateField(_l("Tanggal penandatanganan"), validators=[Optional()])
+    signed_by_client = BooleanField(_l("Klien menandatangani"))
+    guardian_signer = StringField(_l("Keluarga/wali yang menandatangani (nama, bila ada)"),
+                                  validators=[Length(max=120)])
+    signed_by_worker = BooleanField(_l("Pekerja sosial menandatangani"))
+    head = SelectField(_l("Mengetahui: pimpinan panti"), choices=[], validate_choice=False)
 
 
 class CaseConferenceView(ConflictChecked, SecureModelView):

@@ -10,8 +10,10 @@ from .conference import CaseConference
 from .contract import ServiceContract
 from .guidance import GuidanceSchedule
 from .partner import NetworkPartner
+from .plan import PlanGoal, ServicePlan
 from .recreation import RecreationActivity
 from .room import Room
+from .setting import Setting
 from .staff import Staff
 from .training import Enrollment, SkillType, TrainingClass, TrainingSession
 from .user import User
@@ -27,10 +29,13 @@ __all__ = [
     "GuidanceSchedule",
     "Holiday",
     "NetworkPartner",
+    "PlanGoal",
     "RecreationActivity",
     "RegisterNumber",
     "Room",
     "ServiceContract",
+    "ServicePlan",
+    "Setting",
     "SkillType",
     "Staff",
     "TimestampMixin",

@@ -217,6 +217,13 @@ CONTRACT_STATUSES = Choices(
     ("cancelled", _l("Dibatalkan")),
 )
 
+# Whose task a goal of the service plan is.
+PLAN_OWNERS = Choices(
+    ("client", _l("Klien")),
+    ("social_worker", _l("Pekerja sosial")),
+    ("both", _l("Klien dan pekerja sosial")),
+)
+
 # What an audit-log row records.
 AUDIT_ACTIONS = Choices(
     ("create", _l("Tambah")),

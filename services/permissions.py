@@ -16,6 +16,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "client": {"admin": W, "head": R, "social_worker": R, "staff": R},
     "client_import": {"admin": W},
     "case_note": {"head": R, "social_worker": W},
+    "service_plan": {"head": R, "social_worker": W},
     "contract": {"head": R, "social_worker": W},
     "conference": {"head": W, "social_worker": W},
     "training_class": {"admin": W, "head": R, "instructor": R},
@@ -34,6 +35,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "room": {"admin": W, "head": R},
     "skill_type": {"admin": W, "head": R},
     "holiday": {"admin": W, "head": R},
+    "setting": {"admin": W, "head": R},
     "user": {"admin": W, "head": R},
     "audit": {"admin": R, "head": R},
 }
@@ -41,6 +43,7 @@ MATRIX: dict[str, dict[str, str]] = {
 # Per-record limits on top of the matrix, as enforced by each view's ``scope()``.
 SCOPES: dict[tuple[str, str], str] = {
     ("case_note", "social_worker"): "own clients",
+    ("service_plan", "social_worker"): "own clients",
     ("contract", "social_worker"): "own clients",
     ("conference", "social_worker"): "conferences they attend or about their own clients",
     ("training_class", "instructor"): "own classes",

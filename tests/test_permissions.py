@@ -23,8 +23,11 @@ from models import (
     GuidanceSchedule,
     Holiday,
     NetworkPartner,
+    PlanGoal,
     RecreationActivity,
     ServiceContract,
+    ServicePlan,
+    Setting,
     TrainingSession,
     User,
     db,
@@ -63,6 +66,14 @@ ROUTE_KINDS = {
     "download": "report",
     # Confirming a previewed roster import.
     "confirm": "write",
+    # The steps of a service contract and the plan it is drafted from.
+    "sign_view": "write",
+    "transition_view": "write",
+    "amend_view": "write",
+    "draft_contract_view": "write",
+    "print_view": "read",
+    "scan_view": "read",
+    "attention_view": "read",
 }
 # Who leads the event of the world's attendance sheet (a training session of the
 # instructor's class): the other scoped roles get 403, not the record.
@@ -150,9 +161,12 @@ def _world(app) -> dict[str, int]:
                                     clients=[klien])
         note = CaseNote(client_id=klien.id, kind="progress", date=date(2026, 2, 3),
                         content="Catatan rahasia")
+        plan = ServicePlan(client_id=klien.id, problems="Belum punya keterampilan",
+                           social_worker_id=staff_of["social_worker"],
+                           goals=[PlanGoal(goal="Mampu menjahit", owner="client")])
         holiday = Holiday(date=date(2026, 8, 17), name="Hari Kemerdekaan")
         db.session.add_all([attendance, guidance, recreation, partner, contract, conference,
-                            note, holiday])
+                            note, holiday, plan])
         db.session.commit()
         return {
             "client": klien.id, "room": room.id, "training_class": klass.id,
@@ -163,8 +177,20 @@ def _world(app) -> dict[str, int]:
             "staff": staff_of["admin"], "user": users["admin"].id,
             "audit": db.session.scalar(select(AuditEntry.id).limit(1)),
             "attendance_grid": session.id, "attendance_summary": 0, "calendar": 0,
-            "export": 0, "client_import": 0,
+            "export": 0, "client_import": 0, "service_plan": plan.id,
+            "setting": _setting_id(),
         }
+
+
+def _setting_id() -> int:
+    from services.contracts import ensure_settings
+
+    ensure_settings()
+    return db.session.scalar(select(Setting.id).limit(1))
+
+
+# Screens whose records are never added through a form (Flask-Admin redirects "new").
+NO_CREATE = {"setting"}
 
 
 def _snapshot() -> dict[str, list]:
@@ -179,7 +205,8 @@ def _url(rule, record_id: int, view) -> str:
     url = rule.rule.replace("<export_type>", "csv").replace("<path:filename>", "tidak-ada.jpg")
     url = url.replace("<report>", "roster")
     method = rule.endpoint.partition(".")[2]
-    if method in ("details_view", "edit_view", "history_view"):
+    if method in ("details_view", "edit_view", "history_view", "print_view", "scan_view",
+                  "sign_view", "transition_view", "amend_view", "draft_contract_view"):
         url += f"?id={record_id}"
     if method == "record":
         url += f"?kind=training&id={record_id}"
@@ -203,11 +230,14 @@ def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
             return {403}
         return {200} if http == "GET" else {302}
     if kind == "read":
-        if method == "photo" or (screen == "audit" and method == "history_view"):
+        if method in ("photo", "scan_view") or (screen == "audit"
+                                                and method == "history_view"):
             return {404}  # no such file / log rows have no history
         return {200}
     if role not in writers(screen):
         return {403}
+    if method == "create_view" and screen in NO_CREATE:
+        return {302}
     if method == "ajax_lookup":
         return {200} if view.form_ajax_refs else {404}
     if method == "ajax_update":

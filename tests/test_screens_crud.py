@@ -302,35 +302,37 @@ def client_case(_who) -> Case:
 
 @screen("contract", role="social_worker")
 def contract_case(who) -> Case:
-    # The social worker's screen shows contracts of the clients assigned to them.
+    # The social worker's screen shows contracts of the clients assigned to them. The form
+    # writes drafts; signing and the later states have their own steps (test_contracts.py).
     client = make_client("Budi Santoso", social_worker_id=who["staff_id"])
     create = {
         "client": str(client.id),
         "social_worker": str(who["staff_id"]),
         "kind": "primary",
-        "status": "signed",
         "problem": "Belum memiliki keterampilan kerja",
         "goals": "Mampu menjahit pakaian sederhana",
         "client_responsibilities": "Mengikuti kelas menjahit",
         "worker_responsibilities": "Memantau kemajuan tiap bulan",
+        "techniques": "Bimbingan keterampilan, konseling",
         "place": "Ruang pekerja sosial",
         "start_date": "2026-02-01",
         "end_date": "2026-07-31",
-        "signed_date": "2026-02-01",
     }
     stored = {
         "client_id": client.id,
         "social_worker_id": who["staff_id"],
         "kind": "primary",
-        "status": "signed",
+        "status": "draft",
         "problem": "Belum memiliki keterampilan kerja",
         "goals": "Mampu menjahit pakaian sederhana",
         "client_responsibilities": "Mengikuti kelas menjahit",
         "worker_responsibilities": "Memantau kemajuan tiap bulan",
+        "techniques": "Bimbingan keterampilan, konseling",
         "place": "Ruang pekerja sosial",
         "start_date": date(2026, 2, 1),
         "end_date": date(2026, 7, 31),
-        "signed_date": date(2026, 2, 1),
+        "signed_date": None,
+        "version": 1,
     }
     return Case(
         model=ServiceContract,
@@ -340,22 +342,21 @@ def contract_case(who) -> Case:
             "client.register_number": "2026-0001",
             "client.full_name": "Budi Santoso",
             "kind": "Kontrak utama",
-            "status": "Ditandatangani",
+            "status": "Draf",
             "social_worker.name": "Pegawai Socialworker",
             "start_date": "01/02/2026",
             "end_date": "31/07/2026",
-            "signed_date": "01/02/2026",
         },
         shown={
             "Klien": "2026-0001 — Budi Santoso",
             "Jenis kontrak": "Kontrak utama",
-            "Status": "Ditandatangani",
+            "Status": "Draf",
             "Masalah": "Belum memiliki keterampilan kerja",
             "Berakhir": "31/07/2026",
         },
-        edit={**create, "status": "active", "end_date": "2026-08-31"},
-        edited={**stored, "status": "active", "end_date": date(2026, 8, 31)},
-        edited_listed={"status": "Berjalan", "end_date": "31/08/2026"},
+        edit={**create, "end_date": "2026-08-31"},
+        edited={**stored, "end_date": date(2026, 8, 31)},
+        edited_listed={"status": "Draf", "end_date": "31/08/2026"},
     )
 
 

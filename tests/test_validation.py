@@ -237,18 +237,15 @@ def test_attendance_for_future_session_is_refused(app, client, login_as):
     ]
 
 
-def test_signed_contract_needs_signing_date(app, client, login_as):
+def test_contract_period_must_be_in_order(app, client, login_as):
     me = login_as("social_worker")
     with app.app_context():
         person = make_client("Wawan", social_worker_id=me["staff_id"])
         db.session.commit()
         person_id = person.id
-    data = {"client": person_id, "kind": "primary", "status": "signed", "problem": "Mengemis",
+    data = {"client": person_id, "kind": "primary", "problem": "Mengemis",
             "goals": "Bekerja", "start_date": "2026-03-01", "end_date": "2026-02-01"}
     html = post_form(client, "/admin/contract/new/", data).get_data(as_text=True)
-    assert field_errors(html, "signed_date") == [
-        "Kontrak yang sudah ditandatangani harus punya tanggal tanda tangan."
-    ]
     assert field_errors(html, "end_date") == ["Tidak boleh sebelum tanggal mulai."]
 
 
@@ -318,7 +315,7 @@ def test_social_worker_cannot_write_a_contract_for_another_workers_client(app, c
         other = make_client("Klien Orang Lain", social_worker=make_staff("Peksos Lain"))
         db.session.commit()
         other_id = other.id
-    data = {"client": other_id, "kind": "primary", "status": "draft", "problem": "Mengemis",
+    data = {"client": other_id, "kind": "primary", "problem": "Mengemis",
             "goals": "Bekerja", "start_date": "2026-03-01", "end_date": "2026-06-01"}
     response = post_form(client, "/admin/contract/new/", data)
     assert field_errors(response.get_data(as_text=True), "client")  # not a valid choice

@@ -1,0 +1,99 @@
+"""Service plans (rencana pelayanan) with their goals, and the contract drafted from one."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request
+from flask_admin import expose
+from flask_admin.model.form import InlineFormAdmin
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms.validators import Optional
+
+from forms.base import ConsoleForm
+from forms.validators import NotBefore, strip_text
+from models import PlanGoal, ServicePlan, db
+from models.choices import PLAN_OWNERS
+from services import contracts
+from services.scopes import acting, own_client_ids
+
+from .base import SecureModelView
+from .pickers import client_picker, staff_picker
+
+
+class GoalForm(InlineFormAdmin):
+    """One goal row inside the plan form."""
+
+    form_columns = ("id", "position", "goal", "service", "tasks", "owner", "planned_start",
+                    "planned_end", "expected_result", "achieved_result", "follow_up")
+    form_label = _l("Tujuan")
+    column_labels = {
+        "position": _l("Urutan"), "goal": _l("Tujuan"), "service": _l("Jenis pelayanan"),
+        "tasks": _l("Tugas"), "owner": _l("Dikerjakan oleh"),
+        "planned_start": _l("Rencana mulai"), "planned_end": _l("Rencana selesai"),
+        "expected_result": _l("Hasil yang diharapkan"),
+        "achieved_result": _l("Hasil yang dicapai"), "follow_up": _l("Tindak lanjut"),
+    }
+    form_choices = {"owner": PLAN_OWNERS.choices}
+    form_args = {
+        "goal": {"filters": [strip_text]},
+        "planned_end": {"validators": [Optional(), NotBefore("planned_start",
+                                                             _l("rencana mulai"))]},
+    }
+
+
+class ServicePlanView(SecureModelView):
+    """A client's service plan; a social worker writes those of their own clients."""
+
+    list_options = (joinedload(ServicePlan.client), joinedload(ServicePlan.social_worker),
+                    selectinload(ServicePlan.goals))
+    column_list = ("client.register_number", "client.full_name", "social_worker.name", "goals",
+                   "updated_at")
+    column_details_list = ("client", "social_worker", "problems", "abilities", "limitations",
+                           "formulation", "goals")
+    column_labels = {
+        "client": _l("Klien"), "client.register_number": _l("Nomor induk"),
+        "client.full_name": _l("Nama klien"), "social_worker": _l("Pekerja sosial"),
+        "social_worker.name": _l("Pekerja sosial"), "problems": _l("Masalah"),
+        "abilities": _l("Kemampuan"), "limitations": _l("Keterbatasan"),
+        "formulation": _l("Formulasi pelayanan (keputusan KK)"), "goals": _l("Tujuan"),
+        "updated_at": _l("Terakhir diubah"),
+    }
+    column_searchable_list = ("client.full_name", "client.register_number")
+    column_sortable_list = (("client.full_name", "client.full_name"), "updated_at")
+    column_default_sort = ("updated_at", True)
+    column_formatters = {"goals": lambda _v, _c, model, _n: "; ".join(
+        g.goal for g in model.goals)}
+    column_formatters_detail = {"goals": lambda _v, _c, model, _n: "\n".join(
+        f"{i}. {g.goal} ({PLAN_OWNERS.label(g.owner)})"
+        for i, g in enumerate(model.goals, start=1))}
+    details_template = "admin/plan_details.html"
+    form_columns = ("client", "social_worker", "problems", "abilities", "limitations",
+                    "formulation")
+    inline_models = (GoalForm(PlanGoal),)
+    form_ajax_refs = {"client": client_picker("client", own_case=True),
+                      "social_worker": staff_picker("social_worker", "social_worker")}
+    form_args = {"problems": {"filters": [strip_text]}}
+    WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"draft_contract_view"}
+
+    def scope(self):
+        if acting("social_worker"):
+            return [ServicePlan.client_id.in_(own_client_ids())]
+        return []
+
+    @expose("/draft-contract/", methods=("POST",))
+    def draft_contract_view(self):
+        """Draft a service contract from the plan and open it for editing."""
+        plan = self.get_one(request.args.get("id", ""))
+        if not ConsoleForm(request.form).validate():
+            flash(_("Formulir kedaluwarsa; coba lagi."), "error")
+            return redirect(self.get_url(".details_view", id=plan.id))
+        try:
+            contract = contracts.draft_from_plan(plan)
+        except contracts.ContractError as exc:
+            flash(str(exc), "error")
+            return redirect(self.get_url(".details_view", id=plan.id))
+        db.session.commit()
+        flash(_("Draf kontrak dibuat dari rencana pelayanan; periksa lalu tandatangani."),
+              "success")
+        return redirect(self.get_url("contract.edit_view", id=contract.id))

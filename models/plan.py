@@ -1,0 +1,72 @@
+"""Service plans (rencana pelayanan): a client's problems, abilities and goals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import TimestampMixin, check_in, check_order, db
+from .choices import PLAN_OWNERS
+from .client import Client
+from .staff import Staff
+
+
+class ServicePlan(TimestampMixin, db.Model):
+    """The plan of DOMAIN stage 4: problems, abilities and limits, and the goals to reach.
+
+    ``formulation`` is the binding service formulation decided by the case conference.
+    """
+
+    __tablename__ = "service_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), unique=True)
+    social_worker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), index=True
+    )
+    problems: Mapped[str] = mapped_column(Text)
+    abilities: Mapped[str | None] = mapped_column(Text)
+    limitations: Mapped[str | None] = mapped_column(Text)
+    formulation: Mapped[str | None] = mapped_column(Text)
+
+    client: Mapped[Client] = relationship()
+    social_worker: Mapped[Staff | None] = relationship()
+    goals: Mapped[list[PlanGoal]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanGoal.position"
+    )
+
+    def __str__(self) -> str:
+        return f"Rencana pelayanan — {self.client.full_name}"
+
+
+class PlanGoal(TimestampMixin, db.Model):
+    """One goal of a plan: the service, the tasks and whose they are, when, and the
+    expected and achieved result."""
+
+    __tablename__ = "plan_goal"
+    __table_args__ = (
+        check_in("owner", "owner", PLAN_OWNERS.codes),
+        check_order("dates_ordered", "planned_start", "planned_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("service_plan.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    goal: Mapped[str] = mapped_column(Text)
+    service: Mapped[str | None] = mapped_column(String(120))
+    tasks: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(20), default="client")
+    planned_start: Mapped[date | None] = mapped_column(Date)
+    planned_end: Mapped[date | None] = mapped_column(Date)
+    expected_result: Mapped[str | None] = mapped_column(Text)
+    achieved_result: Mapped[str | None] = mapped_column(Text)
+    follow_up: Mapped[str | None] = mapped_column(Text)
+
+    plan: Mapped[ServicePlan] = relationship(back_populates="goals")
+
+    def __str__(self) -> str:
+        return self.goal[:80]
