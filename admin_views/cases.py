@@ -165,29 +165,35 @@ class ServiceContractView(SecureModelView):
                            return_url=self.get_url(".details_view", id=record.id))
 
     def _store_scan(self, upload) -> str | None:
+        """Check and keep the uploaded scan; its name on disk is generated, never theirs."""
         if upload is None or not upload.filename:
             return None
-        head = upload.stream.read(16)
-        upload.stream.seek(0, os.SEEK_END)
-        size = upload.stream.tell()
-        upload.stream.seek(0)
-        problem = contracts.scan_problem(upload.filename, head, size,
-                                         current_app.config["CONTRACT_SCAN_MAX_BYTES"])
-        if problem:
-            raise contracts.ContractError(problem)
-        folder = Path(current_app.config["UPLOAD_FOLDER"]) / "contracts"
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"{uuid.uuid4().hex}.{upload.filename.rsplit('.', 1)[-1].lower()}"
-        upload.save(folder / name)
-        return name
+        try:
+            head = upload.stream.read(16)
+            upload.stream.seek(0, os.SEEK_END)
+            size = upload.stream.tell()
+            upload.stream.seek(0)
+            problem = contracts.scan_problem(upload.filename, head, size,
+                                             current_app.config["CONTRACT_SCAN_MAX_BYTES"])
+            if problem:
+                raise contracts.ContractError(problem)
+            folder = Path(current_app.config["UPLOAD_FOLDER"]) / "contracts"
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"{uuid.uuid4().hex}.{upload.filename.rsplit('.', 1)[-1].lower()}"
+            upload.save(folder / name)
+            return name
+        finally:
+            upload.close()  # a large upload sits in a temporary file until closed
 
     @expose("/scan/")
     def scan_view(self):
         record = self.get_one(request.args.get("id", ""))
         if not record.scan:
             abort(404)
-        return send_from_directory(Path(current_app.config["UPLOAD_FOLDER"]) / "contracts",
-                                   record.scan, max_age=0)
+        response = send_from_directory(
+            Path(current_app.config["UPLOAD_FOLDER"]) / "contracts", record.scan)
+        response.headers["Cache-Control"] = "private, no-store"  # a signed, personal paper
+        return response
 
     @expose("/step/", methods=("POST",))
     def transition_view(self):
