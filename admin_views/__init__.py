@@ -15,6 +15,7 @@ from models import (
     CaseConference,
     CaseNote,
     Client,
+    EmergencyChange,
     Enrollment,
     GuidanceSchedule,
     Holiday,
@@ -40,7 +41,12 @@ from .attendance import AttendanceGridView, AttendanceSummaryView
 from .audit import AuditLogView
 from .base import SecureIndexView, SecureModelView, user_datetime
 from .calendar import CalendarView
-from .cases import CaseConferenceView, CaseNoteView, ServiceContractView
+from .cases import (
+    CaseConferenceView,
+    CaseNoteView,
+    EmergencyChangeView,
+    ServiceContractView,
+)
 from .clients import ClientView, RoomView
 from .exports import ExportCenterView
 from .imports import RosterImportView
@@ -78,6 +84,8 @@ def register_admin_views(admin: Admin) -> None:
                                        category=clients, endpoint="contract"))
     admin.add_view(CaseConferenceView(CaseConference, db, name=_l("Konferensi kasus"),
                                       category=clients, endpoint="conference"))
+    admin.add_view(EmergencyChangeView(EmergencyChange, db, name=_l("Perubahan darurat"),
+                                       category=clients, endpoint="emergency_change"))
 
     training = _l("Pelatihan")
     admin.add_view(TrainingClassView(TrainingClass, db, name=_l("Kelas keterampilan"),

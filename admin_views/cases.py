@@ -23,19 +23,32 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, StopValidation, ValidationError
 
 from forms.base import ConsoleForm
 from forms.validators import NotBefore, not_in_future, strip_text
-from models import CaseConference, CaseNote, Client, ServiceContract, Staff, db
+from models import (
+    CaseConference,
+    CaseNote,
+    Client,
+    ConferenceDecision,
+    EmergencyChange,
+    ServiceContract,
+    Staff,
+    db,
+)
 from models.choices import (
     ASSESSMENT_ASPECTS,
     CASE_NOTE_KINDS,
     CONFERENCE_KINDS,
     CONTRACT_KINDS,
     CONTRACT_STATUSES,
+    DECISION_RECOMMENDATIONS,
+    EMERGENCY_STATUSES,
+    TERMINATION_REASONS,
 )
+from services import conferences as kk
 from services import contracts
 from services.schedule import Booking, staff_of
 from services.scopes import acting, conference_condition, own_client_ids
@@ -245,6 +258,80 @@ class ServiceContractView(SecureModelView):
                            days=contracts.EXPIRY_DAYS)
 
 
+def _own_clients(model) -> list:
+    """A social worker acts on their own clients' records only."""
+    return [model.client_id.in_(own_client_ids())] if acting("social_worker") else []
+
+
+class DecisionForm(ConsoleForm):
+    """A KK's decision about one client."""
+
+    placement = TextAreaField(_l("Penempatan dalam program"), validators=[Optional()])
+    formulation = TextAreaField(_l("Formulasi pelayanan dan rehabilitasi (mengikat)"),
+                                validators=[Optional()])
+    next_review = DateField(_l("Peninjauan berikutnya"), validators=[Optional()])
+    recommendation = SelectField(_l("Rekomendasi"), choices=DECISION_RECOMMENDATIONS.choices)
+    termination_reason = SelectField(_l("Alasan terminasi (bila direkomendasikan)"),
+                                     choices=[("", "—"), *TERMINATION_REASONS.choices])
+
+
+def _core_agreement(form, field):
+    problem = kk.agreement_problem(list(field.data or []))
+    if problem:
+        raise StopValidation(problem)
+
+
+class EmergencyChangeView(SecureModelView):
+    """Emergency changes of a client's service formulation, waiting for the next KK."""
+
+    list_options = (joinedload(EmergencyChange.client), selectinload(EmergencyChange.agreed_by))
+    column_list = ("date", "client.register_number", "client.full_name", "reason", "status",
+                   "agreed_by")
+    column_details_list = ("client", "date", "reason", "change", "previous_formulation",
+                           "agreed_by", "status", "decided_at")
+    column_labels = {
+        "client": _l("Klien"), "client.register_number": _l("Nomor induk"),
+        "client.full_name": _l("Nama klien"), "date": _l("Tanggal"), "reason": _l("Alasan"),
+        "change": _l("Perubahan (formulasi selama berlaku)"),
+        "previous_formulation": _l("Formulasi sebelumnya"),
+        "agreed_by": _l("Disepakati anggota inti"), "status": _l("Status"),
+        "decided_at": _l("Diputus pada KK"),
+    }
+    column_default_sort = ("date", True)
+    column_searchable_list = ("client.full_name", "client.register_number")
+    column_filters = (FilterEqual(EmergencyChange.status, _l("Status"),
+                                  options=EMERGENCY_STATUSES.choices),)
+    column_formatters = {"status": choice_formatter(EMERGENCY_STATUSES)}
+    column_formatters_detail = column_formatters
+    form_columns = ("client", "date", "reason", "change", "agreed_by")
+    form_ajax_refs = {"client": client_picker("client", own_case=True),
+                      "agreed_by": staff_picker("agreed_by")}
+    form_args = {
+        "date": {"validators": [not_in_future], "default": date.today},
+        "reason": {"filters": [strip_text]},
+        "change": {"filters": [strip_text]},
+        "agreed_by": {"validators": [_core_agreement]},
+    }
+
+    @property
+    def can_edit(self) -> bool:  # type: ignore[override]
+        return False  # a change stands as recorded; the next KK confirms or cancels it
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        return False
+
+    def scope(self):
+        return _own_clients(EmergencyChange)
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            try:
+                kk.apply_emergency(model)
+            except kk.ConferenceError as exc:
+                raise ValidationError(str(exc)) from exc
+
+
 def _stored_status(model) -> str | None:
     """The status as the database has it (the form never changes it)."""
     with db.session.no_autoflush:
@@ -304,10 +391,128 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
                                                           strict=True)]},
     }
 
+    details_template = "admin/conference_details.html"
+    WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"decision_view", "emergency_decision_view",
+                                                 "approve_view"}
+
     def scope(self):
         if acting("social_worker"):
             return [conference_condition()]
         return []
+
+    @expose("/details/")
+    def details_view(self):
+        raw = request.args.get("id", "")
+        if raw.isdigit():
+            conference = self.get_one(raw)
+            self._template_args.update(
+                ready=kk.summaries_ready(conference), decisions=kk.decisions_of(conference),
+                pending=kk.pending_changes(conference, _own_clients(EmergencyChange)),
+                recommendations=DECISION_RECOMMENDATIONS, reasons=TERMINATION_REASONS)
+        return super().details_view()
+
+    @expose("/decision/", methods=("GET", "POST"))
+    def decision_view(self):
+        """The decision about one client on the agenda."""
+        conference = self.get_one(request.args.get("id", ""))
+        raw = request.args.get("client_id", "")
+        client = next((c for c in conference.clients if str(c.id) == raw), None)
+        if client is None:
+            abort(404)
+        current = kk.decisions_of(conference).get(client.id)
+        form = DecisionForm(request.form if request.method == "POST" else None, obj=current)
+        if request.method == "POST" and form.validate():
+            try:
+                kk.record_decision(conference, client, kk.DecisionInput(
+                    form.placement.data or None, form.formulation.data or None,
+                    form.next_review.data, form.recommendation.data,
+                    form.termination_reason.data or None))
+            except kk.ConferenceError as exc:
+                db.session.rollback()
+                form.form_errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("Keputusan KK untuk %(client)s disimpan.", client=client.full_name),
+                      "success")
+                return redirect(self.get_url(".details_view", id=conference.id))
+        return self.render("admin/conference_decision.html", conference=conference,
+                           client=client, form=form,
+                           return_url=self.get_url(".details_view", id=conference.id))
+
+    @expose("/emergency/", methods=("POST",))
+    def emergency_decision_view(self):
+        """Confirm or cancel a pending emergency change at this meeting."""
+        conference = self.get_one(request.args.get("id", ""))
+        raw = request.form.get("change_id", "")
+        change = db.session.scalar(select(EmergencyChange).where(
+            EmergencyChange.id == (int(raw) if raw.isdigit() else -1),
+            *_own_clients(EmergencyChange)))
+        if change is None:
+            flash(_("Perubahan darurat tidak ditemukan."), "error")
+        elif not ConsoleForm(request.form).validate():
+            flash(_("Formulir kedaluwarsa; coba lagi."), "error")
+        else:
+            try:
+                kk.decide_emergency(change, conference, request.form.get("confirm") == "1")
+            except kk.ConferenceError as exc:
+                flash(str(exc), "error")
+            else:
+                db.session.commit()
+                flash(_("Perubahan darurat untuk %(client)s: %(status)s.",
+                        client=change.client.full_name,
+                        status=EMERGENCY_STATUSES.label(change.status).lower()), "success")
+        return redirect(self.get_url(".details_view", id=conference.id))
+
+    @expose("/terminations/")
+    def terminations_view(self):
+        """Termination recommendations waiting for the head."""
+        where = [conference_condition()] if acting("social_worker") else []
+        return self.render("admin/termination_approvals.html",
+                           pending=kk.pending_terminations(where), reasons=TERMINATION_REASONS,
+                           may_approve=acting("head"))
+
+    @expose("/approve/", methods=("POST",))
+    def approve_view(self):
+        """The head approves or rejects a termination decided in a KK."""
+        if not acting("head"):
+            abort(403)  # the head's own act, whatever else the role may write
+        raw = request.form.get("decision_id", "")
+        decision = db.session.get(ConferenceDecision, int(raw)) if raw.isdigit() else None
+        if decision is None:
+            abort(404)
+        if not ConsoleForm(request.form).validate():
+            flash(_("Formulir kedaluwarsa; coba lagi."), "error")
+            return redirect(self.get_url(".terminations_view"))
+        try:
+            kk.decide_termination(decision, current_user.staff,
+                                  request.form.get("approve") == "1")
+        except kk.ConferenceError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Terminasi %(client)s %(what)s.", client=decision.client.full_name,
+                    what=_("disetujui; tahap klien kini terminasi") if decision.approval
+                    == "approved" else _("ditolak")), "success")
+        return redirect(self.get_url(".terminations_view"))
+
+    @expose("/review-due/")
+    def review_due_view(self):
+        """Clients whose plan is due for the three-monthly review, most overdue first."""
+        where = [Client.id.in_(own_client_ids())] if acting("social_worker") else []
+        return self.render("admin/review_due.html", due=kk.review_due(where=where),
+                           days=kk.REVIEW_DAYS)
+
+    @expose("/minutes/")
+    def minutes_view(self):
+        conference = self.get_one(request.args.get("id", ""))
+        return render_template(
+            "print/minutes.html", conference=conference,
+            decisions=kk.decisions_of(conference), recommendations=DECISION_RECOMMENDATIONS,
+            reasons=TERMINATION_REASONS, kind=CONFERENCE_KINDS.label(conference.kind),
+            handled=db.session.scalars(select(EmergencyChange).where(
+                EmergencyChange.decided_at_id == conference.id)).all(),
+            institution=current_app.config["INSTITUTION_NAME"],
+            address=current_app.config["INSTITUTION_ADDRESS"])
 
     def form_bookings(self, form, record_id):
         """A timed conference books its chair, attendees, room and the clients discussed."""

@@ -8,6 +8,7 @@ from .case_note import CaseNote
 from .client import Client, RegisterNumber
 from .conference import CaseConference
 from .contract import ServiceContract
+from .decision import ConferenceDecision, EmergencyChange
 from .guidance import GuidanceSchedule
 from .partner import NetworkPartner
 from .plan import PlanGoal, ServicePlan
@@ -25,6 +26,8 @@ __all__ = [
     "CaseConference",
     "CaseNote",
     "Client",
+    "ConferenceDecision",
+    "EmergencyChange",
     "Enrollment",
     "GuidanceSchedule",
     "Holiday",

@@ -217,6 +217,20 @@ CONTRACT_STATUSES = Choices(
     ("cancelled", _l("Dibatalkan")),
 )
 
+# What a case conference recommends for a client.
+DECISION_RECOMMENDATIONS = Choices(
+    ("continue", _l("Lanjutkan pelayanan")),
+    ("placement", _l("Rekomendasi penyaluran")),
+    ("termination", _l("Rekomendasi terminasi")),
+)
+
+EMERGENCY_STATUSES = Choices(
+    ("pending", _l("Menunggu konfirmasi KK")),
+    ("confirmed", _l("Dikukuhkan KK")),
+    ("cancelled", _l("Dibatalkan KK")),
+)
+EMERGENCY_MIN_CORE = 3  # core members whose consensus an emergency change needs
+
 # Whose task a goal of the service plan is.
 PLAN_OWNERS = Choices(
     ("client", _l("Klien")),
@@ -244,6 +258,7 @@ CASE_NOTE_KINDS = Choices(
     ("progress", _l("Catatan perkembangan")),
     ("visit", _l("Kunjungan / komunikasi")),
     ("aftercare", _l("Catatan bimbingan lanjut")),
+    ("case_summary", _l("Ringkasan kasus untuk KK")),
 )
 
 # The four aspects of an assessment (DOMAIN.md, stage 3).

@@ -19,6 +19,7 @@ from models import (
     AuditEntry,
     CaseConference,
     CaseNote,
+    EmergencyChange,
     Enrollment,
     GuidanceSchedule,
     Holiday,
@@ -74,6 +75,13 @@ ROUTE_KINDS = {
     "print_view": "read",
     "scan_view": "read",
     "attention_view": "read",
+    # The case conference's rules: decisions, emergency changes, the head's approvals.
+    "decision_view": "write",
+    "emergency_decision_view": "write",
+    "approve_view": "head",
+    "terminations_view": "read",
+    "review_due_view": "read",
+    "minutes_view": "read",
 }
 # Who leads the event of the world's attendance sheet (a training session of the
 # instructor's class): the other scoped roles get 403, not the record.
@@ -161,12 +169,14 @@ def _world(app) -> dict[str, int]:
                                     clients=[klien])
         note = CaseNote(client_id=klien.id, kind="progress", date=date(2026, 2, 3),
                         content="Catatan rahasia")
+        emergency = EmergencyChange(client=klien, date=date(2026, 3, 1), reason="Sakit",
+                                    change="Rawat inap", status="pending")
         plan = ServicePlan(client_id=klien.id, problems="Belum punya keterampilan",
                            social_worker_id=staff_of["social_worker"],
                            goals=[PlanGoal(goal="Mampu menjahit", owner="client")])
         holiday = Holiday(date=date(2026, 8, 17), name="Hari Kemerdekaan")
         db.session.add_all([attendance, guidance, recreation, partner, contract, conference,
-                            note, holiday, plan])
+                            note, holiday, plan, emergency])
         db.session.commit()
         return {
             "client": klien.id, "room": room.id, "training_class": klass.id,
@@ -178,7 +188,7 @@ def _world(app) -> dict[str, int]:
             "audit": db.session.scalar(select(AuditEntry.id).limit(1)),
             "attendance_grid": session.id, "attendance_summary": 0, "calendar": 0,
             "export": 0, "client_import": 0, "service_plan": plan.id,
-            "setting": _setting_id(),
+            "setting": _setting_id(), "emergency_change": emergency.id,
         }
 
 
@@ -189,8 +199,10 @@ def _setting_id() -> int:
     return db.session.scalar(select(Setting.id).limit(1))
 
 
-# Screens whose records are never added through a form (Flask-Admin redirects "new").
+# Screens whose records are never added (or never edited) through a form: Flask-Admin
+# redirects those forms.
 NO_CREATE = {"setting"}
+NO_EDIT = {"emergency_change"}
 
 
 def _snapshot() -> dict[str, list]:
@@ -201,15 +213,18 @@ def _snapshot() -> dict[str, list]:
     }
 
 
-def _url(rule, record_id: int, view) -> str:
+def _url(rule, record_id: int, view, ids: dict[str, int]) -> str:
     url = rule.rule.replace("<export_type>", "csv").replace("<path:filename>", "tidak-ada.jpg")
     url = url.replace("<report>", "roster")
     method = rule.endpoint.partition(".")[2]
     if method in ("details_view", "edit_view", "history_view", "print_view", "scan_view",
-                  "sign_view", "transition_view", "amend_view", "draft_contract_view"):
+                  "sign_view", "transition_view", "amend_view", "draft_contract_view",
+                  "minutes_view", "emergency_decision_view"):
         url += f"?id={record_id}"
     if method == "record":
         url += f"?kind=training&id={record_id}"
+    if method == "decision_view":
+        url += f"?id={record_id}&client_id={ids['client']}"
     if method == "ajax_lookup":
         name = next(iter(view.form_ajax_refs or {"none": None}))
         url += f"?name={name}&query=a"
@@ -223,6 +238,10 @@ def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
         return {403}
     if kind == "none":
         return {404}
+    if kind == "head":  # the head's own act: no other role, whatever it may write
+        if role != "head":
+            return {403}
+        return {404} if http == "GET" else {302, 404}
     if kind == "report":
         return {200} if role in readers("client") else {403}
     if kind == "sheet":
@@ -236,7 +255,8 @@ def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
         return {200}
     if role not in writers(screen):
         return {403}
-    if method == "create_view" and screen in NO_CREATE:
+    if (method == "create_view" and screen in NO_CREATE) or (
+            method == "edit_view" and screen in NO_EDIT):
         return {302}
     if method == "ajax_lookup":
         return {200} if view.form_ajax_refs else {404}
@@ -260,7 +280,7 @@ def test_role_against_every_screen_route(app, client, role):
         screen, _dot, method = rule.endpoint.partition(".")
         if screen not in MATRIX:
             continue
-        url = _url(rule, ids[screen], views[screen])
+        url = _url(rule, ids[screen], views[screen], ids)
         if "GET" in rule.methods:
             want = _expected(role, screen, method, "GET", views[screen])
             got = client.get(url).status_code
@@ -344,7 +364,7 @@ def test_every_post_route_refuses_a_missing_or_wrong_csrf_token(app, client, tok
             data["csrf_token"] = token
         with app.app_context():
             before = _snapshot()
-        client.post(_url(rule, ids[screen], views[screen]), data=data)
+        client.post(_url(rule, ids[screen], views[screen], ids), data=data)
         with app.app_context():
             assert _snapshot() == before, f"POST {rule.rule} as {role} changed the database"
         checked += 1

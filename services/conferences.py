@@ -1,0 +1,217 @@
+"""The rules of the case conference (konferensi kasus, KK), DOMAIN stage 7.
+
+* A case summary is ready at least one day before the meeting.
+* Every client's plan is reviewed at least every three months: a client is due when their
+  last KK decision is more than 90 days old, or when they never had one after assessment.
+* An emergency change stands on the consensus of at least three core members until the
+  next KK confirms or cancels it; cancelling restores the formulation it replaced.
+* A termination decided in a KK takes effect when the head approves it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from models import (
+    CaseConference,
+    CaseNote,
+    Client,
+    ConferenceDecision,
+    EmergencyChange,
+    ServicePlan,
+    Staff,
+    db,
+)
+from models.choices import EMERGENCY_MIN_CORE
+
+REVIEW_DAYS = 90
+ASSESSMENT_DAYS = 28  # the initial diagnostic study takes at most four weeks
+# Stages after assessment in which a client lives in the panti: their plan needs a KK.
+REVIEWED_STAGES = ("planning", "contract", "intervention", "case_conference",
+                   "resocialization")
+
+
+class ConferenceError(ValueError):
+    """A refused step, with the message for the user."""
+
+
+# --- agenda -------------------------------------------------------------------------------
+
+def summaries_ready(conference: CaseConference) -> dict[int, bool]:
+    """client id → whether a case summary dated at least one day before the meeting exists
+    (one query for the whole agenda)."""
+    ids = [client.id for client in conference.clients]
+    ready = set(db.session.scalars(
+        select(CaseNote.client_id).where(
+            CaseNote.client_id.in_(ids), CaseNote.kind == "case_summary",
+            CaseNote.date <= conference.date - timedelta(days=1)))) if ids else set()
+    return {client_id: client_id in ready for client_id in ids}
+
+
+def decisions_of(conference: CaseConference) -> dict[int, ConferenceDecision]:
+    return {d.client_id: d for d in db.session.scalars(
+        select(ConferenceDecision).where(ConferenceDecision.conference_id == conference.id))}
+
+
+def pending_changes(conference: CaseConference, where: list | None = None):
+    """Emergency changes still waiting for a KK, made on or before this meeting's day: they
+    are on its agenda."""
+    return db.session.scalars(
+        select(EmergencyChange).where(EmergencyChange.status == "pending",
+                                      EmergencyChange.date <= conference.date, *(where or []))
+        .order_by(EmergencyChange.date)
+    ).all()
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+@dataclass
+class DecisionInput:
+    placement: str | None
+    formulation: str | None
+    next_review: date | None
+    recommendation: str
+    termination_reason: str | None
+
+
+def record_decision(conference: CaseConference, client: Client,
+                    data: DecisionInput) -> ConferenceDecision:
+    """Create or correct the decision about ``client`` (who must be on the agenda); its
+    formulation becomes the client's binding plan formulation."""
+    if client not in conference.clients:
+        raise ConferenceError(_("%(client)s tidak ada dalam agenda KK ini.",
+                                client=client.full_name))
+    if data.recommendation == "termination" and not data.termination_reason:
+        raise ConferenceError(_("Rekomendasi terminasi perlu alasan terminasi."))
+    if data.next_review is not None and data.next_review <= conference.date:
+        raise ConferenceError(_("Tanggal peninjauan berikutnya harus sesudah tanggal KK."))
+    decision = db.session.scalar(select(ConferenceDecision).where(
+        ConferenceDecision.conference_id == conference.id,
+        ConferenceDecision.client_id == client.id))
+    if decision is None:
+        decision = ConferenceDecision(conference_id=conference.id, client_id=client.id)
+        db.session.add(decision)
+    elif decision.approval in ("approved", "rejected"):
+        raise ConferenceError(_("Keputusan terminasi ini sudah diputus pimpinan dan tidak "
+                                "dapat diubah."))
+    decision.placement, decision.formulation = data.placement, data.formulation
+    decision.next_review = data.next_review
+    decision.recommendation = data.recommendation
+    decision.termination_reason = (data.termination_reason
+                                   if data.recommendation == "termination" else None)
+    decision.approval = "pending" if data.recommendation == "termination" else None
+    if data.formulation:
+        plan = db.session.scalar(select(ServicePlan).where(ServicePlan.client_id == client.id))
+        if plan is not None:
+            plan.formulation = data.formulation
+    return decision
+
+
+def decide_termination(decision: ConferenceDecision, head: Staff | None, approve: bool,
+                       today: date | None = None) -> None:
+    """The head's approval: only then does the client's stage become terminated."""
+    today = today or date.today()
+    if decision.approval != "pending":
+        raise ConferenceError(_("Tidak ada rekomendasi terminasi yang menunggu persetujuan."))
+    decision.approval = "approved" if approve else "rejected"
+    decision.approved_by_id = head.id if head is not None else None
+    decision.approved_at = datetime.now(timezone.utc)
+    if approve:
+        client = decision.client
+        client.stage = "termination"
+        client.termination_date = max(today, client.admission_date or today)
+        client.termination_reason = decision.termination_reason
+
+
+def pending_terminations(where: list | None = None):
+    return db.session.scalars(
+        select(ConferenceDecision).join(CaseConference)
+        .where(ConferenceDecision.approval == "pending", *(where or []))
+        .order_by(CaseConference.date)
+    ).all()
+
+
+# --- emergency changes ----------------------------------------------------------------------
+
+def core_count(staff: list[Staff]) -> int:
+    return sum(1 for member in staff if member.is_core_member)
+
+
+def agreement_problem(staff: list[Staff]) -> str | None:
+    """Why the agreement does not carry an emergency change (None: it does)."""
+    core = core_count(staff)
+    if core < EMERGENCY_MIN_CORE:
+        return _("Perubahan darurat perlu kesepakatan sedikitnya %(min)s anggota inti KK; "
+                 "baru %(n)s anggota inti yang menyetujui.", min=EMERGENCY_MIN_CORE, n=core)
+    return None
+
+
+def apply_emergency(change: EmergencyChange) -> None:
+    """Put the change in force: the plan's formulation becomes the change, the old one is
+    kept for a cancellation."""
+    plan = db.session.scalar(select(ServicePlan).where(ServicePlan.client_id == change.client_id))
+    if plan is None:
+        raise ConferenceError(_("Klien ini belum punya rencana pelayanan; perubahan darurat "
+                                "mengubah formulasi rencana."))
+    change.previous_formulation = plan.formulation
+    plan.formulation = change.change
+    change.status = "pending"
+
+
+def decide_emergency(change: EmergencyChange, conference: CaseConference,
+                     confirm: bool) -> None:
+    """The next KK confirms the change (it stays) or cancels it (the plan returns to the
+    formulation before it). The client joins the meeting's agenda."""
+    if change.status != "pending":
+        raise ConferenceError(_("Perubahan darurat ini sudah diputus KK."))
+    if change.date > conference.date:
+        raise ConferenceError(_("Perubahan darurat sesudah tanggal KK ini diputus pada KK "
+                                "berikutnya."))
+    change.status = "confirmed" if confirm else "cancelled"
+    change.decided_at_id = conference.id
+    if not confirm:
+        plan = db.session.scalar(select(ServicePlan).where(
+            ServicePlan.client_id == change.client_id))
+        if plan is not None and plan.formulation == change.change:
+            plan.formulation = change.previous_formulation
+    if change.client not in conference.clients:
+        conference.clients.append(change.client)
+
+
+# --- periodic review ------------------------------------------------------------------------
+
+@dataclass
+class Due:
+    client: Client
+    last_decision: date | None
+    due_since: date
+    overdue_days: int
+
+
+def review_due(today: date | None = None, where: list | None = None) -> list[Due]:
+    """Every client past assessment whose last KK decision is more than 90 days old, or who
+    never had one (due since assessment ended), most overdue first."""
+    today = today or date.today()
+    last = (select(ConferenceDecision.client_id,
+                   func.max(CaseConference.date).label("last"))
+            .join(CaseConference, CaseConference.id == ConferenceDecision.conference_id)
+            .where(CaseConference.date <= today)
+            .group_by(ConferenceDecision.client_id).subquery())
+    rows = db.session.execute(
+        select(Client, last.c.last).outerjoin(last, last.c.client_id == Client.id)
+        .where(Client.stage.in_(REVIEWED_STAGES), *(where or []))
+    ).all()
+    due = []
+    for client, last_date in rows:
+        if last_date is None:
+            since = (client.admission_date or today) + timedelta(days=ASSESSMENT_DAYS)
+            due.append(Due(client, None, since, max((today - since).days, 0)))
+        elif (today - last_date).days > REVIEW_DAYS:
+            since = last_date + timedelta(days=REVIEW_DAYS)
+            due.append(Due(client, last_date, since, (today - since).days))
+    due.sort(key=lambda d: (-d.overdue_days, d.client.register_number))
+    return due
