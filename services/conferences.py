@@ -41,15 +41,20 @@ class ConferenceError(ValueError):
 
 # --- agenda -------------------------------------------------------------------------------
 
-def summaries_ready(conference: CaseConference) -> dict[int, bool]:
-    """client id → whether a case summary dated at least one day before the meeting exists
-    (one query for the whole agenda)."""
+def summaries_ready(conference: CaseConference) -> dict[int, int | None]:
+    """client id → the latest case summary dated at least one day before the meeting (its
+    note id), or None when it is not ready; one query for the whole agenda."""
     ids = [client.id for client in conference.clients]
-    ready = set(db.session.scalars(
-        select(CaseNote.client_id).where(
-            CaseNote.client_id.in_(ids), CaseNote.kind == "case_summary",
-            CaseNote.date <= conference.date - timedelta(days=1)))) if ids else set()
-    return {client_id: client_id in ready for client_id in ids}
+    ready: dict[int, int] = {}
+    if ids:
+        for client_id, note_id in db.session.execute(
+            select(CaseNote.client_id, CaseNote.id).where(
+                CaseNote.client_id.in_(ids), CaseNote.kind == "case_summary",
+                CaseNote.date <= conference.date - timedelta(days=1))
+            .order_by(CaseNote.date, CaseNote.id)
+        ):
+            ready[client_id] = note_id
+    return {client_id: ready.get(client_id) for client_id in ids}
 
 
 def decisions_of(conference: CaseConference) -> dict[int, ConferenceDecision]:
@@ -153,7 +158,8 @@ def agreement_problem(staff: list[Staff]) -> str | None:
 def apply_emergency(change: EmergencyChange) -> None:
     """Put the change in force: the plan's formulation becomes the change, the old one is
     kept for a cancellation."""
-    plan = db.session.scalar(select(ServicePlan).where(ServicePlan.client_id == change.client_id))
+    client_id = change.client.id if change.client is not None else change.client_id
+    plan = db.session.scalar(select(ServicePlan).where(ServicePlan.client_id == client_id))
     if plan is None:
         raise ConferenceError(_("Klien ini belum punya rencana pelayanan; perubahan darurat "
                                 "mengubah formulasi rencana."))
@@ -175,7 +181,7 @@ def decide_emergency(change: EmergencyChange, conference: CaseConference,
     change.decided_at_id = conference.id
     if not confirm:
         plan = db.session.scalar(select(ServicePlan).where(
-            ServicePlan.client_id == change.client_id))
+            ServicePlan.client_id == change.client.id))
         if plan is not None and plan.formulation == change.change:
             plan.formulation = change.previous_formulation
     if change.client not in conference.clients:

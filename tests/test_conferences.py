@@ -1,0 +1,245 @@
+"""The case conference's rules: decisions per client, the periodic review, emergency changes
+with three core members, the head's approval of terminations, summaries and minutes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time, timedelta
+from html import unescape
+
+from sqlalchemy import func, select
+
+from models import (
+    CaseConference,
+    CaseNote,
+    Client,
+    ConferenceDecision,
+    EmergencyChange,
+    ServicePlan,
+    db,
+)
+from services.conferences import review_due
+
+from .conftest import csrf_token, field_errors, make_client, make_staff, post_form
+
+
+def _conference(day: date, clients, attendees=(), chair=None) -> int:
+    conference = CaseConference(date=day, start_time=time(13), end_time=time(15),
+                                kind="periodic_review", location="Ruang Rapat",
+                                clients=list(clients), attendees=list(attendees), chair=chair)
+    db.session.add(conference)
+    db.session.commit()
+    return conference.id
+
+
+def test_review_due_list_at_the_90_day_boundary(app, ctx):
+    today = date(2026, 6, 1)
+    on_time = make_client("Asep Saepudin", stage="intervention")
+    late = make_client("Bunga Lestari", stage="intervention", sex="P")
+    make_client("Cecep Hidayat", stage="planning", admission_date=today - timedelta(
+        days=60))
+    assessing = make_client("Dadang Sunarya", stage="assessment")
+    for person, days in ((on_time, 90), (late, 91)):
+        conference_id = _conference(today - timedelta(days=days), [person])
+        db.session.add(ConferenceDecision(conference_id=conference_id, client_id=person.id,
+                                          recommendation="continue"))
+    db.session.commit()
+    due = review_due(today)
+    assert [(d.client.full_name, d.overdue_days) for d in due] == [
+        ("Cecep Hidayat", 32),  # never had a KK: due since assessment ended (28 days)
+        ("Bunga Lestari", 1),   # last decision 91 days ago
+    ]
+    assert due[1].last_decision == today - timedelta(days=91)
+    assert assessing.id not in {d.client.id for d in due}
+
+
+def test_review_due_page_shows_a_social_worker_their_own_clients(app, client, login_as):
+    me = login_as("social_worker")
+    with app.app_context():
+        make_client("Klien Saya", stage="intervention", social_worker_id=me["staff_id"])
+        make_client("Klien Lain", stage="intervention")
+        db.session.commit()
+    html = client.get("/admin/conference/review-due/").get_data(as_text=True)
+    table = re.search(r'data-testid="review-due">(.*?)</table>', html, re.S).group(1)
+    assert "Klien Saya" in table and "belum pernah" in table and "Klien Lain" not in table
+
+
+def _plan_for(person, formulation="Pelatihan menjahit dan bimbingan sosial"):
+    plan = ServicePlan(client_id=person.id, problems="Menggelandang", formulation=formulation)
+    db.session.add(plan)
+    db.session.commit()
+
+
+def test_emergency_change_needs_three_core_members_and_waits_for_the_next_kk(
+        app, client, login_as):
+    _record_emergency(app, client, login_as)
+
+
+def _record_emergency(app, client, login_as) -> tuple[int, int]:
+    """A social worker records an emergency change (refused with two core members, accepted
+    with three); the head then finds it on the next KK. Returns (that KK, the change)."""
+    me = login_as("social_worker")
+    with app.app_context():
+        person = make_client("Budi Santoso", social_worker_id=me["staff_id"])
+        _plan_for(person)
+        core = [make_staff(f"Anggota Inti {i}", is_core_member=True) for i in range(3)]
+        other = make_staff("Bukan Inti")
+        db.session.commit()
+        person_id, core_ids, other_id = person.id, [c.id for c in core], other.id
+    form = {"client": str(person_id), "date": (date.today() - timedelta(days=1)).isoformat(),
+            "reason": "Dirawat di rumah sakit karena demam berdarah",
+            "change": "Pelatihan dihentikan sementara; perawatan di RSUD",
+            "agreed_by": f"{core_ids[0]},{core_ids[1]},{other_id}"}
+    html = post_form(client, "/admin/emergency_change/new/", form).get_data(as_text=True)
+    assert field_errors(html, "agreed_by") == [
+        "Perubahan darurat perlu kesepakatan sedikitnya 3 anggota inti KK; baru 2 anggota "
+        "inti yang menyetujui."]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(EmergencyChange)) == 0
+        assert db.session.scalar(select(ServicePlan.formulation)) == \
+            "Pelatihan menjahit dan bimbingan sosial"
+    form["agreed_by"] = ",".join(map(str, core_ids))
+    assert post_form(client, "/admin/emergency_change/new/", form).status_code == 302
+    with app.app_context():
+        change = db.session.scalar(select(EmergencyChange))
+        assert change.status == "pending" and len(change.agreed_by) == 3
+        plan = db.session.scalar(select(ServicePlan))
+        assert plan.formulation == "Pelatihan dihentikan sementara; perawatan di RSUD"
+        assert change.previous_formulation == "Pelatihan menjahit dan bimbingan sosial"
+        # The next KK (today) shows it on its agenda; an earlier one does not.
+        earlier = _conference(date.today() - timedelta(days=5), [])
+        next_kk = _conference(date.today(), [], attendees=[], chair=None)
+        change_id = change.id
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/password")})
+    login_as("head")
+    pending = re.search(r'data-testid="pending-changes">(.*?)</table>',
+                        client.get(f"/admin/conference/details/?id={next_kk}")
+                        .get_data(as_text=True), re.S).group(1)
+    assert "Budi Santoso" in pending and "Dirawat di rumah sakit" in pending
+    before = client.get(f"/admin/conference/details/?id={earlier}").get_data(as_text=True)
+    assert "Dirawat di rumah sakit" not in before
+    return next_kk, change_id
+
+
+def test_cancelling_an_emergency_change_restores_the_plan_and_confirming_keeps_it(
+        app, client, login_as):
+    next_kk, change_id = _record_emergency(app, client, login_as)
+    url = f"/admin/conference/details/?id={next_kk}"
+    client.post(f"/admin/conference/emergency/?id={next_kk}", data={
+        "csrf_token": csrf_token(client, url), "change_id": str(change_id), "confirm": "0"})
+    with app.app_context():
+        change = db.session.get(EmergencyChange, change_id)
+        assert (change.status, change.decided_at_id) == ("cancelled", next_kk)
+        assert db.session.scalar(select(ServicePlan.formulation)) == \
+            "Pelatihan menjahit dan bimbingan sosial"
+        # The client joined the meeting's agenda; a second decision is refused.
+        assert [c.full_name for c in db.session.get(CaseConference, next_kk).clients] == [
+            "Budi Santoso"]
+        person = db.session.scalar(select(Client))
+        second = EmergencyChange(client=person, date=date.today(), reason="Kabur",
+                                 change="Dicari bersama keluarga", status="pending")
+        db.session.add(second)
+        from services.conferences import apply_emergency
+
+        apply_emergency(second)
+        db.session.commit()
+        second_id = second.id
+    response = client.post(f"/admin/conference/emergency/?id={next_kk}", data={
+        "csrf_token": csrf_token(client, url), "change_id": str(change_id), "confirm": "1"},
+        follow_redirects=True)
+    assert "Perubahan darurat ini sudah diputus KK." in unescape(response.get_data(as_text=True))
+    client.post(f"/admin/conference/emergency/?id={next_kk}", data={
+        "csrf_token": csrf_token(client, url), "change_id": str(second_id), "confirm": "1"})
+    with app.app_context():
+        assert db.session.get(EmergencyChange, second_id).status == "confirmed"
+        assert db.session.scalar(select(ServicePlan.formulation)) == "Dicari bersama keluarga"
+
+
+def test_decision_updates_the_plan_and_a_termination_waits_for_the_head(
+        app, client, login_as):
+    me = login_as("social_worker")
+    with app.app_context():
+        person = make_client("Budi Santoso", social_worker_id=me["staff_id"])
+        outsider = make_client("Tidak Diagendakan", social_worker_id=me["staff_id"])
+        _plan_for(person)
+        kk = _conference(date(2026, 3, 10), [person])
+        person_id, outsider_id = person.id, outsider.id
+    url = f"/admin/conference/decision/?id={kk}&client_id={person_id}"
+    assert client.get(f"/admin/conference/decision/?id={kk}&client_id={outsider_id}"
+                      ).status_code == 404
+    html = unescape(post_form(client, url, {
+        "placement": "", "formulation": "", "next_review": "", "recommendation": "termination",
+        "termination_reason": ""}).get_data(as_text=True))
+    assert "Rekomendasi terminasi perlu alasan terminasi." in html
+    post_form(client, url, {
+        "placement": "Kembali ke keluarga", "formulation": "Terminasi dan bimbingan lanjut",
+        "next_review": "", "recommendation": "termination",
+        "termination_reason": "goals_achieved"})
+    with app.app_context():
+        decision = db.session.scalar(select(ConferenceDecision))
+        assert (decision.recommendation, decision.approval) == ("termination", "pending")
+        assert db.session.get(Client, person_id).stage == "intervention"  # not yet
+        assert db.session.scalar(select(ServicePlan.formulation)) == \
+            "Terminasi dan bimbingan lanjut"
+        decision_id = decision.id
+    # The social worker may not approve it.
+    token = csrf_token(client, "/admin/conference/terminations/")
+    assert client.post("/admin/conference/approve/", data={
+        "csrf_token": token, "decision_id": str(decision_id), "approve": "1"}).status_code == 403
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/password")})
+    login_as("head")
+    listing = client.get("/admin/conference/terminations/").get_data(as_text=True)
+    assert "Budi Santoso" in listing and "Tujuan pelayanan tercapai" in unescape(listing)
+    client.post("/admin/conference/approve/", data={
+        "csrf_token": csrf_token(client, "/admin/conference/terminations/"),
+        "decision_id": str(decision_id), "approve": "1"})
+    with app.app_context():
+        person = db.session.get(Client, person_id)
+        assert (person.stage, person.termination_reason) == ("termination", "goals_achieved")
+        assert person.termination_date == date.today()
+        assert db.session.get(ConferenceDecision, decision_id).approval == "approved"
+
+
+def test_agenda_flags_a_case_summary_not_ready_the_day_before(app, client, login_as):
+    login_as("head")
+    with app.app_context():
+        ready, late, missing = (make_client(n) for n in ("Siap Ringkasan", "Terlambat",
+                                                          "Tanpa Ringkasan"))
+        day = date(2026, 3, 10)
+        db.session.add_all([
+            CaseNote(client_id=ready.id, kind="case_summary", date=day - timedelta(days=1),
+                     content="Ringkasan kasus"),
+            CaseNote(client_id=late.id, kind="case_summary", date=day,
+                     content="Ditulis pada hari rapat"),
+        ])
+        kk = _conference(day, [ready, late, missing])
+        ids = {"ready": ready.id, "late": late.id, "missing": missing.id}
+    html = client.get(f"/admin/conference/details/?id={kk}").get_data(as_text=True)
+    rows = dict(re.findall(r'data-client="(\d+)">(.*?)</tr>', html, re.S))
+    assert "Siap — buka ringkasan" in rows[str(ids["ready"])]
+    assert 'href="/admin/case_note/details/?id=' in rows[str(ids["ready"])]
+    assert "summary-missing" not in rows[str(ids["ready"])]
+    assert "summary-missing" in rows[str(ids["late"])]
+    assert "summary-missing" in rows[str(ids["missing"])]
+
+
+def test_minutes_print_view(app, client, login_as):
+    login_as("head")
+    with app.app_context():
+        person = make_client("Budi Santoso")
+        chair = make_staff("Drs. Bambang Sutrisno, M.Si.", "head", is_core_member=True)
+        guest = make_staff("Relawan Kampus")
+        kk = _conference(date(2026, 3, 10), [person], attendees=[chair, guest], chair=chair)
+        db.session.add(ConferenceDecision(conference_id=kk, client_id=person.id,
+                                          placement="Magang di bengkel",
+                                          recommendation="placement",
+                                          next_review=date(2026, 6, 8)))
+        db.session.commit()
+    html = unescape(client.get(f"/admin/conference/minutes/?id={kk}").get_data(as_text=True))
+    assert "NOTULEN KONFERENSI KASUS" in html
+    attendees = re.search(r'data-testid="attendees">(.*?)</td>', html, re.S).group(1)
+    assert "Drs. Bambang Sutrisno, M.Si. (anggota inti)" in attendees
+    assert "Relawan Kampus" in attendees and "Relawan Kampus (anggota inti)" not in attendees
+    decisions = re.search(r'data-testid="decisions">(.*?)</table>', html, re.S).group(1)
+    assert "Budi Santoso" in decisions and "Magang di bengkel" in decisions
+    assert "Rekomendasi penyaluran" in decisions and "08/06/2026" in decisions
