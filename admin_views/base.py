@@ -116,6 +116,26 @@ def _picked_rows_exist(form, field):
                                "ulang."))
 
 
+FAILED = object()  # what run_step returns when the step did not happen
+
+
+def run_step(step):
+    """Run a state-changing step posted from a details page: the CSRF token checked, the
+    step's refusal (a ValueError with the user's message) flashed and rolled back, success
+    committed. Returns the step's result, or FAILED."""
+    if not ConsoleForm(request.form).validate():
+        flash(_("Formulir kedaluwarsa; coba lagi."), "error")
+        return FAILED
+    try:
+        result = step()
+    except ValueError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return FAILED
+    db.session.commit()
+    return result
+
+
 class SecureIndexView(AdminIndexView):
     """The home page: only for logged-in users, showing each role its own work."""
 

@@ -53,7 +53,7 @@ from services import contracts
 from services.schedule import Booking, staff_of
 from services.scopes import acting, conference_condition, own_client_ids
 
-from .base import SecureModelView, choice_formatter
+from .base import FAILED, SecureModelView, choice_formatter, run_step
 from .conflicts import ConflictChecked
 from .pickers import client_picker, staff_picker
 
@@ -211,31 +211,17 @@ class ServiceContractView(SecureModelView):
     @expose("/step/", methods=("POST",))
     def transition_view(self):
         record = self.get_one(request.args.get("id", ""))
-        if ConsoleForm(request.form).validate():
-            try:
-                contracts.move(record, request.form.get("step", ""))
-            except contracts.ContractError as exc:
-                flash(str(exc), "error")
-            else:
-                db.session.commit()
-                flash(_("Status kontrak: %(s)s.", s=CONTRACT_STATUSES.label(record.status)),
-                      "success")
-        else:
-            flash(_("Formulir kedaluwarsa; coba lagi."), "error")
+        if run_step(lambda: contracts.move(record, request.form.get("step", ""))) is not FAILED:
+            flash(_("Status kontrak: %(s)s.", s=CONTRACT_STATUSES.label(record.status)),
+                  "success")
         return redirect(self.get_url(".details_view", id=record.id))
 
     @expose("/amend/", methods=("POST",))
     def amend_view(self):
         record = self.get_one(request.args.get("id", ""))
-        if not ConsoleForm(request.form).validate():
-            flash(_("Formulir kedaluwarsa; coba lagi."), "error")
+        newer = run_step(lambda: contracts.amend(record))
+        if newer is FAILED:
             return redirect(self.get_url(".details_view", id=record.id))
-        try:
-            newer = contracts.amend(record)
-        except contracts.ContractError as exc:
-            flash(str(exc), "error")
-            return redirect(self.get_url(".details_view", id=record.id))
-        db.session.commit()
         flash(_("Draf amandemen (versi %(v)s) dibuat; ubah lalu tandatangani.",
                 v=newer.version), "success")
         return redirect(self.get_url(".edit_view", id=newer.id))
@@ -449,18 +435,11 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
             *_own_clients(EmergencyChange)))
         if change is None:
             flash(_("Perubahan darurat tidak ditemukan."), "error")
-        elif not ConsoleForm(request.form).validate():
-            flash(_("Formulir kedaluwarsa; coba lagi."), "error")
-        else:
-            try:
-                kk.decide_emergency(change, conference, request.form.get("confirm") == "1")
-            except kk.ConferenceError as exc:
-                flash(str(exc), "error")
-            else:
-                db.session.commit()
-                flash(_("Perubahan darurat untuk %(client)s: %(status)s.",
-                        client=change.client.full_name,
-                        status=EMERGENCY_STATUSES.label(change.status).lower()), "success")
+        elif run_step(lambda: kk.decide_emergency(
+                change, conference, request.form.get("confirm") == "1")) is not FAILED:
+            flash(_("Perubahan darurat untuk %(client)s: %(status)s.",
+                    client=change.client.full_name,
+                    status=EMERGENCY_STATUSES.label(change.status).lower()), "success")
         return redirect(self.get_url(".details_view", id=conference.id))
 
     @expose("/terminations/")
@@ -480,16 +459,8 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         decision = db.session.get(ConferenceDecision, int(raw)) if raw.isdigit() else None
         if decision is None:
             abort(404)
-        if not ConsoleForm(request.form).validate():
-            flash(_("Formulir kedaluwarsa; coba lagi."), "error")
-            return redirect(self.get_url(".terminations_view"))
-        try:
-            kk.decide_termination(decision, current_user.staff,
-                                  request.form.get("approve") == "1")
-        except kk.ConferenceError as exc:
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if run_step(lambda: kk.decide_termination(
+                decision, current_user.staff, request.form.get("approve") == "1")) is not FAILED:
             flash(_("Terminasi %(client)s %(what)s.", client=decision.client.full_name,
                     what=_("disetujui; tahap klien kini terminasi") if decision.approval
                     == "approved" else _("ditolak")), "success")

@@ -10,14 +10,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import Optional
 
-from forms.base import ConsoleForm
 from forms.validators import NotBefore, strip_text
-from models import PlanGoal, ServicePlan, db
+from models import PlanGoal, ServicePlan
 from models.choices import PLAN_OWNERS
 from services import contracts
 from services.scopes import acting, own_client_ids
 
-from .base import SecureModelView
+from .base import FAILED, SecureModelView, run_step
 from .pickers import client_picker, staff_picker
 
 
@@ -85,15 +84,9 @@ class ServicePlanView(SecureModelView):
     def draft_contract_view(self):
         """Draft a service contract from the plan and open it for editing."""
         plan = self.get_one(request.args.get("id", ""))
-        if not ConsoleForm(request.form).validate():
-            flash(_("Formulir kedaluwarsa; coba lagi."), "error")
+        contract = run_step(lambda: contracts.draft_from_plan(plan))
+        if contract is FAILED:
             return redirect(self.get_url(".details_view", id=plan.id))
-        try:
-            contract = contracts.draft_from_plan(plan)
-        except contracts.ContractError as exc:
-            flash(str(exc), "error")
-            return redirect(self.get_url(".details_view", id=plan.id))
-        db.session.commit()
         flash(_("Draf kontrak dibuat dari rencana pelayanan; periksa lalu tandatangani."),
               "success")
         return redirect(self.get_url("contract.edit_view", id=contract.id))
