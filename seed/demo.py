@@ -22,13 +22,16 @@ from models import (
     CaseConference,
     CaseNote,
     Client,
+    ConferenceDecision,
     Enrollment,
     GuidanceSchedule,
     NetworkPartner,
+    PlanGoal,
     RecreationActivity,
     RegisterNumber,
     Room,
     ServiceContract,
+    ServicePlan,
     SkillType,
     Staff,
     TrainingClass,
@@ -1301,6 +1304,72 @@ def _ensure_case_notes(demo: _Demo) -> int:
     return len(plans)
 
 
+PLAN_STAGES = ("planning", "contract", "intervention", "case_conference", "resocialization")
+
+
+def _ensure_plans(demo: _Demo) -> int:
+    """A service plan with two goals for every client past assessment (no randomness)."""
+    have = set(db.session.scalars(select(ServicePlan.client_id)))
+    count = 0
+    for client in demo.clients:
+        if client.stage not in PLAN_STAGES or client.admission_date is None:
+            continue
+        count += 1
+        if client.id in have:
+            continue
+        start = client.admission_date + timedelta(days=30)
+        db.session.add(ServicePlan(
+            client=client, social_worker=client.social_worker,
+            problems="Tidak memiliki pekerjaan tetap dan tempat tinggal; hidup dari "
+                     "mengemis di sekitar terminal.",
+            abilities="Sehat fisik, mau belajar, pernah membantu usaha keluarga.",
+            limitations="Pendidikan SD, belum punya KTP elektronik.",
+            formulation="Bimbingan keterampilan sesuai minat, bimbingan sosial perorangan "
+                        "dan pemulihan hubungan dengan keluarga.",
+            goals=[
+                PlanGoal(position=1, goal="Menguasai satu keterampilan kerja",
+                         service="Bimbingan keterampilan", owner="client",
+                         tasks="Mengikuti kelas keterampilan sesuai jadwal",
+                         planned_start=start, planned_end=start + timedelta(days=120),
+                         expected_result="Lulus uji praktik keterampilan"),
+                PlanGoal(position=2, goal="Hubungan dengan keluarga pulih",
+                         service="Bimbingan sosial perorangan", owner="social_worker",
+                         tasks="Menghubungi keluarga dan Dinas Sosial daerah asal",
+                         planned_start=start, planned_end=start + timedelta(days=90),
+                         expected_result="Keluarga bersedia menerima kembali"),
+            ]))
+    return count
+
+
+def _ensure_decisions(demo: _Demo) -> int:
+    """A decision for every client discussed in a past conference, as its kind implies;
+    terminations of clients already terminated carry the head's approval."""
+    recommendation = {"placement": "placement", "termination": "termination"}
+    have = set(db.session.execute(
+        select(ConferenceDecision.conference_id, ConferenceDecision.client_id)).all())
+    count = 0
+    for conference in db.session.scalars(
+            select(CaseConference).where(CaseConference.date < demo.today)):
+        for client in conference.clients:
+            count += 1
+            if (conference.id, client.id) in have:
+                continue
+            kind = recommendation.get(conference.kind, "continue")
+            decision = ConferenceDecision(conference=conference, client=client,
+                                          recommendation=kind)
+            if kind == "continue":
+                decision.placement = "Tetap dalam program bimbingan keterampilan"
+                decision.next_review = conference.date + timedelta(days=90)
+            if kind == "termination":
+                # Terminated clients carry the head's approval; the others still wait for it.
+                decision.termination_reason = client.termination_reason or "goals_achieved"
+                done = client.termination_reason is not None
+                decision.approval = "approved" if done else "pending"
+                decision.approved_by = demo.staff["head"] if done else None
+            db.session.add(decision)
+    return count
+
+
 # ---------------------------------------------------------------------------------------------
 # Entry point
 # ---------------------------------------------------------------------------------------------
@@ -1355,5 +1424,8 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     counts["konferensi"] = _ensure_conferences(demo)
     counts["kontrak"] = _ensure_contracts(demo)
     counts["catatan kasus"] = _ensure_case_notes(demo)
+    counts["rencana pelayanan"] = _ensure_plans(demo)
+    db.session.flush()
+    counts["keputusan KK"] = _ensure_decisions(demo)
     db.session.flush()
     return counts
