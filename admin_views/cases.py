@@ -244,6 +244,20 @@ class ServiceContractView(SecureModelView):
                            days=contracts.EXPIRY_DAYS)
 
 
+def _visible_decisions(conference) -> dict:
+    """The conference's decisions a user may read: all of them for the head and for a
+    social worker who chaired or attended; otherwise only those about their own clients
+    (they read the conference because a client of theirs is on it)."""
+    decisions = kk.decisions_of(conference)
+    staff_id = current_user.staff_id
+    took_part = staff_id is not None and (conference.chair_id == staff_id or any(
+        member.id == staff_id for member in conference.attendees))
+    if not acting("social_worker") or took_part:
+        return decisions
+    return {client_id: d for client_id, d in decisions.items()
+            if d.client.social_worker_id == staff_id and staff_id is not None}
+
+
 def _own_clients(model) -> list:
     """A social worker acts on their own clients' records only."""
     return [model.client_id.in_(own_client_ids())] if acting("social_worker") else []
@@ -392,7 +406,8 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         if raw.isdigit():
             conference = self.get_one(raw)
             self._template_args.update(
-                ready=kk.summaries_ready(conference), decisions=kk.decisions_of(conference),
+                ready=kk.summaries_ready(conference),
+                decisions=_visible_decisions(conference),
                 pending=kk.pending_changes(conference, _own_clients(EmergencyChange)),
                 recommendations=DECISION_RECOMMENDATIONS, reasons=TERMINATION_REASONS)
         return super().details_view()
@@ -478,7 +493,7 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         conference = self.get_one(request.args.get("id", ""))
         return render_template(
             "print/minutes.html", conference=conference,
-            decisions=kk.decisions_of(conference), recommendations=DECISION_RECOMMENDATIONS,
+            decisions=_visible_decisions(conference), recommendations=DECISION_RECOMMENDATIONS,
             reasons=TERMINATION_REASONS, kind=CONFERENCE_KINDS.label(conference.kind),
             handled=db.session.scalars(select(EmergencyChange).where(
                 EmergencyChange.decided_at_id == conference.id)).all(),

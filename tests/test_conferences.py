@@ -243,3 +243,28 @@ def test_minutes_print_view(app, client, login_as):
     decisions = re.search(r'data-testid="decisions">(.*?)</table>', html, re.S).group(1)
     assert "Budi Santoso" in decisions and "Magang di bengkel" in decisions
     assert "Rekomendasi penyaluran" in decisions and "08/06/2026" in decisions
+
+
+def test_a_social_worker_reads_only_their_own_clients_decisions_unless_they_attended(
+        app, client, login_as):
+    me = login_as("social_worker")
+    with app.app_context():
+        mine = make_client("Klien Saya", social_worker_id=me["staff_id"])
+        theirs = make_client("Klien Peksos Lain")
+        kk = _conference(date(2026, 3, 10), [mine, theirs])
+        for person, text in ((mine, "Keputusan untuk klien saya"),
+                             (theirs, "Keputusan rahasia klien lain")):
+            db.session.add(ConferenceDecision(conference_id=kk, client_id=person.id,
+                                              placement=text, recommendation="continue"))
+        db.session.commit()
+    minutes = client.get(f"/admin/conference/minutes/?id={kk}").get_data(as_text=True)
+    assert "Keputusan untuk klien saya" in minutes
+    assert "Keputusan rahasia klien lain" not in minutes
+    with app.app_context():
+        from models import Staff
+
+        conference = db.session.get(CaseConference, kk)
+        conference.attendees.append(db.session.get(Staff, me["staff_id"]))
+        db.session.commit()
+    minutes = client.get(f"/admin/conference/minutes/?id={kk}").get_data(as_text=True)
+    assert "Keputusan rahasia klien lain" in minutes  # they were at the meeting
