@@ -230,6 +230,7 @@ def test_minutes_print_view(app, client, login_as):
         chair = make_staff("Drs. Bambang Sutrisno, M.Si.", "head", is_core_member=True)
         guest = make_staff("Relawan Kampus")
         kk = _conference(date(2026, 3, 10), [person], attendees=[chair, guest], chair=chair)
+        number = person.register_number
         db.session.add(ConferenceDecision(conference_id=kk, client_id=person.id,
                                           placement="Magang di bengkel",
                                           recommendation="placement",
@@ -241,7 +242,8 @@ def test_minutes_print_view(app, client, login_as):
     assert "Drs. Bambang Sutrisno, M.Si. (anggota inti)" in attendees
     assert "Relawan Kampus" in attendees and "Relawan Kampus (anggota inti)" not in attendees
     decisions = re.search(r'data-testid="decisions">(.*?)</table>', html, re.S).group(1)
-    assert "Budi Santoso" in decisions and "Magang di bengkel" in decisions
+    assert "Budi Santoso" in decisions and number in decisions
+    assert "Magang di bengkel" in decisions
     assert "Rekomendasi penyaluran" in decisions and "08/06/2026" in decisions
 
 
