@@ -347,7 +347,7 @@ class SigningForm(ConsoleForm):
     guardian_signer = StringField(_l("Keluarga/wali yang menandatangani (nama, bila ada)"),
                                   validators=[Length(max=120)])
     signed_by_worker = BooleanField(_l("Pekerja sosial menandatangani"))
-    head = SelectField(_l("Mengetahui: pimpinan panti"), choices=[], validate_choice=False)
+    head = SelectField(_l("Mengetahui: pimpinan panti"), choices=[], default="")
 
 
 class CaseConferenceView(ConflictChecked, SecureModelView):

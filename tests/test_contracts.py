@@ -142,6 +142,10 @@ def test_signing_needs_both_parties_and_a_past_date(app, client, login_as):
     contract_id = _draft(client, plan_id)
     html = unescape(_sign(client, contract_id, signed_by_worker="").get_data(as_text=True))
     assert "Kontrak harus ditandatangani klien dan pekerja sosial." in html
+    html = unescape(_sign(client, contract_id, head="99999", guardian_signer="x" * 200)
+                    .get_data(as_text=True))  # a tampered head id, an overlong name
+    assert "Pilihan tidak valid." in html
+    assert "Isian tidak boleh lebih dari 120 karakter." in html
     future = (date.today() + timedelta(days=2)).isoformat()
     html = unescape(_sign(client, contract_id, signed_date=future).get_data(as_text=True))
     assert "Tanggal penandatanganan tidak boleh di masa depan." in html
