@@ -254,8 +254,9 @@ def _visible_decisions(conference) -> dict:
         member.id == staff_id for member in conference.attendees))
     if not acting("social_worker") or took_part:
         return decisions
-    return {client_id: d for client_id, d in decisions.items()
-            if d.client.social_worker_id == staff_id and staff_id is not None}
+    own = {c.id for c in conference.clients if staff_id is not None
+           and c.social_worker_id == staff_id}
+    return {client_id: d for client_id, d in decisions.items() if client_id in own}
 
 
 def _own_clients(model) -> list:

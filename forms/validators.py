@@ -8,10 +8,7 @@ from datetime import date
 from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
-from services.clients import nik_problem
-
-DIGITS_16 = re.compile(r"^\d{16}$")
-PHONE = re.compile(r"^(\+62|62|0)[0-9]{8,13}$")
+from services.clients import DIGITS_16, PHONE, nik_problem
 
 
 def _blank(value) -> bool:

@@ -324,7 +324,8 @@ class Tally:
             setattr(self, code, getattr(self, code) + getattr(other, code))
 
 
-def _counts():
+def code_counts():
+    """Columns summing the rows of each attendance code, in H, I, S, A order."""
     return [func.sum(case((Attendance.code == code, 1), else_=0))
             for code in ATTENDANCE_CODES.codes]
 
@@ -334,21 +335,31 @@ def _tally(label, key, detail, counts) -> Tally:
     return Tally(label, key, detail, h, i, s, a)
 
 
-def class_tallies(first: date, last: date, class_ids=None, client_ids=None) -> list[Tally]:
-    """Per class: the codes recorded at its sessions between ``first`` and ``last``
-    (``class_ids`` / ``client_ids``: a subquery or list limiting classes / clients)."""
+def _within(query, first: date | None, last: date | None, class_ids, client_ids):
+    """``query`` (over sessions and attendance) limited to the dates (open ends: all time),
+    classes and clients given (a subquery or a list each; None: no limit)."""
+    if first is not None:
+        query = query.where(TrainingSession.date >= first)
+    if last is not None:
+        query = query.where(TrainingSession.date <= last)
+    if class_ids is not None:
+        query = query.where(TrainingSession.class_id.in_(class_ids))
+    if client_ids is not None:
+        query = query.where(Attendance.client_id.in_(client_ids))
+    return query
+
+
+def class_tallies(first: date | None, last: date | None, class_ids=None,
+                  client_ids=None) -> list[Tally]:
+    """Per class: the codes recorded at its sessions between ``first`` and ``last``."""
     query = (
-        select(TrainingClass.id, TrainingClass.name, *_counts())
+        select(TrainingClass.id, TrainingClass.name, *code_counts())
         .join(TrainingSession, TrainingSession.class_id == TrainingClass.id)
         .join(Attendance, Attendance.session_id == TrainingSession.id)
-        .where(TrainingSession.date.between(first, last))
         .group_by(TrainingClass.id, TrainingClass.name)
         .order_by(TrainingClass.name)
     )
-    if class_ids is not None:
-        query = query.where(TrainingClass.id.in_(class_ids))
-    if client_ids is not None:
-        query = query.where(Attendance.client_id.in_(client_ids))
+    query = _within(query, first, last, class_ids, client_ids)
     return [_tally(row[1], row[0], "", row[2:]) for row in db.session.execute(query)]
 
 
@@ -357,37 +368,21 @@ def client_tallies(first: date | None, last: date | None, class_ids=None,
     """Per client: the codes recorded at training sessions between ``first`` and ``last``
     (open ends: all time), optionally only in ``class_ids`` / for ``client_ids``."""
     query = (
-        select(Client.id, Client.full_name, Client.register_number, *_counts())
+        select(Client.id, Client.full_name, Client.register_number, *code_counts())
         .join(Attendance, Attendance.client_id == Client.id)
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .group_by(Client.id, Client.full_name, Client.register_number)
         .order_by(Client.full_name, Client.id)
     )
-    if first is not None:
-        query = query.where(TrainingSession.date >= first)
-    if last is not None:
-        query = query.where(TrainingSession.date <= last)
-    if class_ids is not None:
-        query = query.where(TrainingSession.class_id.in_(class_ids))
-    if client_ids is not None:
-        query = query.where(Client.id.in_(client_ids))
+    query = _within(query, first, last, class_ids, client_ids)
     return [_tally(row[1], row[0], row[2], row[3:]) for row in db.session.execute(query)]
 
 
 def one_client_by_class(client_id: int) -> tuple[list[Tally], Tally]:
     """A client's training attendance per class over all time, and the overall tally."""
-    rows = db.session.execute(
-        select(TrainingClass.id, TrainingClass.name, *_counts())
-        .join(TrainingSession, TrainingSession.class_id == TrainingClass.id)
-        .join(Attendance, Attendance.session_id == TrainingSession.id)
-        .where(Attendance.client_id == client_id)
-        .group_by(TrainingClass.id, TrainingClass.name)
-        .order_by(TrainingClass.name)
-    )
-    tallies = [_tally(row[1], row[0], "", row[2:]) for row in rows]
-    overall = Tally(_("Semua kelas"))
-    for tally in tallies:
-        overall.add(tally)
+    tallies = class_tallies(None, None, client_ids=[client_id])
+    overall = total_of(tallies)
+    overall.label = _("Semua kelas")
     return tallies, overall
 
 

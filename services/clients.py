@@ -5,9 +5,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Client, RegisterNumber, db
+
+# Sixteen digits: a NIK (identity number) or a family card number (nomor KK).
+DIGITS_16 = re.compile(r"^\d{16}$")
+# An Indonesian phone number once spaces and dashes are taken out: 0812…, 62812…, +62812….
+PHONE = re.compile(r"^(\+62|62|0)[0-9]{8,13}$")
 
 # Register numbers look like 2026-0007: the year of registration and a running number.
 AUTO_FORMAT = re.compile(r"^(\d{4})-(\d{4,})$")
@@ -19,8 +25,6 @@ def nik_problem(nik: str, sex: str | None, birth_date: date | None) -> str | Non
 
     Digits 7–12 of a NIK are the birth date DDMMYY, with 40 added to the day for women.
     """
-    from flask_babel import gettext as _
-
     day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     nik_sex = "P" if day > 40 else "L"
     day = day - 40 if day > 40 else day

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from models import (
     CaseConference,
@@ -66,7 +67,8 @@ def pending_changes(conference: CaseConference, where: list | None = None):
     """Emergency changes still waiting for a KK, made on or before this meeting's day: they
     are on its agenda."""
     return db.session.scalars(
-        select(EmergencyChange).where(EmergencyChange.status == "pending",
+        select(EmergencyChange).options(joinedload(EmergencyChange.client))
+        .where(EmergencyChange.status == "pending",
                                       EmergencyChange.date <= conference.date, *(where or []))
         .order_by(EmergencyChange.date)
     ).all()
@@ -135,6 +137,8 @@ def decide_termination(decision: ConferenceDecision, head: Staff | None, approve
 def pending_terminations(where: list | None = None):
     return db.session.scalars(
         select(ConferenceDecision).join(CaseConference)
+        .options(joinedload(ConferenceDecision.client),
+                 joinedload(ConferenceDecision.conference))
         .where(ConferenceDecision.approval == "pending", *(where or []))
         .order_by(CaseConference.date)
     ).all()

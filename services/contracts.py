@@ -17,7 +17,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
 from models import Client, PlanGoal, ServiceContract, ServicePlan, Setting, db
-from models.choices import ACTIVE_STAGES
+from models.choices import ACTIVE_STAGES, CONTRACT_STATUSES
 
 RIGHTS_KEY = "contract_rights_text"
 # The default text is section D ("Hak dan kewajiban") of the panti's rehabilitation module
@@ -207,8 +207,6 @@ def amend(contract: ServiceContract) -> ServiceContract:
 
 
 def _status(code: str) -> str:
-    from models.choices import CONTRACT_STATUSES
-
     return CONTRACT_STATUSES.label(code).lower()
 
 

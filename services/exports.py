@@ -44,6 +44,7 @@ from models.choices import (
 )
 from models.conference import conference_attendee, conference_client
 
+from .attendance import code_counts
 from .schedule import bookings_between, month_end
 from .workbook import Percent, Report
 
@@ -282,13 +283,6 @@ class Census:
         sexes = (sex,) if sex else ("L", "P")
         return sum(row[s][column] for row in self.rows.values() for s in sexes)
 
-    @property
-    def balanced(self) -> bool:
-        return all(
-            row[s][0] + row[s][1] - row[s][2] == row[s][3]
-            for row in self.rows.values() for s in ("L", "P")
-        )
-
 
 START, ADMITTED, EXITED, END = range(4)
 
@@ -340,11 +334,10 @@ def _census_sheet(book: Report, data: Census, head) -> None:
         sheet.row([district, *(row[s][c] for c in range(4) for s in ("L", "P")),
                    row["L"][END] + row["P"][END], check])
     rows = sheet.data_rows
-    totals = [data.total(c, s) for c in range(4) for s in ("L", "P")]
-    sheet.row([_("Jumlah"), *totals, data.total(END), totals[0] + totals[1] + totals[2]
-               + totals[3] - totals[4] - totals[5] - totals[6] - totals[7]], "total")
-    sheet.skip()
     start, admitted, exited, end = (data.total(c) for c in range(4))
+    sheet.row([_("Jumlah"), *(data.total(c, s) for c in range(4) for s in ("L", "P")), end,
+               start + admitted - exited - end], "total")
+    sheet.skip()
     ok = start + admitted - exited == end
     sheet.line(_("Cek sensus: awal bulan %(start)s + masuk %(admitted)s − keluar %(exited)s = "
                  "%(sum)s; akhir bulan %(end)s → %(verdict)s", start=start, admitted=admitted,
@@ -388,8 +381,7 @@ def _activity_sheet(book: Report, ctx: Context) -> None:
             .where(RecreationActivity.date.between(ctx.first, ctx.last))),
         "guidance": len(bookings_between(ctx.first, ctx.last, ("guidance",))),
     }
-    counts = [func.sum(case((Attendance.code == code, 1), else_=0))
-              for code in ATTENDANCE_CODES.codes]
+    counts = code_counts()
     day = func.coalesce(TrainingSession.date, RecreationActivity.date, Attendance.guidance_date)
     kind = case((Attendance.session_id.is_not(None), "training"),
                 (Attendance.activity_id.is_not(None), "recreation"), else_="guidance")

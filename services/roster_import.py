@@ -30,13 +30,18 @@ from models.choices import (
     Choices,
 )
 
-from .clients import ALLOWED, issue_register_number, nik_problem, number_was_issued
+from .clients import (
+    ALLOWED,
+    DIGITS_16,
+    PHONE,
+    issue_register_number,
+    nik_problem,
+    number_was_issued,
+)
 from .exports import ROSTER_COLUMNS
 from .workbook import HEADER_ROW, restore
 
 MAX_ROWS = 5000
-DIGITS_16 = re.compile(r"\d{16}")
-PHONE = re.compile(r"(\+62|62|0)[0-9]{8,13}")
 DISTRICT = re.compile(r"(Kabupaten|Kota) [A-Za-z][A-Za-z .'-]+")
 DATE_COLUMNS = {"birth_date", "admission_date", "termination_date"}
 CODED: dict[str, Choices] = {"sex": SEXES, "religion": RELIGIONS,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from models import Holiday, TrainingClass, TrainingSession, db
+from models import TrainingClass, TrainingSession, db
 
 from .schedule import (
     Booking,
@@ -18,19 +17,17 @@ from .schedule import (
     enrolled_by_class,
     enrolled_on,
     find_conflicts,
+    holidays_between,
     staff_of,
+    weekly_days,
 )
 
 
-def class_dates(klass: TrainingClass, holidays: set[date]) -> Iterator[date]:
+def class_dates(klass: TrainingClass, holidays: set[date]) -> list[date]:
     """Every date between the class's start and end that falls on one of its weekdays and
-    is not a holiday."""
-    weekdays = {int(d) for d in klass.weekdays}
-    day = klass.start_date
-    while day <= klass.end_date:
-        if day.isoweekday() in weekdays and day not in holidays:
-            yield day
-        day += timedelta(days=1)
+    is not a holiday, in order."""
+    return sorted(day for weekday in {int(d) for d in klass.weekdays}
+                  for day in weekly_days(weekday, klass.start_date, klass.end_date, holidays))
 
 
 @dataclass
@@ -61,9 +58,7 @@ def generate_sessions(klass: TrainingClass) -> Generated:
     skipped and reported, like a holiday but with the reason. A fixed number of queries
     whatever the length of the class.
     """
-    holidays = set(db.session.scalars(
-        select(Holiday.date).where(Holiday.date.between(klass.start_date, klass.end_date))
-    ))
+    holidays = holidays_between(klass.start_date, klass.end_date)
     existing = set(db.session.scalars(
         select(TrainingSession.date).where(
             TrainingSession.class_id == klass.id,
