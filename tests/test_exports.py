@@ -77,8 +77,9 @@ def _table(ws) -> list[list]:
     return rows
 
 
-def test_roster_lists_the_months_clients_with_the_house_layout(app, client, login_as):
-    app.config["INSTITUTION_ADDRESS"] = "Jl. Raya Bogor Km 20, Jakarta Timur"
+def test_roster_lists_the_months_clients_with_the_house_layout(app, client, login_as,
+                                                               monkeypatch):
+    monkeypatch.setitem(app.config, "INSTITUTION_ADDRESS", "Jl. Raya Bogor Km 20, Jakarta Timur")
     with app.app_context():
         _people()
     login_as("admin")
