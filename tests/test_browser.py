@@ -45,6 +45,7 @@ def _logged_in(p, live_server: str, username: str, errors: list[str]):
     browser = p.chromium.launch(executable_path=CHROMIUM, args=[
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
     page = browser.new_page()
+    page.set_default_timeout(15_000)
     page.add_init_script(WATCH_CSP)
     page.on("console", lambda m: errors.append(f"{page.url}: {m.text}")
             if m.type == "error" and "favicon" not in m.text else None)
@@ -134,3 +135,45 @@ def test_attendance_grid_marks_everyone_present_and_saves(app, live_server):
     with app.app_context():
         codes = sorted(db.session.scalars(select(Attendance.code)))
         assert codes == ["H", "H", "S"]
+
+
+def test_a_new_plan_gets_two_goals_and_becomes_a_draft_contract(app, live_server):
+    """The social worker's core task in a real browser: "Tambah Tujuan" adds goal rows under
+    the CSP, the plan saves with both goals, and *Buat draf kontrak* drafts a contract."""
+    from sqlalchemy import select
+
+    from models import PlanGoal, ServiceContract, ServicePlan
+
+    with app.app_context():
+        worker = make_user("social_worker")
+        make_client("Budi Santoso", social_worker=worker.staff)
+        db.session.commit()
+    errors: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser, page = _logged_in(p, live_server, "socialworker", errors)
+        page.goto(live_server + "/admin/service_plan/new/")
+        page.wait_for_load_state("networkidle")
+        page.locator("#s2id_client").click()
+        page.keyboard.type("Bud")
+        page.wait_for_selector(".select2-result-label:has-text('Budi Santoso')")
+        page.keyboard.press("Enter")
+        page.fill("#problems", "Tidak punya tempat tinggal dan pekerjaan tetap.")
+        for index, goal in enumerate(("Mandiri secara ekonomi", "Kembali ke keluarga")):
+            page.click("#goals-button")
+            page.fill(f"#goals-{index}-goal", goal)
+        page.click("input[type=submit][value='Simpan']")
+        page.wait_for_selector("text=Mandiri secara ekonomi")  # the list shows both goals
+        with app.app_context():
+            plan_id = db.session.scalar(select(ServicePlan.id))
+        page.goto(f"{live_server}/admin/service_plan/details/?id={plan_id}")
+        page.click("button:has-text('Buat draf kontrak')")
+        page.wait_for_selector("text=Draf kontrak dibuat dari rencana pelayanan")
+        browser.close()
+    assert errors == []
+    with app.app_context():
+        plan = db.session.scalars(select(ServicePlan)).one()
+        goals = db.session.scalars(select(PlanGoal.goal).where(PlanGoal.plan_id == plan.id)
+                                   .order_by(PlanGoal.goal)).all()
+        assert goals == ["Kembali ke keluarga", "Mandiri secara ekonomi"]
+        contract = db.session.scalars(select(ServiceContract)).one()
+        assert "Mandiri secara ekonomi" in contract.goals
