@@ -10,7 +10,9 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
+from flask_admin.model.form import converts
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.validators import StopValidation
 
 from forms.base import ConsoleForm
+from forms.fields import DateField, TimeField
 from models import AuditEntry, db
 from services.audit import readable_changes
 from services.dashboard import build_dashboard
@@ -126,6 +129,20 @@ class _Choices:
         return str(self.labels.get(code, code))
 
 
+class ConsoleModelConverter(AdminModelConverter):
+    """Generated forms type dates as dd/mm/yyyy and times as HH:MM (services/dates.py)."""
+
+    @converts("Date")
+    def convert_date(self, field_args, **_extra):
+        field_args.pop("widget", None)
+        return DateField(**field_args)
+
+    @converts("Time")
+    def convert_time(self, field_args, **_extra):
+        field_args.pop("widget", None)
+        return TimeField(**field_args)
+
+
 FAILED = object()  # what run_step returns when the step did not happen
 
 
@@ -197,6 +214,7 @@ class SecureModelView(ModelView):
     list_options: tuple = ()
 
     form_base_class = ConsoleForm
+    model_form_converter = ConsoleModelConverter
     page_size = 20
     can_set_page_size = True
     can_view_details = True
