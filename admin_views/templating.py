@@ -37,6 +37,11 @@ HANDLERS: dict[str, list[tuple[str, str]]] = {
          'data-model-action="{{ p[0] }}"'),
     ],
     "admin/model/layout.html": [(' onclick="return false;"', "")],
+    # Not handlers, but the same kind of fix: the page's language and an English label.
+    "admin/base.html": [
+        ("<html>", '<html lang="{{ config.BABEL_DEFAULT_LOCALE }}">'),
+        ('aria-label="Toggle navigation"', "aria-label=\"{{ _gettext('Toggle navigation') }}\""),
+    ],
 }
 
 

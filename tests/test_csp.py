@@ -61,7 +61,9 @@ def test_admin_pages_carry_data_attributes_instead_of_handlers(app, client, logi
         response = client.get(url)
         assert response.status_code == 200, url
         _check_page(response)
-        assert "/static/js/panti.js" in response.get_data(as_text=True), url
+        html = response.get_data(as_text=True)
+        assert "/static/js/panti.js" in html, url
+        assert '<html lang="id">' in html and 'aria-label="Buka atau tutup menu"' in html
 
 
 def test_plan_form_add_goal_button_has_no_inline_handler(client, login_as):
