@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from services.backup import BackupError, code_schema_revision, create_backup, restore_backup
+from services.backup import BackupError, create_backup, restore_backup, schema_advice
 
 
 def _rows(tables: dict) -> int:
@@ -51,7 +51,6 @@ def restore_command(archive: Path, replace: bool) -> None:
                  "%(f)s berkas unggahan.", a=archive.name, c=result.manifest["created_at"],
                  t=len(result.tables), r=_rows(result.tables), f=result.files))
     click.echo(_("Pemeriksaan integritas: baik; baris, checksum dan berkas sama dengan manifes."))
-    revision, head = result.manifest.get("schema_revision"), code_schema_revision()
-    if revision and head and revision != head:
-        click.echo(_("Revisi skema arsip %(a)s, kode %(b)s: jalankan `flask db upgrade`.",
-                     a=revision, b=head))
+    advice = schema_advice(result.manifest.get("schema_revision"))
+    if advice:
+        click.echo(advice)

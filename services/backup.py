@@ -226,14 +226,26 @@ def _schema_revision(rows: Iterable[Any]) -> str | None:
     return ",".join(versions) or None
 
 
-def code_schema_revision() -> str | None:
-    """The newest migration revision this code knows (Alembic head)."""
+def schema_advice(revision: str | None) -> str | None:
+    """What to do when a restored schema revision is not this code's newest one (else None)."""
     from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
 
     migrate = current_app.extensions.get("migrate")
-    if migrate is None:
+    if not revision or migrate is None:
         return None
-    return ScriptDirectory(migrate.directory).get_current_head()
+    script = ScriptDirectory(migrate.directory)
+    head = script.get_current_head()
+    if revision == head:
+        return None
+    try:
+        script.get_revision(revision)
+    except CommandError:
+        return _("Revisi skema arsip %(a)s tidak dikenal kode ini (terbaru %(b)s): arsip dari "
+                 "versi konsol yang lebih baru. Perbarui kodenya sebelum memulai konsol.",
+                 a=revision, b=head)
+    return _("Revisi skema arsip %(a)s lebih lama dari kode (%(b)s): jalankan `flask db "
+             "upgrade` sebelum memulai konsol.", a=revision, b=head)
 
 
 # --- upload folder ------------------------------------------------------------------------------
@@ -292,12 +304,22 @@ def tool_major(path: str) -> int:
 
 
 def version_problem(tool: str, tool_version: int, server_version: int) -> str | None:
-    """Why a client program of ``tool_version`` cannot serve a server of ``server_version``."""
+    """Why ``pg_dump`` of ``tool_version`` must not dump a server of ``server_version``.
+
+    An older pg_dump cannot read a newer server, and a newer one writes dumps that an older
+    server may not load (not even the one they came from): the major versions must match.
+    """
+    if tool_version == server_version:
+        return None
     if tool_version < server_version:
-        return _("%(p)s versi %(c)s lebih lama dari server PostgreSQL %(s)s. Pasang klien "
-                 "PostgreSQL %(s)s (postgresql-client-%(s)s) dan ulangi.",
-                 p=tool, c=tool_version, s=server_version)
-    return None
+        reason = _("%(p)s versi %(c)s lebih lama dari server PostgreSQL %(s)s.",
+                   p=tool, c=tool_version, s=server_version)
+    else:
+        reason = _("%(p)s versi %(c)s lebih baru dari server PostgreSQL %(s)s; hasilnya belum "
+                   "tentu dapat dipulihkan ke server %(s)s.", p=tool, c=tool_version,
+                   s=server_version)
+    return reason + " " + _("Pasang klien PostgreSQL %(s)s (postgresql-client-%(s)s) dan "
+                            "letakkan foldernya di awal PATH.", s=server_version)
 
 
 def _libpq_target() -> tuple[str, dict[str, str]]:
@@ -396,7 +418,8 @@ def _add_file(tar: tarfile.TarFile, path: Path, name: str) -> dict[str, Any] | N
     try:
         fh = open(path, "rb")
     except FileNotFoundError:
-        return None  # removed since it was listed: no record of the snapshot can need it
+        # Removed since it was listed (a record changed after the snapshot): nothing to keep.
+        return None
     with fh:
         stat = os.fstat(fh.fileno())
         reader = _HashingReader(fh)
@@ -413,6 +436,11 @@ def _publish(part: Path, folder: Path, stamp: str) -> Path:
             os.link(part, final)
         except FileExistsError:
             continue
+        except OSError:
+            # No hard links on this file system (some network shares): a plain rename.
+            if final.exists():
+                continue
+            os.replace(part, final)
         return final
     raise BackupError(_("Terlalu banyak cadangan dengan waktu %(s)s.", s=stamp))
 
@@ -573,6 +601,9 @@ def _unpack(archive: Path, staging: Path) -> tuple[dict[str, Any], Path]:
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise BackupError(_("Arsip %(f)s rusak atau bukan arsip cadangan Panti (%(e)s). "
                             "Tidak ada yang dipulihkan.", f=archive.name, e=exc)) from exc
+    except OSError as exc:  # e.g. a file and a folder of the same name, or a full disk
+        raise BackupError(_("Arsip %(f)s tidak dapat dibongkar (%(e)s). Tidak ada yang "
+                            "dipulihkan.", f=archive.name, e=exc)) from exc
     if manifest_data is None:
         raise BackupError(_("Arsip %(f)s tidak memuat manifest.json. Tidak ada yang dipulihkan.",
                             f=archive.name))
@@ -648,7 +679,11 @@ def _verify_sql(manifest: dict[str, Any], schema: str) -> str:
 def _restore_postgresql(dump: Path, manifest: dict[str, Any]) -> None:
     pg = manifest["postgresql"]
     psql = find_tool("psql")
-    problems = [version_problem("psql", tool_major(psql), pg["pg_dump_major"])]
+    problems = []
+    if tool_major(psql) < pg["pg_dump_major"]:
+        problems.append(_("psql versi %(c)s lebih lama dari pg_dump %(d)s yang membuat arsip. "
+                          "Pasang klien PostgreSQL %(d)s (postgresql-client-%(d)s).",
+                          c=tool_major(psql), d=pg["pg_dump_major"]))
     with db.engine.connect() as conn:
         server = int(conn.exec_driver_sql("SHOW server_version_num").scalar()) // 10000
         schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
@@ -659,7 +694,6 @@ def _restore_postgresql(dump: Path, manifest: dict[str, Any]) -> None:
     if schema != pg["schema"]:
         problems.append(_("Arsip berisi skema %(a)s, basis data tujuan memakai skema %(b)s.",
                           a=pg["schema"], b=schema))
-    problems = [problem for problem in problems if problem]
     if problems:
         raise BackupError(" ".join([*problems, _("Tidak ada yang diubah.")]))
     uri, env = _libpq_target()

@@ -6,19 +6,25 @@ second database, ``<test database>_restore``, which the fixture creates).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
 import os
 import shutil
 import tarfile
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, insert, make_url, select
+from werkzeug.security import generate_password_hash
 
+import models.user
 from app import create_app
 from models import Client, Room, ServiceContract, db
 from seed.demo import load_demo
@@ -31,6 +37,7 @@ from services.backup import (
     find_tool,
     integrity_problems,
     restore_backup,
+    schema_advice,
     upload_files,
     version_problem,
 )
@@ -67,7 +74,10 @@ def demo_backup(app, tmp_path_factory):
     _needs_pg_tools(app)
     uploads = Path(app.config["UPLOAD_FOLDER"])
     written = [uploads / "photos" / "b4c3a2d1.png", uploads / "contracts" / "e5f6a7b8.pdf"]
-    with app.app_context():
+    with app.app_context(), pytest.MonkeyPatch.context() as patch:
+        # Cheap password hashes for the five demo accounts: hashing is not under test here.
+        patch.setattr(models.user, "generate_password_hash",
+                      functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
         load_demo(DEMO_PASSWORD)
         client = db.session.scalars(select(Client).order_by(Client.id)).first()
         contract = db.session.scalars(select(ServiceContract).order_by(ServiceContract.id)).first()
@@ -94,7 +104,8 @@ def demo_backup(app, tmp_path_factory):
 def _restore_url(app) -> str:
     """A second database next to the PostgreSQL test database (created when missing)."""
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    name = f"{url.database}_restore{os.environ.get('PYTEST_XDIST_WORKER', '')}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    name = f"{url.database}_restore" + (f"_{worker}" if worker else "")
     server = url.set(drivername="postgresql", database="postgres").render_as_string(False)
     with psycopg.connect(server, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
@@ -171,6 +182,42 @@ def test_backup_during_an_open_write_transaction_holds_the_committed_state(demo_
         names = tar.getnames()
     assert names[0] == manifest["database"]["member"] and names[-1] == "manifest.json"
     assert sorted(names[1:-1]) == sorted("uploads/" + name for name in manifest["files"])
+
+
+def test_saves_during_the_backup_do_not_split_it(app, target, tmp_path):
+    """Others keep committing while the backup runs: database and manifest show one moment."""
+    with app.app_context():
+        engine, saved, failures, stop = db.engine, [], [], threading.Event()
+
+        def keep_saving():
+            try:
+                while not stop.is_set():
+                    with engine.begin() as conn:
+                        conn.execute(insert(Room).values(name=f"Ruang {len(saved)}", capacity=2))
+                    saved.append(1)
+            except Exception as exc:  # reported by the assertion below
+                failures.append(exc)
+
+        others = threading.Thread(target=keep_saving)
+        others.start()
+        try:
+            while len(saved) < 3 and others.is_alive():
+                time.sleep(0.005)
+            before = len(saved)
+            manifest = create_backup(tmp_path).manifest
+            after = len(saved)
+        finally:
+            stop.set()
+            others.join()
+        db.engine.dispose()
+    assert failures == []
+    assert before < after  # saves were committed while the backup ran
+    assert before <= manifest["tables"]["room"]["rows"] <= after
+    archive = next(tmp_path.glob("panti-backup-*.tar.gz"))
+    with target.app_context():
+        restored = restore_backup(archive)  # checks the restored tables against the manifest
+        db.engine.dispose()
+    assert restored.tables == manifest["tables"]
 
 
 def test_restore_into_an_empty_console_equals_the_source(demo_backup, target):
@@ -320,4 +367,15 @@ def test_missing_or_older_pg_dump_gets_a_clear_message(app, ctx, monkeypatch, tm
         assert list(tmp_path.iterdir()) == []
     assert "pg_dump versi 14 lebih lama dari server PostgreSQL 15" in version_problem(
         "pg_dump", 14, 15)
+    newer = version_problem("pg_dump", 17, 15)
+    assert "lebih baru dari server PostgreSQL 15" in newer and "postgresql-client-15" in newer
     assert version_problem("pg_dump", 15, 15) is None
+
+
+def test_restored_schema_revision_is_compared_with_the_code(app, ctx):
+    head = ScriptDirectory(app.extensions["migrate"].directory).get_current_head()
+    assert schema_advice(None) is None and schema_advice(head) is None
+    older = schema_advice("0001_initial")
+    assert older and "jalankan `flask db upgrade`" in older
+    newer = schema_advice("9999_dari_masa_depan")
+    assert newer and "versi konsol yang lebih baru" in newer
