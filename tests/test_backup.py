@@ -281,7 +281,8 @@ def _repack(source: Path, destination: Path, change) -> Path:
 
 
 def _photo_changed(name, data):
-    yield name, (data[:-1] + b"\x00" if name.startswith("uploads/photos/") else data)
+    yield name, (data[:-1] + bytes([data[-1] ^ 1]) if name.startswith("uploads/photos/")
+                 else data)
 
 
 def _rows_changed(name, data):
@@ -321,14 +322,23 @@ def test_a_damaged_or_altered_archive_is_refused(demo_backup, target, tmp_path, 
         bad.write_text("bukan arsip")
     else:
         _repack(demo_backup.archive, bad, damage)
+    # A console in use, and --replace: even so a bad archive must change nothing.
+    with target.app_context():
+        db.session.add(Room(name="Ruang Tetap", capacity=3))
+        db.session.commit()
+        db.session.remove()
+    uploads = Path(target.config["UPLOAD_FOLDER"])
+    (uploads / "photos").mkdir(exist_ok=True)
+    (uploads / "photos" / "tetap.png").write_bytes(b"foto yang tetap")
     before = _state(target)
-    result = _restore(target, bad)
+    result = _restore(target, bad, "--replace")
     assert result.exit_code == 1
     assert message in result.output
     assert "tidak ada yang dipulihkan" in result.output.lower() \
         or "tidak berubah" in result.output
     assert _state(target) == before
-    assert not (tmp_path / "keluar.txt").exists()
+    assert before[0]["room"]["rows"] == 1 and list(before[1]) == ["photos/tetap.png"]
+    assert not (uploads / "keluar.txt").exists() and not (uploads.parent / "keluar.txt").exists()
 
 
 def test_backup_command_keeps_the_newest_archives(app, tmp_path):
