@@ -98,9 +98,10 @@ class AttendanceGridView(SecureView):
         sheet = load_sheet(kind, int(raw_id), parse_day(request.args.get("date")))
         if sheet is None:
             abort(404)
-        # The head reads every sheet; everyone else only those of the events they lead.
+        # The head reads every sheet; everyone else only those of the events they lead (the
+        # events the index lists for them). Another's event answers as a missing one does.
         if not (acting("head") or leads(sheet, current_user)):
-            abort(403)
+            abort(404)
         may_record = self.can_write and leads(sheet, current_user)
         form = ConsoleForm(request.form if request.method == "POST" else None)
         errors: list[str] = []

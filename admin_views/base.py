@@ -115,6 +115,9 @@ def _picked_rows_exist(form, field):
     else:
         missing = field.data is None
     if missing:
+        # Said once: this replaces the field's generic "not a valid choice".
+        generic = field.gettext("Not a valid choice")
+        field.errors[:] = [error for error in field.errors if error != generic]
         raise StopValidation(_("Pilihan tidak valid atau tidak lagi tersedia. Silakan pilih "
                                "ulang."))
 
@@ -371,6 +374,16 @@ class SecureModelView(ModelView):
         if record is None:
             abort(404)
         return record
+
+    def nested_one(self, endpoint: str, id) -> Any:
+        """A record of the screen ``endpoint`` by an id nested in one of this screen's routes
+        (a form field, a second URL parameter), looked up through that screen's own
+        ``get_one`` and scope: 404 for whatever its list would not show."""
+        view = next((v for v in self.admin._views
+                     if getattr(v, "endpoint", None) == endpoint), None)
+        if view is None or not role_in(view.read_roles):
+            abort(404)
+        return view.get_one(id)
 
     # --- errors -----------------------------------------------------------------------
     def handle_view_exception(self, exc: Exception) -> bool:
