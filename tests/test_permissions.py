@@ -197,7 +197,7 @@ def _setting_id() -> int:
 
     setting = Setting(key=RIGHTS_KEY, value="Hak dan kewajiban yang sudah disimpan.")
     db.session.add(setting)
-    db.session.flush()
+    db.session.commit()
     return setting.id
 
 
