@@ -32,8 +32,9 @@ seed: migrate
 run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# Parallel on every core; the slowest tests are listed so a slow one is noticed.
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --durations=5
 
 lint: install
 	$(BIN)/ruff check .

@@ -34,6 +34,13 @@ REPORT_SCREENS = {
     "monthly": "client",
     "conferences": "conference",
 }
+# The name the downloaded file gets: the users' words, the month after it.
+FILE_NAMES = {
+    "roster": "buku-induk",
+    "attendance": "rekap-kehadiran",
+    "monthly": "laporan-bulanan",
+    "conferences": "log-konferensi-kasus",
+}
 DESCRIPTIONS = {
     "roster": _l("Semua klien yang tinggal di panti pada bulan itu, dengan data registrasi, "
               "tahap, kamar dan pekerja sosial."),
@@ -99,7 +106,7 @@ class ExportCenterView(SecureView):
             raise
         # The file name holds no user text: the report key and the month only.
         response = Response(_chunks(workbook), mimetype=XLSX, headers={
-            "Content-Disposition": f"attachment; filename={report}-{first:%Y-%m}.xlsx",
+            "Content-Disposition": f"attachment; filename={FILE_NAMES[report]}-{first:%Y-%m}.xlsx",
             "Content-Length": str(os.fstat(workbook.fileno()).st_size),
             "Cache-Control": "no-store",
         })
