@@ -20,6 +20,7 @@ from flask_babel import to_user_timezone
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
 from wtforms.validators import StopValidation
 
 from forms.base import ConsoleForm
@@ -29,6 +30,8 @@ from services.audit import readable_changes
 from services.dashboard import build_dashboard
 from services.integrity import explain
 from services.permissions import readers, writers
+
+from .auth import safe_next
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,30 @@ def choice_formatter(vocabulary):
 def login_redirect():
     """Send a visitor to the login page, remembering where they were going (local path only)."""
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _drop_offsite_return_url() -> None:
+    """Forget a ``url=`` return address that is not a local path, so Flask-Admin's views
+    fall back to the list page.
+
+    Flask-Admin's own check (helpers.is_safe_url) resolves the value against this host:
+    ``http:evil.example`` joins to ``http://<this host>/evil.example`` and passes, yet a
+    browser told to go to ``http:evil.example`` goes off-site. Its views read the value
+    from ``request.values`` through a module-level helper, so the request is cleaned here,
+    once, before any view runs."""
+    if all(safe_next(value) for value in request.values.getlist("url")):
+        return
+
+    def local_only(values):
+        return ImmutableMultiDict([(key, value) for key, value in values.items(multi=True)
+                                   if key != "url" or safe_next(value)])
+
+    request.args = local_only(request.args)
+    if request.method == "GET":
+        request.values = CombinedMultiDict([request.args])
+    else:
+        request.form = local_only(request.form)
+        request.values = CombinedMultiDict([request.args, request.form])
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):
@@ -275,6 +302,7 @@ class SecureModelView(ModelView):
             return refused
         if name in self.WRITE_VIEWS and not role_in(self.write_roles):
             abort(403)  # Flask-Admin would quietly redirect; say no plainly
+        _drop_offsite_return_url()
         return None
 
     @property

@@ -52,6 +52,7 @@ from services import conferences as kk
 from services import contracts
 from services.schedule import Booking, staff_of
 from services.scopes import acting, conference_condition, decision_scope, own_client_ids
+from services.uploads import write_with_transaction
 
 from .base import FAILED, SecureModelView, choice_formatter, run_step
 from .conflicts import ConflictChecked
@@ -178,7 +179,8 @@ class ServiceContractView(SecureModelView):
                            return_url=self.get_url(".details_view", id=record.id))
 
     def _store_scan(self, upload) -> str | None:
-        """Check and keep the uploaded scan; its name on disk is generated, never theirs."""
+        """Check and keep the uploaded scan (until the signing's transaction ends without a
+        commit); its name on disk is generated, never theirs."""
         if upload is None or not upload.filename:
             return None
         try:
@@ -191,9 +193,9 @@ class ServiceContractView(SecureModelView):
             if problem:
                 raise contracts.ContractError(problem)
             folder = Path(current_app.config["UPLOAD_FOLDER"]) / "contracts"
-            folder.mkdir(parents=True, exist_ok=True)
             name = f"{uuid.uuid4().hex}.{upload.filename.rsplit('.', 1)[-1].lower()}"
-            upload.save(folder / name)
+            # Removed again if the signing is refused or its transaction fails.
+            write_with_transaction(db.session, folder / name, upload)
             return name
         finally:
             upload.close()  # a large upload sits in a temporary file until closed

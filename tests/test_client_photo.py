@@ -35,7 +35,7 @@ def test_photo_is_stored_outside_static_and_served_to_allowed_roles(app, client,
     with app.app_context():
         name = db.session.scalar(select(Client.photo))
     # The stored name is generated, never the uploaded one.
-    assert re.fullmatch(r"[0-9a-f]{32}\.png", name)
+    assert re.fullmatch(r"[0-9a-f]{32}\.jpg", name)  # re-encoded: see test_uploads.py
     stored = os.path.join(app.config["UPLOAD_FOLDER"], "photos", name)
     assert os.path.exists(stored)
     assert not stored.startswith(os.path.join(app.root_path, "static"))

@@ -193,10 +193,12 @@ def _world(app) -> dict[str, int]:
 
 
 def _setting_id() -> int:
-    from services.contracts import ensure_settings
+    from services.contracts import RIGHTS_KEY
 
-    ensure_settings()
-    return db.session.scalar(select(Setting.id).limit(1))
+    setting = Setting(key=RIGHTS_KEY, value="Hak dan kewajiban yang sudah disimpan.")
+    db.session.add(setting)
+    db.session.commit()
+    return setting.id
 
 
 # Screens whose records are never added (or never edited) through a form: Flask-Admin
