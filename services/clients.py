@@ -64,12 +64,12 @@ def _highest_issued(year: int) -> int:
     return highest
 
 
-def _start_counter(year: int, at_least: int = 1) -> None:
+def _start_counter(year: int) -> None:
     """Create ``year``'s counter above every number of that year issued so far, unless a
     concurrent registration just created it (then theirs stands; the caller's UPDATE follows
     and sees it)."""
     table = RegisterCounter.__table__
-    values = {"year": year, "next_number": max(_highest_issued(year) + 1, at_least)}
+    values = {"year": year, "next_number": _highest_issued(year) + 1}
     dialect = db.session.connection().dialect.name
     if dialect == "postgresql":
         stmt = pg_insert(table).values(values).on_conflict_do_nothing(index_elements=["year"])
