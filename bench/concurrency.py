@@ -205,7 +205,7 @@ class Gunicorn:
             group = os.getpgid(self.process.pid)
             os.killpg(group, signal.SIGINT)
             try:
-                self.process.wait(timeout=3)
+                self.process.wait(timeout=1)
             except subprocess.TimeoutExpired:
                 pass
             try:
