@@ -53,7 +53,8 @@ class RegisterCounter(db.Model):
     __tablename__ = "register_counter"
     __table_args__ = (CheckConstraint("next_number > 0", name="next_positive"),)
 
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
     next_number: Mapped[int] = mapped_column(Integer)
 
 

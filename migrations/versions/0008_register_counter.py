@@ -30,10 +30,12 @@ AUTO_FORMAT = re.compile(r"^(\d{4})-(\d{4,8})$")
 
 def upgrade():
     counter = op.create_table('register_counter',
-    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('next_number', sa.Integer(), nullable=False),
     sa.CheckConstraint('next_number > 0', name=op.f('ck_register_counter_next_positive')),
-    sa.PrimaryKeyConstraint('year', name=op.f('pk_register_counter'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_register_counter')),
+    sa.UniqueConstraint('year', name=op.f('uq_register_counter_year'))
     )
     highest: dict[int, int] = {}
     for (number,) in op.get_bind().execute(sa.text("SELECT number FROM register_number")):
