@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python -m bench.list_pages
 	$(BIN)/python -m bench.schedule
 	$(BIN)/python -m bench.exports
+	$(BIN)/python -m bench.concurrency
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -19,7 +19,7 @@ from flask import g, has_request_context, request
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from models import AuditEntry, RegisterNumber, db
+from models import AuditEntry, RegisterCounter, RegisterNumber, db
 from models.base import utcnow
 
 MASK = "••••••"
@@ -28,7 +28,8 @@ IGNORED = frozenset({"created_at", "updated_at", "last_login_at", "session_token
 # Stored only as "changed", never the value.
 SECRET = frozenset({"password_hash"})
 # Tables that are themselves logs or ledgers.
-NOT_AUDITED = frozenset({AuditEntry.__tablename__, RegisterNumber.__tablename__})
+NOT_AUDITED = frozenset({AuditEntry.__tablename__, RegisterNumber.__tablename__,
+                         RegisterCounter.__tablename__})
 # Execution option of a bulk INSERT whose caller writes the per-record entries itself
 # (record_created), so the hook does not add a row-count entry as well.
 CALLER_AUDITS = "audited_by_caller"

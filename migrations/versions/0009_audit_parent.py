@@ -3,8 +3,8 @@
 A plan goal's changes show on the plan's history page: the audit log gains the parent
 record's table and id (empty for existing entries). No row is changed.
 
-Revision ID: 0010_audit_parent
-Revises: 0006_kk_decisions
+Revision ID: 0009_audit_parent
+Revises: 0008_register_counter
 Create Date: 2026-11-30 08:45:00
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010_audit_parent'
-down_revision = '0006_kk_decisions'
+revision = '0009_audit_parent'
+down_revision = '0008_register_counter'
 branch_labels = None
 depends_on = None
 
