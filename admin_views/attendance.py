@@ -24,6 +24,7 @@ from services.attendance import (
     save_sheet,
     total_of,
 )
+from services.inputs import parse_id
 from services.schedule import bookings_between, month_end
 from services.scopes import acting, led_events, own_class_ids, own_client_ids
 
@@ -92,10 +93,10 @@ class AttendanceGridView(SecureView):
     @expose("/record/", methods=("GET", "POST"))
     def record(self):
         kind = request.args.get("kind", "training")
-        raw_id = request.args.get("id", "")
-        if kind not in GRID_KINDS or not raw_id.isdigit():
+        record_id = parse_id(request.args.get("id"))
+        if kind not in GRID_KINDS or record_id is None:
             abort(404)
-        sheet = load_sheet(kind, int(raw_id), parse_day(request.args.get("date")))
+        sheet = load_sheet(kind, record_id, parse_day(request.args.get("date")))
         if sheet is None:
             abort(404)
         # The head reads every sheet; everyone else only those of the events they lead.
