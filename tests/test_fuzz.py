@@ -14,6 +14,7 @@ import os
 import random
 import re
 from collections import defaultdict
+from datetime import date
 from html.parser import HTMLParser
 from itertools import cycle
 
@@ -22,7 +23,8 @@ from flask import Request, got_request_exception
 from sqlalchemy import func, select
 from werkzeug.datastructures import ImmutableMultiDict
 
-from models import AuditEntry, db
+from models import AuditEntry, TrainingSession, db
+from models.conference import conference_client
 from seed.demo import ACCOUNTS, load_demo
 from services.permissions import MATRIX, readers, writers
 
@@ -383,10 +385,22 @@ def test_every_query_parameter_with_every_hostile_value(walk):
     assert len(by_key) > 15 and requests >= len(by_key) * len(HOSTILE)
 
 
+def sheet_and_decision_pages(app) -> list[tuple[None, str]]:
+    """The attendance sheet of a past training session and a KK decision page: forms whose
+    URL needs two real ids."""
+    with app.app_context():
+        session_id = db.session.scalar(select(func.max(TrainingSession.id)).where(
+            TrainingSession.date <= date.today()))
+        conference_id, client_id = db.session.execute(select(
+            conference_client.c.conference_id, conference_client.c.client_id).limit(1)).one()
+    return [(None, f"/admin/attendance_grid/record/?kind=training&id={session_id}"),
+            (None, f"/admin/conference/decision/?id={conference_id}&client_id={client_id}")]
+
+
 def form_pages(app, ids):
     """(role, url) of every page with a form to fuzz: an edit form of a real record and a
     create form per screen, the hand-written step pages, the login and the password page."""
-    pages = [("anonymous", "/login"), ("admin", "/password")]
+    pages = [("anonymous", "/login"), ("admin", "/password"), *sheet_and_decision_pages(app)]
     for rule, endpoint, methods in routes(app):
         if "POST" not in methods or "GET" not in methods or rule.arguments:
             continue
@@ -394,8 +408,9 @@ def form_pages(app, ids):
             continue
         view, name = endpoint.split(".")
         query = ""
-        if name == "edit_view" or (view in ("contract", "conference")
-                                   and name in ("sign_view", "decision_view")):
+        if name == "decision_view" or (view, name) == ("attendance_grid", "record"):
+            continue  # sheet_and_decision_pages
+        if name == "edit_view" or (view, name) == ("contract", "sign_view"):
             query = f"?id={ids.get(view, '1')}"
         pages.append((None, rule.rule + query))
     return pages
