@@ -104,7 +104,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
     def get_list(self, term, offset=0, limit=10):
         # offset and limit come from the query string: keep them within what a picker asks.
-        offset = min(max(offset or 0, 0), MAX_PAGE * self.page_size)
+        offset = min(max(offset or 0, 0), MAX_PAGE * 100)
         return super().get_list(term or "", offset, min(max(limit or 0, 1), 100))
 
 

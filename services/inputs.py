@@ -60,6 +60,7 @@ def date_in_range(value: date | datetime | None) -> bool:
 
 
 def has_control_characters(text: str) -> bool:
+    """True when ``text`` holds a control character other than tab, CR or LF."""
     return bool(_CONTROL.search(text))
 
 

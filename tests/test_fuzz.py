@@ -360,10 +360,12 @@ def test_every_query_parameter_with_every_hostile_value(walk):
         if "GET" not in methods or rule.arguments - set(PATH_VALUES):
             continue
         url = build_url(rule)
+        query = params_for(endpoint, walk.ids)
+        if endpoint.endswith(".ajax_lookup"):
+            query["name"] = ajax_name(walk.app, endpoint)
         for role in readers:
             _Recorded.keys = set()
-            if walk.clients[role].get(url, query_string=params_for(
-                    endpoint, walk.ids)).status_code == 200:
+            if walk.clients[role].get(url, query_string=query).status_code == 200:
                 break
         else:
             continue

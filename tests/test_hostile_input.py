@@ -15,7 +15,7 @@ from models import GuidanceSchedule, RecreationActivity, SkillType, Staff, Train
 from services.schedule import PATTERN_SPAN, guidance_bookings, weekly_days
 from services.training import generate_sessions
 
-from .conftest import field_errors, make_staff, post_form
+from .conftest import csrf_token, field_errors, make_staff, post_form
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -45,9 +45,13 @@ def test_an_id_beyond_64_bits_or_in_non_ascii_digits_is_not_found(app, client, l
                     "/admin/attendance_grid/record/", "/admin/calendar/"):
             answer = client.get(url, query_string={"id": raw, "staff_id": raw})
             assert answer.status_code == (200 if "calendar" in url else 404), (url, raw)
-    answer = client.get("/admin/staff/ajax/lookup/",
-                        query_string={"name": "x", "query": "", "offset": "9" * 25})
-    assert answer.status_code in (200, 404)
+    # A bulk action with one hostile id among real ones is refused whole.
+    token = csrf_token(client, "/admin/staff/")
+    answer = client.post("/admin/staff/action/", data={
+        "csrf_token": token, "action": "delete", "rowid": [str(twelve), "9" * 25]})
+    assert answer.status_code == 404
+    with app.app_context():
+        assert db.session.get(Staff, twelve) is not None
 
 
 def test_a_huge_or_negative_page_number_shows_a_list(app, client, login_as):
@@ -60,6 +64,11 @@ def test_a_huge_or_negative_page_number_shows_a_list(app, client, login_as):
         assert "<table" in html, page
     # The first page of the list, not an error: the record is on it for a negative page.
     assert "Siti Rahayu" in client.get("/admin/staff/?page=-5").get_data(as_text=True)
+    # A picker's offset and limit likewise: past the end is empty, a negative one is 0.
+    lookup = "/admin/user/ajax/lookup/?name=staff&query=Siti"
+    assert client.get(f"{lookup}&offset={'9' * 25}").get_json() == []
+    found = client.get(f"{lookup}&offset=-3&limit=-1").get_json()
+    assert [name for _id, name in found] == ["Siti Rahayu (Pengasuh)"]
 
 
 def test_a_control_character_anywhere_answers_400_and_saves_nothing(app, client, login_as):
