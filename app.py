@@ -8,17 +8,20 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, redirect, request, session, url_for
+from flask import Flask, redirect, render_template, request, session, url_for
 from flask_babel import Babel
+from flask_babel import gettext as _
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import services.audit  # noqa: F401  (registers the audit hooks on every session)
 from models import User, db
 from services import csp
+from services.inputs import parse_id, refuse_control_characters
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_LOCALE = "id"
@@ -125,7 +128,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def load_user(cookie_id: str) -> User | None:
         # "id:token": a cookie from before a logout or password change no longer matches.
         user_id, _sep, token = cookie_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user_pk = parse_id(user_id)
+        user = db.session.get(User, user_pk) if user_pk else None
         if user is None or not user.is_active or not user.matches_session(token):
             return None
         return user
@@ -162,6 +166,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+    # Before anything reads the request (the login form included): no control characters.
+    app.before_request(refuse_control_characters)
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        """A request no form could have sent: say what is wrong, without details."""
+        message = getattr(error, "description", None)
+        if not isinstance(message, str) or message == BadRequest.description:
+            message = _("Permintaan tidak valid.")
+        return render_template("errors/refused.html", code=400, message=message), 400
 
     @app.before_request
     def session_lifetime():

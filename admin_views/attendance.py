@@ -24,6 +24,7 @@ from services.attendance import (
     save_sheet,
     total_of,
 )
+from services.inputs import parse_id
 from services.schedule import bookings_between, month_end
 from services.scopes import acting, led_events, own_class_ids, own_client_ids
 
@@ -92,11 +93,11 @@ class AttendanceGridView(SecureView):
     @expose("/record/", methods=("GET", "POST"))
     def record(self):
         kind = request.args.get("kind", "training")
-        raw_id = request.args.get("id", "")
-        if kind not in GRID_KINDS or not raw_id.isdigit():
+        record_id = parse_id(request.args.get("id"))
+        if kind not in GRID_KINDS or record_id is None:
             abort(404)
         saving = request.method == "POST"
-        sheet = load_sheet(kind, int(raw_id), parse_day(request.args.get("date")),
+        sheet = load_sheet(kind, record_id, parse_day(request.args.get("date")),
                            for_saving=saving)
         if sheet is None:
             abort(404)
@@ -105,7 +106,7 @@ class AttendanceGridView(SecureView):
         if not (acting("head") or leads(sheet, current_user)):
             abort(404)
         may_record = self.can_write and leads(sheet, current_user)
-        form = ConsoleForm(request.form if request.method == "POST" else None)
+        form = ConsoleForm(request.form if saving else None)
         errors: list[str] = []
         if saving:
             if not may_record:

@@ -28,6 +28,7 @@ from forms.fields import DateField, TimeField
 from models import AuditEntry, db
 from services.audit import readable_changes
 from services.dashboard import build_dashboard
+from services.inputs import MAX_PAGE, clamp_page, parse_id
 from services.integrity import explain
 from services.permissions import readers, writers
 
@@ -125,10 +126,16 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return query
 
     def get_one(self, pk):
-        if not str(pk).isdigit():
+        record_id = parse_id(pk)
+        if record_id is None:
             return None
         with db.session.no_autoflush:
-            return self.get_query().filter(self.model.id == int(pk)).one_or_none()
+            return self.get_query().filter(self.model.id == record_id).one_or_none()
+
+    def get_list(self, term, offset=0, limit=10):
+        # offset and limit come from the query string: keep them within what a picker asks.
+        offset = min(max(offset or 0, 0), MAX_PAGE * 100)
+        return super().get_list(term or "", offset, min(max(limit or 0, 1), 100))
 
 
 def _picked_rows_exist(form, field):
@@ -376,7 +383,15 @@ class SecureModelView(ModelView):
         # Flask-Admin silently ignores a refused action; say so with a 403 instead.
         if not self.is_action_allowed(request.form.get("action", "")):
             abort(403)
+        if any(parse_id(pk) is None for pk in request.form.getlist("rowid")):
+            abort(404)  # the list offers real ids only, like get_one
         return super().handle_action(return_view)
+
+    def _get_list_extra_args(self):
+        # ?page= is read with int(): a huge or negative one would reach OFFSET.
+        args = super()._get_list_extra_args()
+        args.page = clamp_page(args.page)
+        return args
 
     # --- record scope ---------------------------------------------------------------
     def scope(self) -> list[Any]:
@@ -393,10 +408,11 @@ class SecureModelView(ModelView):
         """The record with ``id`` if the user may see it, else 404: a hidden record and a
         missing one look the same, so an id in a URL reveals nothing."""
         record = None
-        if str(id).isdigit():
+        record_id = parse_id(id)
+        if record_id is not None:
             record = (
                 db.session.query(self.model)
-                .filter(self.model.id == int(id), *self.scope())
+                .filter(self.model.id == record_id, *self.scope())
                 .one_or_none()
             )
         if record is None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from models import Client, Staff, db
 from models.choices import ACTIVE_STAGES
+from services.inputs import parse_id
 from services.schedule import EVENT_KINDS, bookings_between, month_end
 from services.scopes import acting, calendar_scope, class_client_ids, own_client_ids
 
@@ -93,7 +94,7 @@ class CalendarView(SecureView):
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    return parse_id(text)
 
 
 def _staff_choices() -> list[tuple[int, str]]:

@@ -50,6 +50,7 @@ from models.choices import (
 )
 from services import conferences as kk
 from services import contracts
+from services.inputs import parse_id
 from services.schedule import Booking, staff_of
 from services.scopes import acting, conference_condition, decision_scope, own_client_ids
 from services.uploads import write_with_transaction
@@ -421,7 +422,7 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
     @expose("/details/")
     def details_view(self):
         raw = request.args.get("id", "")
-        if raw.isdigit():
+        if parse_id(raw) is not None:
             conference = self.get_one(raw)
             self._template_args.update(
                 ready=kk.summaries_ready(conference),
@@ -488,8 +489,8 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         """The head approves or rejects a termination decided in a KK."""
         if not acting("head"):
             abort(403)  # the head's own act, whatever else the role may write
-        raw = request.form.get("decision_id", "")
-        decision = db.session.get(ConferenceDecision, int(raw)) if raw.isdigit() else None
+        decision_id = parse_id(request.form.get("decision_id"))
+        decision = db.session.get(ConferenceDecision, decision_id) if decision_id else None
         if decision is None:
             abort(404)
         if run_step(lambda: kk.decide_termination(

@@ -46,6 +46,7 @@ from models.choices import (
 )
 from services.attendance import one_client_by_class
 from services.clients import ALLOWED, issue_register_number, number_was_issued
+from services.inputs import parse_id
 from services.uploads import (
     PhotoRefused,
     reencoded_photo,
@@ -331,9 +332,9 @@ class ClientView(SecureModelView):
     @expose("/details/")
     def details_view(self):
         """The registration details, with the client's attendance rate across classes."""
-        raw_id = request.args.get("id", "")
-        if raw_id.isdigit():
-            self._template_args["attendance"] = one_client_by_class(int(raw_id))
+        client_id = parse_id(request.args.get("id"))
+        if client_id is not None:
+            self._template_args["attendance"] = one_client_by_class(client_id)
         return super().details_view()
 
     @expose("/photo/<path:filename>")

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from models import Staff, TrainingClass, db
 from services import exports
 from services.audit import record_event
+from services.inputs import parse_id
 from services.permissions import readers
 from services.scopes import acting, conference_condition, own_class_ids
 from services.workbook import sweep
@@ -121,9 +122,9 @@ class ExportCenterView(SecureView):
             class_ids = own_class_ids() if acting("instructor") else None
             raw = request.args.get("class_id", "")
             if raw:
-                if not raw.isdigit() or int(raw) not in {k.id for k in self._classes()}:
+                if parse_id(raw) not in {k.id for k in self._classes()}:
                     abort(404)
-                class_ids = [int(raw)]
+                class_ids = [parse_id(raw)]
             classes = exports.training_attendance(path, ctx, class_ids)
             return f" ({classes} kelas{', kelas ' + raw if raw else ''})"
         # Conferences as the conference screen lists them for this user.

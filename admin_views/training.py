@@ -31,7 +31,15 @@ from models import (
 )
 from models.choices import ATTENDANCE_CODES, INTERVENTION_STAGES, STAGES, WEEKDAYS
 from services.attendance import Sheet, present_elsewhere
-from services.schedule import Booking, enrolled_by_class, enrolled_on, pattern_bookings, staff_of
+from services.inputs import date_in_range, parse_id
+from services.schedule import (
+    Booking,
+    enrolled_by_class,
+    enrolled_on,
+    pattern_bookings,
+    pattern_end,
+    staff_of,
+)
 from services.scopes import acting, own_class_ids
 from services.training import generate_sessions
 
@@ -98,7 +106,8 @@ class TrainingClassView(ConflictChecked, SecureModelView):
         "name": {"filters": [strip_text]},
         "skill_type": {"query_factory": lambda: SkillType.query.filter_by(active=True)
                        .order_by(SkillType.name)},
-        "end_date": {"validators": [NotBefore("start_date", _l("tanggal mulai"))]},
+        "end_date": {"validators": [NotBefore("start_date", _l("tanggal mulai")),
+                                    lambda form, field: _class_span(form, field)]},
         "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
         "capacity": {"validators": [NumberRange(min=1, message=_l("Kapasitas minimal 1.")),
                                     lambda form, field: _class_capacity_fits(form, field)]},
@@ -125,7 +134,7 @@ class TrainingClassView(ConflictChecked, SecureModelView):
     def action_generate_sessions(self, ids):
         """Generate the sessions of the chosen classes from their weekly pattern."""
         classes = self.get_query().filter(TrainingClass.id.in_(
-            [int(i) for i in ids if str(i).isdigit()])).all()
+            [pk for pk in map(parse_id, ids) if pk is not None])).all()
         results = [generate_sessions(klass) for klass in classes]
         db.session.commit()
         flash(_("%(n)s pertemuan baru dibuat untuk %(k)s kelas.",
@@ -133,6 +142,18 @@ class TrainingClassView(ConflictChecked, SecureModelView):
         for result in results:
             for message in result.messages():
                 flash(message, "warning")
+
+
+def _class_span(form, field):
+    """A class lasts at most PATTERN_SPAN (two years): its weekly pattern is expanded into
+    sessions and checked for conflicts day by day."""
+    start = form.start_date.data
+    if None in (field.data, start) or not date_in_range(field.data):
+        return  # no date, or one the form refuses anyway
+    if field.data > pattern_end(start):
+        raise ValidationError(_("Kelas paling lama 2 tahun: tanggal selesai paling lambat "
+                                "%(last)s. Buat kelas baru untuk angkatan berikutnya.",
+                                last=f"{pattern_end(start):%d/%m/%Y}"))
 
 
 def _class_capacity_fits(form, field):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from flask_admin.form import SecureForm
 from flask_babel import Domain
+from flask_babel import gettext as _
+from wtforms import Field, FieldList, FormField
+
+from services.inputs import DATE_RANGE_MESSAGE, MAX_INT, date_in_range
 
 _WTFORMS_DOMAIN = Domain(
     translation_directories=str(Path(__file__).resolve().parent.parent / "translations"),
@@ -23,11 +28,37 @@ class _WTFormsTranslations:
         return _WTFORMS_DOMAIN.get_translations().ungettext(singular, plural, n)
 
 
+def _out_of_range(field: Field) -> bool:
+    """Note a date or a number no column should hold on ``field`` (nested forms included:
+    a plan's goals are sub-forms). True when something was out of range."""
+    if isinstance(field, FormField):
+        return any([_out_of_range(sub) for sub in field.form])
+    if isinstance(field, FieldList):
+        return any([_out_of_range(entry) for entry in field.entries])
+    data = field.data
+    if isinstance(data, date) and not date_in_range(data):
+        problem = str(DATE_RANGE_MESSAGE)
+    elif isinstance(data, int) and not isinstance(data, bool) and abs(data) > MAX_INT:
+        problem = _("Angka terlalu besar.")
+    else:
+        return False
+    field.errors = [*field.errors, problem]
+    return True
+
+
 class ConsoleForm(SecureForm):
-    """SecureForm (session CSRF token) with translated validation messages."""
+    """SecureForm (session CSRF token) with translated validation messages; every date
+    within 1900–2100 and every whole number within what the database holds, whatever the
+    field (a year 9999 would expand weekly patterns for millennia; PostgreSQL refuses a
+    number beyond its integer)."""
 
     class Meta:
         _translations = _WTFormsTranslations()
 
         def get_translations(self, form):
             return self._translations
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        out_of_range = any([_out_of_range(field) for field in self])
+        return valid and not out_of_range

@@ -32,6 +32,7 @@ from models.guidance import guidance_client
 from models.recreation import recreation_participant
 
 from .audit import CALLER_AUDITS, record_created
+from .inputs import parse_id
 from .schedule import EVENT_KINDS, guidance_days, holidays_between
 from .transactions import lock_for_writing
 
@@ -195,10 +196,10 @@ def parse_entries(sheet: Sheet, form: Mapping) -> tuple[dict[int, Entry], list[s
         prefix, _sep, raw_id = key.partition("-")
         if prefix != "code":
             continue
-        if not raw_id.isdigit():
+        client_id = parse_id(raw_id)
+        if client_id is None:
             errors.append(_("Baris kehadiran tidak dikenal."))
             continue
-        client_id = int(raw_id)
         values = form.getlist(key)
         if len(values) > 1:
             errors.append(_("Kehadiran %(client)s terkirim dua kali; simpan ulang.",

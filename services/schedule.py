@@ -48,6 +48,11 @@ ALL_KINDS = tuple(EVENT_KINDS.codes)
 
 # How far ahead an open-ended weekly pattern is checked for conflicts.
 HORIZON = timedelta(days=366)
+# The longest stretch any weekly pattern is expanded over, whatever its end date: a class
+# lasts at most this long (its form says so), and a weekly guidance schedule is checked for
+# conflicts this far ahead (a later booking is checked against it when it is saved). Without
+# a bound a class ending in 2500 took seconds and half a gigabyte to save.
+PATTERN_SPAN = timedelta(days=2 * 366)
 
 
 @dataclass
@@ -114,13 +119,23 @@ def month_end(first: date) -> date:
     return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
+def pattern_end(first: date) -> date:
+    """The last day a weekly pattern starting on ``first`` is expanded to."""
+    return first + PATTERN_SPAN if first <= date.max - PATTERN_SPAN else date.max
+
+
 def weekly_days(weekday: int, first: date, last: date, holidays: set[date]) -> Iterator[date]:
-    """Every ``weekday`` (1 = Senin) between ``first`` and ``last`` that is not a holiday."""
-    day = first + timedelta(days=(weekday - first.isoweekday()) % 7)
-    while day <= last:
+    """Every ``weekday`` (1 = Senin) between ``first`` and ``last`` that is not a holiday,
+    at most PATTERN_SPAN from ``first``."""
+    last = min(last, pattern_end(first))
+    offset = (weekday - first.isoweekday()) % 7
+    if first > last or (last - first).days < offset:
+        return
+    start = first + timedelta(days=offset)
+    for week in range((last - start).days // 7 + 1):  # counted: no date past date.max
+        day = start + timedelta(weeks=week)
         if day not in holidays:
             yield day
-        day += timedelta(days=7)
 
 
 def holidays_between(first: date, last: date) -> set[date]:
@@ -331,7 +346,7 @@ def pattern_bookings(klass: TrainingClass, from_day: date,
     planned = {(row.date, row.start_time) for row in sessions}
     occurrences = [(row.id, row.date, row.start_time, row.end_time) for row in sessions]
     if first <= klass.end_date:
-        holidays = holidays_between(first, klass.end_date)
+        holidays = holidays_between(first, min(klass.end_date, pattern_end(first)))
         weekdays = {int(d) for d in klass.weekdays or ""}
         for weekday in weekdays:
             for day in weekly_days(weekday, first, klass.end_date, holidays):
@@ -355,7 +370,7 @@ def guidance_bookings(schedule: GuidanceSchedule, from_day: date) -> list[Bookin
         days = [schedule.date]
     else:
         first = max(from_day, schedule.valid_from or from_day)
-        last = schedule.valid_until or first + HORIZON
+        last = min(schedule.valid_until or first + HORIZON, pattern_end(first))
         days = guidance_days(schedule, first, last, holidays_between(first, last))
     staff = staff_of(schedule.staff)
     clients = frozenset(client.id for client in schedule.clients or [])
