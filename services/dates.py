@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
-# Outside this range a typed year is a slip of the keyboard (0968, 9999), not a date.
-FIRST_YEAR, LAST_YEAR = 1900, 2100
+from .inputs import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
+
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?")
@@ -50,9 +50,9 @@ def parse_date(text: str) -> date:
             raise ValueError(_("Tanggal tidak dikenali; tulis hari/bulan/tahun, misalnya "
                                "15/05/1968."))
         year, month, day = (int(part) for part in match.groups())
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(_("Tahun %(year)s di luar rentang %(first)s–%(last)s.", year=year,
-                           first=FIRST_YEAR, last=LAST_YEAR))
+    # Outside the range a typed year is a slip of the keyboard (0968, 9999), not a date.
+    if not EARLIEST_DATE.year <= year <= LATEST_DATE.year:
+        raise ValueError(str(DATE_RANGE_MESSAGE))
     try:
         return date(year, month, day)
     except ValueError:
