@@ -71,3 +71,16 @@ def issue_register_number(client: Client, number: str | None = None) -> str:
         client.register = RegisterNumber(number=number)
     return number
 
+
+
+def next_register_numbers(year: int, count: int) -> list[str]:
+    """``count`` consecutive numbers of ``year`` above the highest ever issued (one query),
+    for registering many clients at once (the roster import)."""
+    prefix = f"{year}-"
+    highest = 0
+    for number in db.session.scalars(
+            select(RegisterNumber.number).where(RegisterNumber.number.like(f"{prefix}%"))):
+        match = AUTO_FORMAT.match(number)
+        if match:
+            highest = max(highest, int(match.group(2)))
+    return [f"{prefix}{highest + i:04d}" for i in range(1, count + 1)]
