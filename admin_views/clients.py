@@ -14,6 +14,7 @@ from flask_admin.contrib.sqla.filters import (
     FilterLike,
     IntEqualFilter,
 )
+from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form.upload import ImageUploadField
 from flask_admin.helpers import is_form_submitted
 from flask_babel import gettext as _
@@ -239,6 +240,9 @@ class ClientView(SecureModelView):
                                             if not isinstance(v, Length)]
             unbound.kwargs["render_kw"] = {**(unbound.kwargs.get("render_kw") or {}),
                                            "maxlength": limit}
+        # A NIK held by another client: the rule names that client ("Sudah ada." would not).
+        form_class.nik.kwargs["validators"] = [
+            v for v in form_class.nik.kwargs.get("validators") or () if not isinstance(v, Unique)]
         return form_class
 
     def validate_form(self, form) -> bool:
