@@ -43,12 +43,20 @@ from .exports import ROSTER_COLUMNS
 from .workbook import HEADER_ROW, restore
 
 MAX_ROWS = 10_000
-# An export of MAX_ROWS clients unpacks to about 12 MiB; anything far larger is not a roster
-# (a zip bomb, a huge shared-strings table) and is refused before it is parsed.
-MAX_PART_BYTES = 48 * 2**20
-MAX_TOTAL_BYTES = 96 * 2**20
+# What a roster of MAX_ROWS clients needs, with room to spare (an export of 10,000 clients
+# unpacks to about 9 MiB in 230,000 cells). Anything past it is not a roster — a zip bomb, a
+# sheet of millions of cells, a huge shared-strings table — and is refused before openpyxl
+# parses it: parsing time and memory follow the number of elements, not the file size.
 MAX_PARTS = 200
+MAX_PART_BYTES = 32 * 2**20
+MAX_TOTAL_BYTES = 64 * 2**20
+MAX_CELLS = 600_000
+MAX_CELLS_PER_ROW = 200
+MAX_STRINGS = 600_000
+MAX_ROW_ELEMENTS = MAX_ROWS + HEADER_ROW + 1000
 PROLOG_BYTES = 4096
+# A cell, a row or a shared string, with or without a namespace prefix.
+ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?(c|row|si)[\s/>]")
 DISTRICT = re.compile(r"(Kabupaten|Kota) [A-Za-z][A-Za-z .'-]+")
 DATE_COLUMNS = {"birth_date", "admission_date", "termination_date"}
 CODED: dict[str, Choices] = {"sex": SEXES, "religion": RELIGIONS,
@@ -102,39 +110,73 @@ class Plan:
 
 def check_package(path: str) -> None:
     """Refuse, before any XML is parsed, a file that is not a small, plain xlsx package:
-    not a zip, too many parts, parts that unpack too large (a zip bomb, millions of cells or
-    shared strings), or XML with a document type declaration (external entities, entity
-    expansion) or in an encoding other than UTF-8.
+    not a zip, too many parts, parts that unpack too large (a zip bomb), more cells, rows
+    or shared strings than a roster can have, XML with a document type declaration
+    (external entities, entity expansion) or in an encoding other than UTF-8.
 
     The sizes in the zip directory bind: Python's zip reader stops at the declared size and
     fails the CRC check if a part holds more.
     """
     if not zipfile.is_zipfile(path):
         raise ImportFileError(_("Berkas bukan buku kerja Excel (.xlsx)."))
-    too_big = _("Berkas terlalu besar untuk buku induk (isi lebih dari %(mb)s MB setelah "
-                "dibuka). Periksa berkasnya atau bagi menjadi beberapa impor.",
-                mb=MAX_TOTAL_BYTES // 2**20)
     try:
         with zipfile.ZipFile(path) as package:
-            parts = package.infolist()
+            parts = [part for part in package.infolist() if not part.is_dir()]
             if len(parts) > MAX_PARTS:
                 raise ImportFileError(_("Berkas Excel tidak dapat dibaca."))
             if sum(p.file_size for p in parts) > MAX_TOTAL_BYTES or \
                     any(p.file_size > MAX_PART_BYTES for p in parts):
-                raise ImportFileError(too_big)
+                raise ImportFileError(_too_big())
+            counts = {b"c": 0, b"row": 0, b"si": 0}
             for part in parts:
-                if not part.is_dir():
-                    with package.open(part) as stream:
-                        _check_prolog(stream.read(PROLOG_BYTES))
+                with package.open(part) as stream:
+                    head = stream.read(PROLOG_BYTES)
+                    if _check_prolog(head):
+                        _count_elements(head, stream, counts)
     except ImportFileError:
         raise
     except Exception as exc:  # a damaged package: bad CRC, unknown compression, ...
         raise ImportFileError(_("Berkas Excel tidak dapat dibaca.")) from exc
 
 
-def _check_prolog(head: bytes) -> None:
+def _too_big() -> str:
+    return _("Berkas terlalu besar untuk buku induk (paling banyak %(n)s baris data, "
+             "%(mb)s MB setelah dibuka). Periksa berkasnya atau bagi menjadi beberapa impor.",
+             n=MAX_ROWS, mb=MAX_TOTAL_BYTES // 2**20)
+
+
+def _count_elements(head: bytes, stream, counts: dict[bytes, int]) -> None:
+    """Count cells, rows and shared strings of an XML part as it streams by (a regular
+    expression over the bytes: no tree is built) and refuse past the limits."""
+    carry, chunk, in_row = b"", head, 0
+    while chunk:
+        following = stream.read(2**20)
+        text = carry + chunk
+        # Leave the last bytes for the next round unless this is the end: a tag may be cut.
+        cut = len(text) - 40 if following else len(text)
+        for match in ELEMENT.finditer(text):
+            if match.start() >= cut:
+                break
+            name = match.group(1)
+            counts[name] += 1
+            if name == b"row":
+                in_row = 0
+            elif name == b"c":
+                in_row += 1
+                if in_row > MAX_CELLS_PER_ROW:
+                    raise ImportFileError(_too_big())
+        if counts[b"row"] > MAX_ROW_ELEMENTS:
+            raise ImportFileError(_("Paling banyak %(n)s baris per impor; bagi berkasnya "
+                                    "menjadi beberapa impor.", n=MAX_ROWS))
+        if counts[b"c"] > MAX_CELLS or counts[b"si"] > MAX_STRINGS:
+            raise ImportFileError(_too_big())
+        carry, chunk = text[cut:], following
+
+
+def _check_prolog(head: bytes) -> bool:
     """An XML part starts (after its declaration, comments, processing instructions) with its
-    root element, never a ``<!DOCTYPE``; a part that is not XML (an image) is left alone."""
+    root element, never a ``<!DOCTYPE``. True for XML; a part that is not XML (an image)
+    is left alone."""
     refused = _("Berkas Excel ini memuat deklarasi XML yang tidak diizinkan (DTD/entitas); "
                 "simpan ulang sebagai buku kerja Excel biasa.")
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:2] in (b"\x00<", b"<\x00") \
@@ -142,7 +184,7 @@ def _check_prolog(head: bytes) -> None:
         raise ImportFileError(refused)  # UTF-16/32: not what a spreadsheet writes
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if not text.startswith(b"<"):
-        return
+        return False
     while text.startswith((b"<?", b"<!--")):
         closing = b"?>" if text.startswith(b"<?") else b"-->"
         end = text.find(closing)
@@ -155,6 +197,7 @@ def _check_prolog(head: bytes) -> None:
         text = text[end + len(closing):].lstrip()
     if text.startswith(b"<!"):
         raise ImportFileError(refused)
+    return True
 
 
 def read_rows(path: str):
@@ -228,6 +271,9 @@ class _Lookups:
         self.districts = {d for d in db.session.scalars(
             select(func.distinct(Client.district_of_origin))) if d}
         self.facts = Facts.preloaded()
+        # Translated once per plan, not once per cell.
+        self.labels = {attr: str(label) for label, attr in ROSTER_COLUMNS}
+        self.codes = {attr: _code_names(vocabulary) for attr, vocabulary in CODED.items()}
 
 
 def plan(path: str) -> Plan:
@@ -236,11 +282,12 @@ def plan(path: str) -> Plan:
 
 
 def _plan(path: str, lookups: _Lookups) -> Plan:
-    labels = {attr: str(label) for label, attr in ROSTER_COLUMNS}
+    labels = lookups.labels
     seen_numbers: dict[str, int] = {}
     seen_niks: dict[str, int] = {}
     rows = []
-    for number, raw in read_rows(path):
+    # Read the whole sheet first: a file over the row limit is refused before any checking.
+    for number, raw in list(read_rows(path)):
         row = RowPlan(number, str(raw.get("register_number") or ""),
                       str(raw.get("full_name") or ""))
         row.values = _parse(raw, row, lookups)
@@ -275,7 +322,8 @@ def _plan(path: str, lookups: _Lookups) -> Plan:
         # The row counts for the rows below it, as the form counts the clients saved before.
         if not any(problem.field == "room" for problem in problems):
             lookups.facts.place(existing, record.get("room"), record.get("stage"))
-        lookups.facts.claim_nik(record.get("nik"), existing, reg or _("baris %(n)s", n=number))
+        if existing is not None:  # a NIK it gives up is free for the rows below
+            lookups.facts.claim_nik(record.get("nik"), existing, reg)
         if row.reasons:
             row.action = "reject"
         rows.append(row)
@@ -307,7 +355,7 @@ def _parse(raw: dict[str, Any], row: RowPlan, lookups: _Lookups) -> dict[str, An
     """Cell values as column values; what cannot be read goes to ``row.reasons`` (the
     client rules judge the rest)."""
     values: dict[str, Any] = {}
-    labels = {attr: str(label) for label, attr in ROSTER_COLUMNS}
+    labels = lookups.labels
     for attr, value in raw.items():
         if attr == "register_number":
             continue
@@ -321,7 +369,7 @@ def _parse(raw: dict[str, Any], row: RowPlan, lookups: _Lookups) -> dict[str, An
                 row.reasons.append(_("%(col)s tidak valid: %(v)s (tulis dd/mm/yyyy).",
                                      col=labels[attr], v=value))
         elif attr in CODED:
-            values[attr] = _code(CODED[attr], value)
+            values[attr] = lookups.codes[attr].get(" ".join(str(value).split()).casefold())
             if values[attr] is None:
                 row.reasons.append(_("%(col)s tidak dikenal: %(v)s.", col=labels[attr], v=value))
         elif attr == "cohort":
@@ -359,15 +407,16 @@ def _date(value: Any) -> date | None:
     return None
 
 
-def _code(vocabulary: Choices, value: Any) -> str | None:
-    """The code of a cell holding the code or the label (a stage with or without its
-    number: "2. Penerimaan & registrasi" or "Penerimaan & registrasi")."""
-    text = " ".join(str(value).split()).casefold()
+def _code_names(vocabulary: Choices) -> dict[str, str]:
+    """Each way a cell may name a code, casefolded → the code: the code itself or its label
+    (a stage with or without its number: "2. Penerimaan & registrasi" or "Penerimaan &
+    registrasi")."""
+    names = {}
     for code, label in vocabulary.pairs:
         label = str(label).casefold()
-        if text in (code.casefold(), label, re.sub(r"^\d+\.\s*", "", label)):
-            return code
-    return None
+        for name in (re.sub(r"^\d+\.\s*", "", label), label, code.casefold()):
+            names[name] = code
+    return names
 
 
 def _district(text: str, row: RowPlan, lookups: _Lookups) -> str:
