@@ -23,7 +23,6 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 from sqlalchemy import func, insert, select
 
 from models import Client, RegisterNumber, Room, Staff, db
@@ -41,12 +40,13 @@ from .client_rules import Facts, client_problems
 from .clients import next_register_numbers
 from .exports import ROSTER_COLUMNS
 from .workbook import HEADER_ROW, restore
+from .workbook_reader import Cell, first_sheet_rows
 
 MAX_ROWS = 10_000
 # What a roster of MAX_ROWS clients needs, with room to spare (an export of 10,000 clients
 # unpacks to about 9 MiB in 230,000 cells). Anything past it is not a roster — a zip bomb, a
-# sheet of millions of cells, a huge shared-strings table — and is refused before openpyxl
-# parses it: parsing time and memory follow the number of elements, not the file size.
+# sheet of millions of cells, a huge shared-strings table — and is refused before it is
+# parsed: parsing time and memory follow the number of elements, not the file size.
 MAX_PARTS = 200
 MAX_PART_BYTES = 32 * 2**20
 MAX_TOTAL_BYTES = 64 * 2**20
@@ -56,7 +56,8 @@ MAX_STRINGS = 600_000
 MAX_ROW_ELEMENTS = MAX_ROWS + HEADER_ROW + 1000
 PROLOG_BYTES = 4096
 # A cell, a row or a shared string, with or without a namespace prefix.
-ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?(c|row|si)[\s/>]")
+ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?(c|row|si|xf)[\s/>]")
+MAX_STYLES = 65_000  # Excel's own limit of cell formats
 DISTRICT = re.compile(r"(Kabupaten|Kota) [A-Za-z][A-Za-z .'-]+")
 DATE_COLUMNS = {"birth_date", "admission_date", "termination_date"}
 CODED: dict[str, Choices] = {"sex": SEXES, "religion": RELIGIONS,
@@ -127,7 +128,7 @@ def check_package(path: str) -> None:
             if sum(p.file_size for p in parts) > MAX_TOTAL_BYTES or \
                     any(p.file_size > MAX_PART_BYTES for p in parts):
                 raise ImportFileError(_too_big())
-            counts = {b"c": 0, b"row": 0, b"si": 0}
+            counts = {b"c": 0, b"row": 0, b"si": 0, b"xf": 0}
             for part in parts:
                 with package.open(part) as stream:
                     head = stream.read(PROLOG_BYTES)
@@ -168,7 +169,8 @@ def _count_elements(head: bytes, stream, counts: dict[bytes, int]) -> None:
         if counts[b"row"] > MAX_ROW_ELEMENTS:
             raise ImportFileError(_("Paling banyak %(n)s baris per impor; bagi berkasnya "
                                     "menjadi beberapa impor.", n=MAX_ROWS))
-        if counts[b"c"] > MAX_CELLS or counts[b"si"] > MAX_STRINGS:
+        if counts[b"c"] > MAX_CELLS or counts[b"si"] > MAX_STRINGS or \
+                counts[b"xf"] > MAX_STYLES:
             raise ImportFileError(_too_big())
         carry, chunk = text[cut:], following
 
@@ -203,54 +205,58 @@ def _check_prolog(head: bytes) -> bool:
 def read_rows(path: str):
     """(spreadsheet row number, {attribute: cell value}) for each non-empty data row."""
     check_package(path)
+    rows = first_sheet_rows(path)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(_("Berkas Excel tidak dapat dibaca.")) from exc
-    try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # the declared size may lie; read only the rows present
-        header = next(sheet.iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 1,
-                                      values_only=True), None) or ()
-        columns = {i: HEADINGS[str(h).strip().casefold()] for i, h in enumerate(header)
-                   if h is not None and str(h).strip().casefold() in HEADINGS}
-        missing = {"register_number", "full_name", "sex"} - set(columns.values())
-        if missing:
-            labels = [str(h) for h, attr in ROSTER_COLUMNS if attr in missing]
-            raise ImportFileError(_("Kolom wajib tidak ada di baris %(row)s: %(cols)s. "
-                                    "Gunakan format hasil unduhan buku induk.",
-                                    row=HEADER_ROW + 1, cols=", ".join(labels)))
-        first = HEADER_ROW + 2
-        rows = sheet.iter_rows(min_row=first, max_col=max(columns) + 1)
-        for number, row in enumerate(rows, start=first):
-            if number >= first + MAX_ROWS:
-                # Past the limit: refuse data, and stop at a run of empty rows too (a file
-                # declaring a million rows must not be walked to its end).
-                if number >= first + MAX_ROWS + 1000 or any(
-                        _cell(row[i]) not in (None, "") for i in columns if i < len(row)):
-                    raise ImportFileError(_("Paling banyak %(n)s baris per impor; bagi "
-                                            "berkasnya menjadi beberapa impor.", n=MAX_ROWS))
+        columns: dict[int, str] | None = None
+        data_rows = 0
+        for number, cells in rows:
+            if number <= HEADER_ROW:
                 continue
-            values = {attr: _cell(row[i]) for i, attr in columns.items() if i < len(row)}
+            if columns is None:
+                found = {} if number > HEADER_ROW + 1 else cells
+                columns = {i: HEADINGS[str(cell.value).strip().casefold()]
+                           for i, cell in found.items()
+                           if str(cell.value).strip().casefold() in HEADINGS}
+                _require(columns)
+                if number == HEADER_ROW + 1:
+                    continue
+            values = {attr: _value(cells.get(i)) for i, attr in columns.items()}
             if all(v in (None, "") for v in values.values()):
                 continue
+            data_rows += 1
+            if data_rows > MAX_ROWS:
+                raise ImportFileError(_("Paling banyak %(n)s baris per impor; bagi "
+                                        "berkasnya menjadi beberapa impor.", n=MAX_ROWS))
             yield number, values
+        if columns is None:
+            _require({})
     except ImportFileError:
         raise
-    except Exception as exc:  # a damaged sheet found while reading it
+    except Exception as exc:  # a damaged workbook found while reading it
         raise ImportFileError(_("Berkas Excel tidak dapat dibaca.")) from exc
     finally:
-        book.close()
+        rows.close()
 
 
-def _cell(cell) -> Any:
+def _require(columns: dict[int, str]) -> None:
+    missing = {"register_number", "full_name", "sex"} - set(columns.values())
+    if missing:
+        labels = [str(h) for h, attr in ROSTER_COLUMNS if attr in missing]
+        raise ImportFileError(_("Kolom wajib tidak ada di baris %(row)s: %(cols)s. "
+                                "Gunakan format hasil unduhan buku induk.",
+                                row=HEADER_ROW + 1, cols=", ".join(labels)))
+
+
+def _value(cell: Cell | None) -> Any:
     """A cell's value; text trimmed and blank text as None. Text written with Excel's quote
     prefix (our exports' formula guard, or typed as '…) is taken as it is; an apostrophe
     that older exports wrote into the text itself is taken off."""
+    if cell is None:
+        return None
     value = cell.value
     if isinstance(value, str):
         value = value.strip()
-        if value.startswith("'") and not cell.style_array.quotePrefix:
+        if value.startswith("'") and not cell.quoted:
             value = restore(value)
         return value or None
     return value
