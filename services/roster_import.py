@@ -265,9 +265,11 @@ def _value(cell: Cell | None) -> Any:
 class _Lookups:
     """What every row is checked against, read once per plan."""
 
-    def __init__(self):
-        self.clients = {client.register_number: client
-                        for client in db.session.scalars(select(Client))}
+    def __init__(self, numbers: set[str]):
+        # Only the clients the file names (all of them would be a large read for a file of
+        # new clients); the numbers ever issued, to refuse reusing a deleted client's.
+        self.clients = {client.register_number: client for client in db.session.scalars(
+            select(Client).where(Client.register_number.in_(numbers)))} if numbers else {}
         self.issued = set(db.session.scalars(select(RegisterNumber.number)))
         self.rooms = {name.casefold(): room_id for room_id, name in db.session.execute(
             select(Room.id, Room.name))}
@@ -284,16 +286,19 @@ class _Lookups:
 
 def plan(path: str) -> Plan:
     """The dry run: nothing is written."""
-    return _plan(path, _Lookups())
+    return _plan(path)[0]
 
 
-def _plan(path: str, lookups: _Lookups) -> Plan:
+def _plan(path: str) -> tuple[Plan, _Lookups]:
+    # Read the whole sheet first: a file over the row limit is refused before any checking.
+    cells = list(read_rows(path))
+    lookups = _Lookups({str(raw["register_number"]) for _n, raw in cells
+                        if raw.get("register_number")})
     labels = lookups.labels
     seen_numbers: dict[str, int] = {}
     seen_niks: dict[str, int] = {}
     rows = []
-    # Read the whole sheet first: a file over the row limit is refused before any checking.
-    for number, raw in list(read_rows(path)):
+    for number, raw in cells:
         row = RowPlan(number, str(raw.get("register_number") or ""),
                       str(raw.get("full_name") or ""))
         row.values = _parse(raw, row, lookups)
@@ -333,7 +338,7 @@ def _plan(path: str, lookups: _Lookups) -> Plan:
         if row.reasons:
             row.action = "reject"
         rows.append(row)
-    return Plan(rows)
+    return Plan(rows), lookups
 
 
 def _record(row: RowPlan, existing: Client | None) -> dict[str, Any]:
@@ -454,10 +459,9 @@ def apply(path: str) -> Plan:
 
     Changed clients go through the session (one flush, its audit hook writes their
     entries); new clients get their register numbers in one query per admission year and
-    go in as one multi-row INSERT, with their audit entries in one more statement.
+    go in as one executemany INSERT, with their audit entries in one more statement.
     """
-    lookups = _Lookups()
-    result = _plan(path, lookups)
+    result, lookups = _plan(path)
     if result.rejected:
         return result
     for row in result.rows:
@@ -494,11 +498,12 @@ def _create(rows: list[RowPlan]) -> None:
         record.update(register_number=row.register_number, full_name=row.full_name,
                       stage=record["stage"] or NEW_CLIENT_STAGE)
         records[row.register_number] = record
-    created = db.session.execute(
-        insert(Client).returning(Client.id, Client.register_number)
-        .execution_options(**{CALLER_AUDITS: True}),
-        list(records.values()),
-    ).all()
+    # A plain executemany, then the new ids by register number: with RETURNING the driver
+    # would parse a statement of thousands of placeholders per batch (slow on PostgreSQL).
+    db.session.execute(insert(Client).execution_options(**{CALLER_AUDITS: True}),
+                       list(records.values()))
+    created = db.session.execute(select(Client.id, Client.register_number).where(
+        Client.register_number.in_(list(records)))).all()
     record_created(Client.__tablename__, [
         (client_id, f"{number} — {records[number]['full_name']}", records[number])
         for client_id, number in created
