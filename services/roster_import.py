@@ -44,7 +44,7 @@ from .workbook_reader import Cell, first_sheet_rows
 
 MAX_ROWS = 10_000
 # What a roster of MAX_ROWS clients needs, with room to spare (an export of 10,000 clients
-# unpacks to about 9 MiB in 230,000 cells). Anything past it is not a roster — a zip bomb, a
+# unpacks to about 11 MiB in 230,000 cells). Anything past it is not a roster — a zip bomb, a
 # sheet of millions of cells, a huge shared-strings table — and is refused before it is
 # parsed: parsing time and memory follow the number of elements, not the file size.
 MAX_PARTS = 200
