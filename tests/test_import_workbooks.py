@@ -8,7 +8,7 @@ import io
 import re
 import time
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from html import unescape
 
 import pytest
@@ -222,3 +222,37 @@ def test_confirming_an_import_runs_the_same_statements_for_50_or_300_rows(app, c
                                             AuditEntry.action == "create")).all()
         assert len(entries) == 350 and all(record_id for record_id, _label in entries)
         assert f"{year}-0001 — Klien Nomor 8" in {label for _id, label in entries}
+
+
+@pytest.mark.parametrize("date_1904", [False, True])
+def test_the_reader_gives_what_excel_shows(tmp_path, date_1904):
+    """Shared and inline strings, numbers, booleans, a formula's last result, dates in a
+    built-in or a custom format (1900 and 1904 date systems), the quote prefix."""
+    import xlsxwriter
+
+    from services.workbook_reader import first_sheet_rows
+
+    path = str(tmp_path / "book.xlsx")
+    book = xlsxwriter.Workbook(path, {"date_1904": date_1904, "strings_to_formulas": False})
+    ws = book.add_worksheet()
+    builtin, custom = book.add_format({"num_format": 14}), book.add_format(
+        {"num_format": "dd/mm/yyyy"})
+    ws.write_string(0, 0, "teks")
+    ws.write_number(0, 1, 3204011705900001)
+    ws.write_number(0, 2, 2.5)
+    ws.write_boolean(0, 3, True)
+    ws.write_formula(0, 4, "=1+1", None, 2)
+    ws.write_datetime(1, 0, datetime(2026, 3, 2), builtin)
+    ws.write_datetime(1, 1, datetime(1980, 7, 14), custom)
+    ws.write_string(1, 2, "=SUM(A1)", book.add_format({"quote_prefix": True}))
+    ws.write_string(3, 27, "AB4")
+    book.close()
+    rows = {number: {col: (cell.value, cell.quoted) for col, cell in cells.items()}
+            for number, cells in first_sheet_rows(path)}
+    assert rows == {
+        1: {0: ("teks", False), 1: (3204011705900001, False), 2: (2.5, False),
+            3: (True, False), 4: (2, False)},
+        2: {0: (datetime(2026, 3, 2), False), 1: (datetime(1980, 7, 14), False),
+            2: ("=SUM(A1)", True)},
+        4: {27: ("AB4", False)},
+    }
