@@ -32,8 +32,9 @@ seed: migrate
 run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# Parallel on every core; the slowest tests are listed so a slow one is noticed.
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --durations=5
 
 lint: install
 	$(BIN)/ruff check .
@@ -42,6 +43,7 @@ bench: install
 	$(BIN)/python -m bench.list_pages
 	$(BIN)/python -m bench.schedule
 	$(BIN)/python -m bench.exports
+	$(BIN)/python -m bench.concurrency
 	$(BIN)/python -m bench.roster_import
 
 clean:

@@ -132,10 +132,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from admin_views import build_admin
     from admin_views.auth import bp as auth_bp
+    from admin_views.templating import HandlerFreeLoader
     from seed import register_commands
 
     app.register_blueprint(auth_bp)
     admin = build_admin(app)
+    app.jinja_env.loader = HandlerFreeLoader(app.jinja_env.loader)
     admin.csp_nonce_generator = csp.nonce  # Flask-Admin puts it on its <script> tags
     register_commands(app)
 

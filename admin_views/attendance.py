@@ -95,16 +95,19 @@ class AttendanceGridView(SecureView):
         raw_id = request.args.get("id", "")
         if kind not in GRID_KINDS or not raw_id.isdigit():
             abort(404)
-        sheet = load_sheet(kind, int(raw_id), parse_day(request.args.get("date")))
+        saving = request.method == "POST"
+        sheet = load_sheet(kind, int(raw_id), parse_day(request.args.get("date")),
+                           for_saving=saving)
         if sheet is None:
             abort(404)
-        # The head reads every sheet; everyone else only those of the events they lead.
+        # The head reads every sheet; everyone else only those of the events they lead (the
+        # events the index lists for them). Another's event answers as a missing one does.
         if not (acting("head") or leads(sheet, current_user)):
-            abort(403)
+            abort(404)
         may_record = self.can_write and leads(sheet, current_user)
         form = ConsoleForm(request.form if request.method == "POST" else None)
         errors: list[str] = []
-        if request.method == "POST":
+        if saving:
             if not may_record:
                 abort(403)
             if not form.validate():

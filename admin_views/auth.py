@@ -16,7 +16,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -27,7 +26,7 @@ from models import User, db
 from models.base import utcnow
 from services.accounts import password_problem
 from services.audit import record_event
-from services.login import blocked_until
+from services.login import attempt_succeeded, begin_attempt
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -68,28 +67,21 @@ def login():
                      next=request.args.get("next", ""))
     if request.method == "POST" and form.validate():
         name = form.username.data
-        until = blocked_until(name, request.remote_addr)
-        if until is not None:
-            record_event("login_blocked", username=name)
-            db.session.commit()
-            form.password.errors.append(_(
-                "Terlalu banyak percobaan masuk yang gagal. Coba lagi setelah pukul %(time)s.",
-                time=format_datetime(until, "HH:mm")))
-            return render_template("auth/login.html", form=form), 429
         user = db.session.scalar(select(User).where(User.username == name))
+        attempt = begin_attempt(name, user.id if user is not None else None)
+        if attempt.held_until is not None:
+            form.password.errors.append(attempt.message)
+            return render_template("auth/login.html", form=form), 429
         valid = check_password_hash(user.password_hash if user else _DUMMY_HASH,
                                     form.password.data)
         if user is not None and valid and user.is_active:
             _start_session(user)
             user.last_login_at = utcnow()
-            record_event("login", username=user.username, user_id=user.id)
+            attempt_succeeded(attempt, logged_in=True)
             db.session.commit()
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(form.next.data) or url_for("admin.index"))
-        record_event("login_failed", username=name,
-                     user_id=user.id if user is not None else None)
-        db.session.commit()
         log.warning("login failed: %s from %s", name, request.remote_addr)
         form.password.errors.append(_("Nama pengguna atau kata sandi salah."))
     return render_template("auth/login.html", form=form)
@@ -108,11 +100,12 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-def _end_session(reason: str, message: str) -> None:
+def _end_session(reason: str, message: str, *, everywhere: bool = True) -> None:
+    """Log this browser out; ``everywhere`` also ends the account's other sessions."""
     if current_user.is_authenticated:
-        user = db.session.get(User, current_user.id)
         record_event("logout", detail=reason)
-        user.end_sessions()
+        if everywhere:
+            db.session.get(User, current_user.id).end_sessions()
         db.session.commit()
     logout_user()
     session.clear()
@@ -126,10 +119,17 @@ def change_password():
     form = PasswordChangeForm(request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         user = db.session.get(User, current_user.id)
-        problem = password_problem(form.new.data, user.username)
+        # Guesses here count with the login page's: a borrowed session gets no extra tries.
+        attempt = begin_attempt(user.username, user.id, detail=_("ganti kata sandi"))
+        if attempt.held_until is not None:
+            form.current.errors.append(attempt.message)
+            return render_template("auth/password.html", form=form), 429
         if not user.check_password(form.current.data):
             form.current.errors.append(_("Kata sandi sekarang salah."))
-        elif problem:
+            return render_template("auth/password.html", form=form)
+        attempt_succeeded(attempt, logged_in=False)
+        problem = password_problem(form.new.data, user.username)
+        if problem:
             form.new.errors.append(problem)
         elif form.new.data == form.current.data:
             form.new.errors.append(_("Kata sandi baru harus berbeda dari yang sekarang."))
@@ -140,6 +140,7 @@ def change_password():
             _start_session(user)  # this browser continues with the new token
             flash(_("Kata sandi berhasil diganti."), "success")
             return redirect(url_for("admin.index"))
+        db.session.commit()
     return render_template("auth/password.html", form=form)
 
 
@@ -158,6 +159,9 @@ def enforce_session_rules():
             _("tidak aktif terlalu lama") if idle_out else _("batas waktu sesi"),
             _("Sesi Anda berakhir karena terlalu lama tidak aktif. Silakan masuk lagi.")
             if idle_out else _("Sesi Anda sudah terlalu lama. Silakan masuk lagi."),
+            # Only this cookie is stale: its own "seen"/"login_at" keep failing these checks,
+            # so the account's other, live sessions go on.
+            everywhere=False,
         )
         target = request.full_path.rstrip("?") if request.method == "GET" else None
         return redirect(url_for("auth.login", next=target))

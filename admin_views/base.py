@@ -10,22 +10,28 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
+from flask_admin.model.form import converts
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
 from wtforms.validators import StopValidation
 
 from forms.base import ConsoleForm
+from forms.fields import DateField, TimeField
 from models import AuditEntry, db
 from services.audit import readable_changes
 from services.dashboard import build_dashboard
 from services.integrity import explain
 from services.permissions import readers, writers
+
+from .auth import safe_next
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +86,30 @@ def login_redirect():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def _drop_offsite_return_url() -> None:
+    """Forget a ``url=`` return address that is not a local path, so Flask-Admin's views
+    fall back to the list page.
+
+    Flask-Admin's own check (helpers.is_safe_url) resolves the value against this host:
+    ``http:evil.example`` joins to ``http://<this host>/evil.example`` and passes, yet a
+    browser told to go to ``http:evil.example`` goes off-site. Its views read the value
+    from ``request.values`` through a module-level helper, so the request is cleaned here,
+    once, before any view runs."""
+    if all(safe_next(value) for value in request.values.getlist("url")):
+        return
+
+    def local_only(values):
+        return ImmutableMultiDict([(key, value) for key, value in values.items(multi=True)
+                                   if key != "url" or safe_next(value)])
+
+    request.args = local_only(request.args)
+    if request.method == "GET":
+        request.values = CombinedMultiDict([request.args])
+    else:
+        request.form = local_only(request.form)
+        request.values = CombinedMultiDict([request.args, request.form])
+
+
 class ScopedAjaxLoader(QueryAjaxModelLoader):
     """An AJAX picker whose search *and* id lookup both obey ``where`` (Flask-Admin's own
     loader checks filters only while searching, so any id could be posted)."""
@@ -112,8 +142,35 @@ def _picked_rows_exist(form, field):
     else:
         missing = field.data is None
     if missing:
+        # Said once: this replaces the field's generic "not a valid choice".
+        generic = field.gettext("Not a valid choice")
+        field.errors[:] = [error for error in field.errors if error != generic]
         raise StopValidation(_("Pilihan tidak valid atau tidak lagi tersedia. Silakan pilih "
                                "ulang."))
+
+
+class _Choices:
+    """A form's (code, label) choices read like a vocabulary (``label(code)``)."""
+
+    def __init__(self, pairs):
+        self.labels = dict(pairs)
+
+    def label(self, code: str) -> str:
+        return str(self.labels.get(code, code))
+
+
+class ConsoleModelConverter(AdminModelConverter):
+    """Generated forms type dates as dd/mm/yyyy and times as HH:MM (services/dates.py)."""
+
+    @converts("Date")
+    def convert_date(self, field_args, **_extra):
+        field_args.pop("widget", None)
+        return DateField(**field_args)
+
+    @converts("Time")
+    def convert_time(self, field_args, **_extra):
+        field_args.pop("widget", None)
+        return TimeField(**field_args)
 
 
 FAILED = object()  # what run_step returns when the step did not happen
@@ -187,6 +244,7 @@ class SecureModelView(ModelView):
     list_options: tuple = ()
 
     form_base_class = ConsoleForm
+    model_form_converter = ConsoleModelConverter
     page_size = 20
     can_set_page_size = True
     can_view_details = True
@@ -244,6 +302,7 @@ class SecureModelView(ModelView):
             return refused
         if name in self.WRITE_VIEWS and not role_in(self.write_roles):
             abort(403)  # Flask-Admin would quietly redirect; say no plainly
+        _drop_offsite_return_url()
         return None
 
     @property
@@ -270,12 +329,15 @@ class SecureModelView(ModelView):
 
     @expose("/history/")
     def history_view(self):
-        """Every recorded change of one record the user may see, newest first."""
+        """Every recorded change of one record the user may see, and of the rows edited
+        inside its form (a plan's goals), newest first."""
         record = self.get_one(request.args.get("id", ""))
+        table = self.model.__tablename__
         entries = db.session.scalars(
             select(AuditEntry)
-            .where(AuditEntry.table_name == self.model.__tablename__,
-                   AuditEntry.record_id == record.id)
+            .where(or_(and_(AuditEntry.table_name == table, AuditEntry.record_id == record.id),
+                       and_(AuditEntry.parent_table == table,
+                            AuditEntry.parent_id == record.id)))
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         ).all()
         return self.render(
@@ -286,14 +348,29 @@ class SecureModelView(ModelView):
 
     def describe_changes(self, entries) -> dict[int, list[tuple]]:
         """Audit ``entries`` of this screen's model as (label, before, after) rows, limited
-        to the fields its details page shows."""
+        to the fields its details page shows; entries of inline child rows (a plan's goals)
+        with the inline form's labels, prefixed by the row's name."""
         vocabularies = {
             name: fmt.vocabulary
             for name, fmt in (self.column_formatters or {}).items()
             if hasattr(fmt, "vocabulary")
         }
-        return readable_changes(entries, self.model, dict(self.column_labels or {}),
-                                vocabularies, frozenset(self.column_details_list or ()))
+        own = [e for e in entries if e.table_name == self.model.__tablename__]
+        result = readable_changes(own, self.model, dict(self.column_labels or {}),
+                                  vocabularies, frozenset(self.column_details_list or ()))
+        for inline in self.inline_models or ():
+            child = [e for e in entries if e.table_name == inline.model.__tablename__]
+            if not child:
+                continue
+            shown = frozenset(inline.form_columns or ()) - {"id"}
+            coded = {name: _Choices(pairs) for name, pairs in (inline.form_choices or {}).items()}
+            rows = readable_changes(child, inline.model, dict(inline.column_labels or {}),
+                                    coded, shown)
+            for entry in child:
+                prefix = f"{inline.form_label} «{entry.record_label or entry.record_id}»"
+                result[entry.id] = [(f"{prefix}: {label}", before, after)
+                                    for label, before, after in rows[entry.id]]
+        return result
 
     def handle_action(self, return_view=None):
         # Flask-Admin silently ignores a refused action; say so with a 403 instead.
@@ -325,6 +402,16 @@ class SecureModelView(ModelView):
         if record is None:
             abort(404)
         return record
+
+    def nested_one(self, endpoint: str, id) -> Any:
+        """A record of the screen ``endpoint`` by an id nested in one of this screen's routes
+        (a form field, a second URL parameter), looked up through that screen's own
+        ``get_one`` and scope: 404 for whatever its list would not show."""
+        view = next((v for v in self.admin._views
+                     if getattr(v, "endpoint", None) == endpoint), None)
+        if view is None or not role_in(view.read_roles):
+            abort(404)
+        return view.get_one(id)
 
     # --- errors -----------------------------------------------------------------------
     def handle_view_exception(self, exc: Exception) -> bool:

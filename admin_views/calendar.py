@@ -10,10 +10,10 @@ from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
 
-from models import Client, Enrollment, Staff, db
+from models import Client, Staff, db
 from models.choices import ACTIVE_STAGES
 from services.schedule import EVENT_KINDS, bookings_between, month_end
-from services.scopes import acting, calendar_scope, own_class_ids, own_client_ids
+from services.scopes import acting, calendar_scope, class_client_ids, own_client_ids
 
 from .attendance import parse_day, sheet_url
 from .base import SecureView
@@ -110,7 +110,6 @@ def _client_choices() -> list[tuple[int, str]]:
     if acting("social_worker"):
         query = query.where(Client.id.in_(own_client_ids()))
     if acting("instructor"):
-        query = query.where(Client.id.in_(
-            select(Enrollment.client_id).where(Enrollment.class_id.in_(own_class_ids()))))
+        query = query.where(Client.id.in_(class_client_ids()))
     return [(row.id, f"{row.full_name} ({row.register_number})")
             for row in db.session.execute(query)]

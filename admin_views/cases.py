@@ -51,7 +51,8 @@ from models.choices import (
 from services import conferences as kk
 from services import contracts
 from services.schedule import Booking, staff_of
-from services.scopes import acting, conference_condition, own_client_ids
+from services.scopes import acting, conference_condition, decision_scope, own_client_ids
+from services.uploads import write_with_transaction
 
 from .base import FAILED, SecureModelView, choice_formatter, run_step
 from .conflicts import ConflictChecked
@@ -178,7 +179,8 @@ class ServiceContractView(SecureModelView):
                            return_url=self.get_url(".details_view", id=record.id))
 
     def _store_scan(self, upload) -> str | None:
-        """Check and keep the uploaded scan; its name on disk is generated, never theirs."""
+        """Check and keep the uploaded scan (until the signing's transaction ends without a
+        commit); its name on disk is generated, never theirs."""
         if upload is None or not upload.filename:
             return None
         try:
@@ -191,9 +193,9 @@ class ServiceContractView(SecureModelView):
             if problem:
                 raise contracts.ContractError(problem)
             folder = Path(current_app.config["UPLOAD_FOLDER"]) / "contracts"
-            folder.mkdir(parents=True, exist_ok=True)
             name = f"{uuid.uuid4().hex}.{upload.filename.rsplit('.', 1)[-1].lower()}"
-            upload.save(folder / name)
+            # Removed again if the signing is refused or its transaction fails.
+            write_with_transaction(db.session, folder / name, upload)
             return name
         finally:
             upload.close()  # a large upload sits in a temporary file until closed
@@ -245,18 +247,8 @@ class ServiceContractView(SecureModelView):
 
 
 def _visible_decisions(conference) -> dict:
-    """The conference's decisions a user may read: all of them for the head and for a
-    social worker who chaired or attended; otherwise only those about their own clients
-    (they read the conference because a client of theirs is on it)."""
-    decisions = kk.decisions_of(conference)
-    staff_id = current_user.staff_id
-    took_part = staff_id is not None and (conference.chair_id == staff_id or any(
-        member.id == staff_id for member in conference.attendees))
-    if not acting("social_worker") or took_part:
-        return decisions
-    own = {c.id for c in conference.clients if staff_id is not None
-           and c.social_worker_id == staff_id}
-    return {client_id: d for client_id, d in decisions.items() if client_id in own}
+    """The conference's decisions the user may read (``services.scopes.decision_scope``)."""
+    return kk.decisions_of(conference, decision_scope())
 
 
 def _own_clients(model) -> list:
@@ -351,6 +343,26 @@ class SigningForm(ConsoleForm):
     head = SelectField(_l("Mengetahui: pimpinan panti"), choices=[], default="")
 
 
+def _set_by_head(form, field):
+    """Who chairs and attends a KK is set by the head: taking part opens every decision of
+    the meeting, so nobody else may add anyone (themselves included) or take anyone off."""
+    if acting("head"):
+        return
+    record = getattr(form, "_obj", None)
+    stored = getattr(record, field.name, None) if record is not None else None
+    if _member_ids(field.data) != _member_ids(stored):
+        raise StopValidation(_("Pimpinan dan peserta rapat ditetapkan oleh pimpinan panti; "
+                               "kembalikan isian ini seperti semula."))
+
+
+def _member_ids(value) -> frozenset[int]:
+    """The staff ids of a chair (one or none) or an attendee list."""
+    if value is None:
+        return frozenset()
+    members = value if isinstance(value, (list, tuple, set)) else [value]
+    return frozenset(member.id for member in members)
+
+
 class CaseConferenceView(ConflictChecked, SecureModelView):
     """Case conferences (KK): who met, about whom, what was decided."""
 
@@ -390,6 +402,11 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
     form_args = {
         "end_time": {"validators": [Optional(), NotBefore("start_time", _l("jam mulai"),
                                                           strict=True)]},
+        "chair": {"validators": [_set_by_head],
+                  "description": _l("Ditetapkan oleh pimpinan panti.")},
+        "attendees": {"validators": [_set_by_head],
+                      "description": _l("Ditetapkan oleh pimpinan panti; peserta membaca "
+                                        "semua keputusan KK ini.")},
     }
 
     details_template = "admin/conference_details.html"
@@ -409,6 +426,7 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
             self._template_args.update(
                 ready=kk.summaries_ready(conference),
                 decisions=_visible_decisions(conference),
+                decidable=kk.agenda_client_ids(conference, decision_scope()),
                 pending=kk.pending_changes(conference, _own_clients(EmergencyChange)),
                 recommendations=DECISION_RECOMMENDATIONS, reasons=TERMINATION_REASONS)
         return super().details_view()
@@ -418,7 +436,10 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         """The decision about one client on the agenda."""
         conference = self.get_one(request.args.get("id", ""))
         raw = request.args.get("client_id", "")
-        client = next((c for c in conference.clients if str(c.id) == raw), None)
+        # The client id is nested in the conference: it must be on the agenda *and* one
+        # whose decision the user may read here, else 404 as for any hidden record.
+        client = kk.agenda_client(conference, int(raw), decision_scope()) \
+            if raw.isdigit() else None
         if client is None:
             abort(404)
         current = kk.decisions_of(conference).get(client.id)
@@ -445,13 +466,9 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
     def emergency_decision_view(self):
         """Confirm or cancel a pending emergency change at this meeting."""
         conference = self.get_one(request.args.get("id", ""))
-        raw = request.form.get("change_id", "")
-        change = db.session.scalar(select(EmergencyChange).where(
-            EmergencyChange.id == (int(raw) if raw.isdigit() else -1),
-            *_own_clients(EmergencyChange)))
-        if change is None:
-            flash(_("Perubahan darurat tidak ditemukan."), "error")
-        elif run_step(lambda: kk.decide_emergency(
+        # Through the emergency change screen's own scope: 404 for a change it would hide.
+        change = self.nested_one("emergency_change", request.form.get("change_id", ""))
+        if run_step(lambda: kk.decide_emergency(
                 change, conference, request.form.get("confirm") == "1")) is not FAILED:
             flash(_("Perubahan darurat untuk %(client)s: %(status)s.",
                     client=change.client.full_name,
@@ -461,9 +478,9 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
     @expose("/terminations/")
     def terminations_view(self):
         """Termination recommendations waiting for the head."""
-        where = [conference_condition()] if acting("social_worker") else []
         return self.render("admin/termination_approvals.html",
-                           pending=kk.pending_terminations(where), reasons=TERMINATION_REASONS,
+                           pending=kk.pending_terminations(decision_scope()),
+                           reasons=TERMINATION_REASONS,
                            may_approve=acting("head"))
 
     @expose("/approve/", methods=("POST",))

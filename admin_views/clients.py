@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from flask_admin.contrib.sqla.filters import (
     IntEqualFilter,
 )
 from flask_admin.contrib.sqla.validators import Unique
-from flask_admin.form.upload import ImageUploadField
+from flask_admin.form.upload import FileUploadField, ImageUploadField
 from flask_admin.helpers import is_form_submitted
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,7 +24,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.validators import Length, NumberRange, Optional, StopValidation, ValidationError
 
 from forms.validators import strip_spaces, strip_text
-from models import Client, Room
+from models import Client, Room, db
 from models.choices import (
     GROUP_HOME_MAX,
     REFERRAL_SOURCES,
@@ -37,6 +38,12 @@ from models.choices import (
 from services.attendance import one_client_by_class
 from services.client_rules import TEXT_LIMITS, client_problems
 from services.clients import issue_register_number, number_was_issued
+from services.uploads import (
+    PhotoRefused,
+    reencoded_photo,
+    remove_on_commit,
+    write_with_transaction,
+)
 
 from .base import SecureModelView, choice_formatter
 from .pickers import staff_picker
@@ -107,25 +114,46 @@ def _photo_dir() -> str:
     return str(path)
 
 
-def _photo_name(_obj, file_data) -> str:
-    # Never keep the uploaded name: it is user-controlled.
-    ext = file_data.filename.rsplit(".", 1)[-1].lower()
-    return f"{uuid.uuid4().hex}.{ext}"
+class PhotoField(ImageUploadField):
+    """Flask-Admin's image field (its preview widget, its "delete" box), but the upload is
+    checked by size and content and re-encoded during validation (services/uploads.py, never
+    Flask-Admin's unbounded Image.open), and the file follows the transaction: written under
+    a generated name only when the record is saved, removed again if the save fails; a
+    replaced photo is deleted only once the change is committed."""
 
+    photo: bytes | None = None  # the re-encoded upload, once validated
 
-def _photo_size(form, field):
-    data = field.data
-    if not data or not hasattr(data, "stream"):
-        return
-    data.stream.seek(0, 2)
-    size = data.stream.tell()
-    data.stream.seek(0)
-    limit = current_app.config["PHOTO_MAX_BYTES"]
-    if size > limit:
-        raise ValidationError(
-            _("Ukuran foto %(size)s KB melebihi batas %(limit)s KB.",
-               size=size // 1024, limit=limit // 1024)
-        )
+    def pre_validate(self, form) -> None:
+        FileUploadField.pre_validate(self, form)  # the extension
+        self.photo = None
+        if not self._is_uploaded_file(self.data):
+            return
+        data = self.data
+        try:
+            data.stream.seek(0, os.SEEK_END)
+            size = data.stream.tell()
+            data.stream.seek(0)
+            limit = current_app.config["PHOTO_MAX_BYTES"]
+            if size > limit:
+                raise StopValidation(_("Ukuran foto %(size)s KB melebihi batas %(limit)s KB.",
+                                       size=size // 1024, limit=limit // 1024))
+            self.photo = reencoded_photo(data.stream, limit)
+        except PhotoRefused as exc:
+            raise StopValidation(str(exc)) from exc
+        finally:
+            data.close()  # a large upload sits in a temporary file until closed
+
+    def populate_obj(self, obj, name: str) -> None:
+        folder = Path(_photo_dir())
+        old = getattr(obj, name, None)
+        if self._should_delete or self.photo is not None:
+            if old:
+                remove_on_commit(db.session, folder / old)
+            setattr(obj, name, None)
+        if self.photo is not None:
+            filename = f"{uuid.uuid4().hex}.jpg"  # never the uploaded, user-chosen name
+            write_with_transaction(db.session, folder / filename, self.photo)
+            setattr(obj, name, filename)
 
 
 def _register_number_free(form, field):
@@ -197,7 +225,7 @@ class ClientView(SecureModelView):
         "referral_source": REFERRAL_SOURCES.choices,
         "termination_reason": TERMINATION_REASONS.choices,
     }
-    form_overrides = {"photo": ImageUploadField}
+    form_overrides = {"photo": PhotoField}
     form_ajax_refs = {"social_worker": staff_picker("social_worker", "social_worker")}
     form_args = {
         # The domain rules (NIK, dates, phone, room, termination, lengths) are those of
@@ -212,9 +240,7 @@ class ClientView(SecureModelView):
         "photo": {
             "base_path": _photo_dir,
             "allowed_extensions": PHOTO_EXTENSIONS,
-            "namegen": _photo_name,
             "endpoint": "client.photo",
-            "validators": [_photo_size],
             "description": _l("JPG/PNG/WebP, maks. 2 MB."),
         },
     }

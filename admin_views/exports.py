@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 from flask import Response, abort, current_app, request
 from flask_admin import expose
@@ -20,6 +21,7 @@ from services import exports
 from services.audit import record_event
 from services.permissions import readers
 from services.scopes import acting, conference_condition, own_class_ids
+from services.workbook import sweep
 
 from .attendance import parse_month
 from .base import SecureView, role_in
@@ -31,6 +33,13 @@ REPORT_SCREENS = {
     "attendance": "attendance",
     "monthly": "client",
     "conferences": "conference",
+}
+# The name the downloaded file gets: the users' words, the month after it.
+FILE_NAMES = {
+    "roster": "buku-induk",
+    "attendance": "rekap-kehadiran",
+    "monthly": "laporan-bulanan",
+    "conferences": "log-konferensi-kasus",
 }
 DESCRIPTIONS = {
     "roster": _l("Semua klien yang tinggal di panti pada bulan itu, dengan data registrasi, "
@@ -79,21 +88,30 @@ class ExportCenterView(SecureView):
             _("Dicetak oleh %(who)s pada %(when)s", who=_printed_by(),
               when=to_user_timezone(datetime.now(timezone.utc)).strftime("%d/%m/%Y %H:%M")),
         )
-        handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="panti-export-")
+        handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="panti-export-",
+                                        dir=_export_folder())
         os.close(handle)
         try:
             detail = self._write(report, path, ctx)
-        except BaseException:
+            workbook = open(path, "rb")  # closed by the response once sent
+        finally:
+            # Gone from the folder at once; the open handle still reads it. A worker killed
+            # while sending leaves nothing behind.
             os.unlink(path)
+        try:
+            record_event("export", detail=f"{exports.REPORTS[report]} {first:%Y-%m}{detail}")
+            db.session.commit()
+        except BaseException:
+            workbook.close()
             raise
-        record_event("export", detail=f"{exports.REPORTS[report]} {first:%Y-%m}{detail}")
-        db.session.commit()
         # The file name holds no user text: the report key and the month only.
-        return Response(_chunks(path), mimetype=XLSX, headers={
-            "Content-Disposition": f"attachment; filename={report}-{first:%Y-%m}.xlsx",
-            "Content-Length": str(os.path.getsize(path)),
+        response = Response(_chunks(workbook), mimetype=XLSX, headers={
+            "Content-Disposition": f"attachment; filename={FILE_NAMES[report]}-{first:%Y-%m}.xlsx",
+            "Content-Length": str(os.fstat(workbook.fileno()).st_size),
             "Cache-Control": "no-store",
         })
+        response.call_on_close(workbook.close)  # also when the client went away early
+        return response
 
     def _write(self, report: str, path: str, ctx) -> str:
         """Write the workbook; what the audit entry adds about its content."""
@@ -120,14 +138,20 @@ class ExportCenterView(SecureView):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _chunks(path: str, size: int = 64 * 1024):
-    """The file in chunks, removed once sent (or once the client went away)."""
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(size):
-                yield chunk
-    finally:
-        os.unlink(path)
+def _chunks(workbook, size: int = 64 * 1024):
+    """The open (already unlinked) workbook in chunks, closed once sent."""
+    with workbook:
+        while chunk := workbook.read(size):
+            yield chunk
+
+
+def _export_folder() -> Path:
+    """The folder workbooks are written in (private to the console, under instance/),
+    swept of what a killed worker left there."""
+    folder = Path(current_app.instance_path) / "exports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    sweep(folder)
+    return folder
 
 
 def _printed_by() -> str:

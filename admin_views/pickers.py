@@ -9,7 +9,7 @@ from sqlalchemy.orm import contains_eager
 
 from models import Client, Staff, TrainingClass, TrainingSession
 from models.choices import ACTIVE_STAGES
-from services.scopes import acting, is_mine, own_class_ids
+from services.scopes import acting, class_client_ids, is_mine, own_class_ids
 
 from .base import ScopedAjaxLoader
 
@@ -34,13 +34,16 @@ def client_picker(
     """Clients found by name or register number, optionally only those in ``stages``.
 
     With ``own_case`` a social worker finds only the clients assigned to them (case content
-    such as a contract may only be written for one's own clients).
+    such as a contract may only be written for one's own clients). An instructor, who may
+    not open the roster, only ever finds the clients enrolled in their own classes.
     """
 
     def where():
         conditions = [Client.stage.in_(stages)] if stages else []
         if own_case and acting("social_worker"):
             conditions.append(is_mine(Client.social_worker_id))
+        if acting("instructor"):
+            conditions.append(Client.id.in_(class_client_ids()))
         return conditions
 
     return ScopedAjaxLoader(

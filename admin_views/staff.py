@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from flask import flash, redirect, request
+from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms import PasswordField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, StopValidation, ValidationError
 
 from forms.validators import phone_number, strip_spaces, strip_text
 from models import Staff, User
 from models.choices import POSITIONS, ROLES
-from services.accounts import password_problem, username_problem
+from services.accounts import grant_problem, password_problem, username_problem
 
 from .base import SecureModelView, choice_formatter
 from .pickers import staff_picker
@@ -70,6 +73,17 @@ def _password_rules(form, field):
         raise ValidationError(problem)
 
 
+def _role_grantable(form, field):
+    """Only a role the user may grant (services.accounts.grantable_roles), and only on an
+    account whose present role they may grant: the admin can neither make a head nor take
+    over a head's account by resetting its password."""
+    record = getattr(form, "_obj", None)
+    problem = (grant_problem(record.role, current_user) if record is not None else None) \
+        or grant_problem(field.data, current_user)
+    if problem:
+        raise StopValidation(problem)
+
+
 class UserView(SecureModelView):
     """Login accounts with their role; the password is only ever set, never shown."""
 
@@ -100,7 +114,20 @@ class UserView(SecureModelView):
     form_ajax_refs = {"staff": staff_picker("staff")}
     form_args = {
         "username": {"validators": [_username, Length(max=50)], "filters": [_lower]},
+        "role": {"validators": [_role_grantable]},
     }
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        record = self.get_one(request.args.get("id", ""))
+        if problem := grant_problem(record.role, current_user):
+            flash(problem, "error")  # the account is out of this user's reach
+            return redirect(self.get_url(".details_view", id=record.id))
+        return super().edit_view()
+
+    def on_model_delete(self, model):
+        if problem := grant_problem(model.role, current_user):
+            raise ValidationError(problem)
 
     def scaffold_form(self):
         form_class = super().scaffold_form()

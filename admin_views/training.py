@@ -377,7 +377,8 @@ class AttendanceView(SecureModelView):
     column_formatters_detail = column_formatters
     form_columns = ("session", "client", "code", "note")
     form_choices = {"code": ATTENDANCE_CODES.choices}
-    # Any client: the enrollment check decides, and past records of leavers stay editable.
+    # Any client (an instructor: those ever enrolled in their classes, see client_picker):
+    # the enrollment check decides, and past records of leavers stay editable.
     form_ajax_refs = {"session": session_picker("session"), "client": client_picker("client")}
     form_args = {
         "session": {"validators": [InputRequired(), _session_not_future]},

@@ -2,12 +2,59 @@
 
 from __future__ import annotations
 
+from flask_admin.form.widgets import DatePickerWidget, TimePickerWidget
 from flask_babel import gettext as _
-from wtforms import SelectMultipleField
+from wtforms import Field, SelectMultipleField
 from wtforms.validators import InputRequired, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from models.choices import WEEKDAYS
+from services.dates import format_date, format_time, parse_date, parse_time
+
+
+class _TypedField(Field):
+    """A text input read by a parser of services/dates.py and shown by its formatter; after
+    a refused save the user's own text comes back as typed."""
+
+    parse = staticmethod(parse_date)
+    show = staticmethod(format_date)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.show(self.data)
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if text:
+            self.data = self.parse(text)  # a ValueError becomes the field's message
+
+
+class DateField(_TypedField):
+    """A date typed and shown as dd/mm/yyyy (``/``, ``-`` or ``.``), with the picker."""
+
+    widget = DatePickerWidget()
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("data-date-format", "DD/MM/YYYY")
+        kwargs.setdefault("placeholder", "dd/mm/yyyy")
+        kwargs.setdefault("autocomplete", "off")
+        return super().__call__(**kwargs)
+
+
+class TimeField(_TypedField):
+    """A time typed and shown as HH:MM, with the picker."""
+
+    widget = TimePickerWidget()
+    parse = staticmethod(parse_time)
+    show = staticmethod(format_time)
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("data-date-format", "HH:mm")
+        kwargs.setdefault("placeholder", "hh:mm")
+        kwargs.setdefault("autocomplete", "off")
+        return super().__call__(**kwargs)
 
 
 class WeekdaysField(SelectMultipleField):

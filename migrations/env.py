@@ -41,9 +41,59 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", skip_empty)
 
     with db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
-        with context.begin_transaction():
+        if connection.dialect.name == "sqlite":
+            _run_on_sqlite(connection, conf_args)
+        else:
+            context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+
+
+def _run_on_sqlite(connection, conf_args):
+    """Run the migrations in one transaction with foreign keys off, then check them.
+
+    Alembic changes an SQLite table by copying it into a new one and dropping the old one.
+    With foreign keys on (the app turns them on for every connection) that drop deletes the
+    old table's rows first, and so every row of a child table declared ON DELETE CASCADE
+    (SQLite's own procedure for such changes turns them off, see "Making Other Kinds Of Table
+    Schema Changes" in its ALTER TABLE page). ``PRAGMA foreign_keys`` is ignored inside a
+    transaction, so it is set before ours begins; the check at the end refuses a migration
+    that leaves a row pointing at nothing, and the rollback then undoes all of it.
+    """
+    # The driver opens transactions only before INSERT/UPDATE/DELETE and so would run the
+    # DDL outside any; take over (the pool restores the driver's mode when the connection
+    # goes back).
+    connection.execution_options(isolation_level="AUTOCOMMIT")
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        if connection.exec_driver_sql("PRAGMA foreign_keys").scalar():
+            raise RuntimeError("SQLite tidak mematikan foreign key untuk migrasi.")
+        connection.exec_driver_sql("BEGIN")
+        # Configured inside our transaction, Alembic leaves committing to us.
+        context.configure(connection=connection, target_metadata=db.metadata,
+                          transactional_ddl=True, **conf_args)
+        try:
+            migration = context.get_context()
+            start = migration.get_current_heads()
             context.run_migrations()
+            # Checked when a step ran (not on every `flask init-db` at head): the check reads
+            # every child table.
+            ran = migration.get_current_heads() != start
+            broken = ran and connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                # Operators read this at the command line, in the console's language.
+                raise RuntimeError(
+                    "Migrasi dibatalkan, tidak ada yang diubah: baris merujuk ke baris yang "
+                    "tidak ada (tabel, rowid, tabel rujukan): "
+                    f"{[tuple(row[:3]) for row in broken[:10]]}"
+                )
+        except BaseException:
+            if connection.connection.driver_connection.in_transaction:
+                connection.exec_driver_sql("ROLLBACK")
+            raise
+        connection.exec_driver_sql("COMMIT")
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

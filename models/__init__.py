@@ -5,7 +5,7 @@ from .audit import AuditEntry
 from .base import Base, TimestampMixin, db
 from .calendar import Holiday
 from .case_note import CaseNote
-from .client import Client, RegisterNumber
+from .client import Client, RegisterCounter, RegisterNumber
 from .conference import CaseConference
 from .contract import ServiceContract
 from .decision import ConferenceDecision, EmergencyChange
@@ -34,6 +34,7 @@ __all__ = [
     "NetworkPartner",
     "PlanGoal",
     "RecreationActivity",
+    "RegisterCounter",
     "RegisterNumber",
     "Room",
     "ServiceContract",

@@ -23,6 +23,8 @@ class AuditEntry(db.Model):
     __table_args__ = (
         check_in("action", "action", AUDIT_ACTIONS.codes),
         Index("ix_audit_log_record", "table_name", "record_id"),
+        # A child row's entries (a plan's goals) shown on its parent's history page.
+        Index("ix_audit_log_parent", "parent_table", "parent_id"),
         # The login throttle counts recent failures per name and per address.
         Index("ix_audit_log_action_at", "action", "at"),
     )
@@ -36,6 +38,8 @@ class AuditEntry(db.Model):
     table_name: Mapped[str | None] = mapped_column(String(50))
     record_id: Mapped[int | None] = mapped_column(Integer)
     record_label: Mapped[str | None] = mapped_column(String(200))
+    parent_table: Mapped[str | None] = mapped_column(String(50))
+    parent_id: Mapped[int | None] = mapped_column(Integer)
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     detail: Mapped[str | None] = mapped_column(String(255))  # path refused, command run, …
 

@@ -42,6 +42,22 @@ class RegisterNumber(db.Model):
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class RegisterCounter(db.Model):
+    """The next running number of each registration year (``2026`` → 13 gives 2026-0013).
+
+    Taken with one ``UPDATE … RETURNING`` in the registering transaction: the row lock (the
+    write lock on SQLite) makes two registrations at the same moment take different numbers,
+    and a rolled-back registration gives its number back, so none is skipped or reused.
+    """
+
+    __tablename__ = "register_counter"
+    __table_args__ = (CheckConstraint("next_number > 0", name="next_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    next_number: Mapped[int] = mapped_column(Integer)
+
+
 class Client(TimestampMixin, db.Model):
     """A client's registration (buku induk klien) and where they are in the service stages."""
 

@@ -46,6 +46,8 @@ class PlanGoal(TimestampMixin, db.Model):
     expected and achieved result."""
 
     __tablename__ = "plan_goal"
+    # Its changes are part of the plan's history (services/audit.py).
+    __audit_parent__ = "plan_id"
     __table_args__ = (
         check_in("owner", "owner", PLAN_OWNERS.codes),
         check_order("dates_ordered", "planned_start", "planned_end"),

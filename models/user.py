@@ -6,6 +6,7 @@ import hmac
 import secrets
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,8 +47,12 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.is_active_account
 
     def set_password(self, password: str) -> None:
-        """Store a salted scrypt hash (werkzeug's default method); ends all sessions."""
-        self.password_hash = generate_password_hash(password)
+        """Store a salted hash (scrypt unless PASSWORD_HASH_METHOD says otherwise: the test
+        suite uses a cheap one); ends all sessions."""
+        method = "scrypt"
+        if has_app_context():
+            method = current_app.config.get("PASSWORD_HASH_METHOD", method)
+        self.password_hash = generate_password_hash(password, method=method)
         self.end_sessions()
 
     def end_sessions(self) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models import Staff, TrainingClass, db
 from models.choices import ROLES
-from services.accounts import AccountError, create_account
+from services.accounts import AccountError, create_account, grantable_roles
 from services.audit import acting_as
 from services.training import generate_sessions
 
@@ -71,7 +71,10 @@ def generate_sessions_command(class_id: int | None) -> None:
 
 @click.command("create-user")
 @click.option("--username", prompt="Nama pengguna")
-@click.option("--role", type=click.Choice(ROLES.codes), prompt="Peran")
+# Run on the server, this command may grant every role, the head's included (the console's
+# account form grants only what its user may: services.accounts.grantable_roles).
+@click.option("--role", prompt="Peran",
+              type=click.Choice([r for r in ROLES.codes if r in grantable_roles(None)]))
 @click.option("--staff-number", default="", help="NIP/nomor pegawai untuk menautkan pegawai.")
 @click.password_option("--password", prompt="Kata sandi")
 @with_appcontext

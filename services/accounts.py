@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Staff, User, db
 from models.choices import ROLES
+
+from .permissions import grantable_by
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
@@ -51,14 +54,38 @@ def username_problem(username: str) -> str | None:
     return None
 
 
+def grantable_roles(user: Any) -> frozenset[str]:
+    """The roles ``user`` may give an account, by the permission matrix
+    (``services.permissions.grantable_by``); the one rule for the account form and
+    ``flask create-user``. ``None`` is the server's operator running ``flask create-user``
+    (who holds the database anyway): every role, so the first head comes from there."""
+    if user is None:
+        return frozenset(ROLES.codes)
+    if not user.is_authenticated:
+        return frozenset()
+    return grantable_by(user.role)
+
+
+def grant_problem(role: str, user: Any) -> str | None:
+    """Why ``user`` may not give an account ``role`` (or manage an account holding it)."""
+    if role in grantable_roles(user):
+        return None
+    return _("Peran %(role)s hanya dapat diberikan atau diubah oleh pimpinan panti (atau di "
+             "server dengan perintah flask create-user).", role=ROLES.label(role))
+
+
 def create_account(
-    username: str, role: str, password: str, staff: Staff | None = None
+    username: str, role: str, password: str, staff: Staff | None = None,
+    granted_by: Any = None,
 ) -> User:
-    """Add a new account (not committed); raises AccountError with a readable reason."""
+    """Add a new account (not committed); raises AccountError with a readable reason.
+    ``granted_by``: the user giving the role (None: the server's operator)."""
     username = username.strip().lower()
     problem = username_problem(username) or password_problem(password, username)
     if role not in ROLES.codes:
         problem = _("Peran tidak dikenal: %(role)s.", role=role)
+    elif not problem:
+        problem = grant_problem(role, granted_by)
     if problem:
         raise AccountError(problem)
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:

@@ -33,6 +33,7 @@ from models.recreation import recreation_participant
 
 from .audit import CALLER_AUDITS, record_created
 from .schedule import EVENT_KINDS, guidance_days, holidays_between
+from .transactions import lock_for_writing
 
 GRID_KINDS = ("training", "guidance", "recreation")
 NOTE_MAX = 255
@@ -106,14 +107,25 @@ def _other_event_condition(kind: str, record_id: int, day: date):
                Attendance.guidance_date != day)
 
 
-def load_sheet(kind: str, record_id: int, day: date | None = None) -> Sheet | None:
+def load_sheet(kind: str, record_id: int, day: date | None = None,
+               for_saving: bool = False) -> Sheet | None:
     """The sheet of an event, or None when there is no such event (or, for a guidance
-    schedule, ``day`` is not one of its meeting days)."""
+    schedule, ``day`` is not one of its meeting days).
+
+    ``for_saving``: the sheet is about to be saved. The event is locked first (its row on
+    PostgreSQL, the database on SQLite) until the commit, and the codes are read after that,
+    so two saves of one sheet at the same moment run one after the other and the second sees
+    the first's rows (it corrects them instead of inserting the same client twice).
+    """
+    lock = {"key_share": True} if for_saving else None  # FOR NO KEY UPDATE: saves queue
+    if for_saving:
+        lock_for_writing()
     if kind == "training":
-        session = db.session.scalar(
-            select(TrainingSession).options(joinedload(TrainingSession.training_class))
-            .where(TrainingSession.id == record_id)
-        )
+        query = (select(TrainingSession).options(joinedload(TrainingSession.training_class))
+                 .where(TrainingSession.id == record_id))
+        if lock:
+            query = query.with_for_update(of=TrainingSession, **lock)
+        session = db.session.scalar(query)
         if session is None:
             return None
         klass = session.training_class
@@ -123,7 +135,7 @@ def load_sheet(kind: str, record_id: int, day: date | None = None) -> Sheet | No
                   .where(Enrollment.class_id == klass.id, Enrollment.enrolled_on <= sheet.day,
                          or_(Enrollment.left_on.is_(None), Enrollment.left_on >= sheet.day)))
     elif kind == "recreation":
-        activity = db.session.get(RecreationActivity, record_id)
+        activity = db.session.get(RecreationActivity, record_id, with_for_update=lock)
         if activity is None:
             return None
         sheet = Sheet(kind, activity.id, activity.date, activity.start_time, activity.end_time,
@@ -132,7 +144,7 @@ def load_sheet(kind: str, record_id: int, day: date | None = None) -> Sheet | No
         roster = (select(recreation_participant.c.client_id)
                   .where(recreation_participant.c.activity_id == activity.id))
     elif kind == "guidance":
-        schedule = db.session.get(GuidanceSchedule, record_id)
+        schedule = db.session.get(GuidanceSchedule, record_id, with_for_update=lock)
         if schedule is None or day is None:
             return None
         holidays = set() if schedule.date else holidays_between(day, day)

@@ -16,10 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from flask import g, has_request_context, request
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from models import AuditEntry, RegisterNumber, db
+from models import AuditEntry, RegisterCounter, RegisterNumber, db
 from models.base import utcnow
 
 MASK = "••••••"
@@ -28,11 +28,15 @@ IGNORED = frozenset({"created_at", "updated_at", "last_login_at", "session_token
 # Stored only as "changed", never the value.
 SECRET = frozenset({"password_hash"})
 # Tables that are themselves logs or ledgers.
-NOT_AUDITED = frozenset({AuditEntry.__tablename__, RegisterNumber.__tablename__})
+NOT_AUDITED = frozenset({AuditEntry.__tablename__, RegisterNumber.__tablename__,
+                         RegisterCounter.__tablename__})
 # Execution option of a bulk INSERT whose caller writes the per-record entries itself
 # (record_created), so the hook does not add a row-count entry as well.
 CALLER_AUDITS = "audited_by_caller"
-LABEL_COLUMNS = ("register_number", "full_name", "name", "username", "title", "topic")
+LABEL_COLUMNS = ("register_number", "full_name", "name", "username", "title", "topic", "goal")
+# session.info key: entries for rows the database itself changes (ON DELETE SET NULL or
+# CASCADE), found before the flush and written with the flush's own entries.
+_CASCADED = "audit_cascaded"
 
 _actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_actor", default=None)
 
@@ -125,22 +129,133 @@ def _changes(state, kind: str) -> dict[str, list[Any]]:
     return changes
 
 
+def _record_id(state) -> int | None:
+    # A new record has no identity key until the flush ends; its primary key is already set.
+    identity = state.identity or state.mapper.primary_key_from_instance(state.obj()) or ()
+    return identity[0] if len(identity) == 1 and isinstance(identity[0], int) else None
+
+
+def _parent(state) -> tuple[str | None, int | None]:
+    """(table, id) of the record a child row belongs to, for models that name the column
+    in ``__audit_parent__`` (a plan goal → its plan)."""
+    column = getattr(state.class_, "__audit_parent__", None)
+    if column is None:
+        return None, None
+    (foreign_key,) = state.mapper.local_table.c[column].foreign_keys
+    hist = state.attrs[column].history
+    value = state.dict.get(column)
+    if value is None and hist.deleted:
+        value = hist.deleted[0]
+    return foreign_key.column.table.name, value
+
+
+def _entry(kind: str, table: str, record_id: int | None, label: str | None,
+           changes: dict[str, list[Any]], who: dict[str, Any], now: datetime,
+           parent: tuple[str | None, int | None] = (None, None)) -> dict[str, Any]:
+    return {
+        "at": now, "action": kind, "table_name": table, "record_id": record_id,
+        "record_label": label, "changes": changes, "detail": None,
+        "parent_table": parent[0], "parent_id": parent[1], **who,
+    }
+
+
 def _row(kind: str, state, who: dict[str, Any], now: datetime) -> dict[str, Any] | None:
     changes = _changes(state, kind)
     if kind == "update" and not changes:
         return None
-    identity = state.identity or ()
-    return {
-        "at": now,
-        "action": kind,
-        "table_name": state.mapper.local_table.name,
-        "record_id": identity[0] if len(identity) == 1 and isinstance(identity[0], int)
-        else None,
-        "record_label": _label(state),
-        "changes": changes,
-        "detail": None,
-        **who,
-    }
+    return _entry(kind, state.mapper.local_table.name, _record_id(state), _label(state),
+                  changes, who, now, _parent(state))
+
+
+# --- changes the database makes itself -----------------------------------------------
+def _mapped_tables() -> dict[str, Any]:
+    return {mapper.local_table.name: mapper for mapper in db.Model.registry.mappers}
+
+
+def _referring_keys(table: str):
+    """Foreign keys of other tables that point at ``table`` and act on its deletion."""
+    for other in db.metadata.sorted_tables:
+        for fk in other.foreign_keys:
+            if fk.column.table.name == table and (fk.ondelete or "").upper() in (
+                    "SET NULL", "CASCADE"):
+                yield other, fk
+
+
+def _row_label(row) -> str | None:
+    parts = [str(row[c]) for c in LABEL_COLUMNS if c in row and row[c] not in (None, "")]
+    return " — ".join(parts[:2])[:200] or None
+
+
+def _database_cascades(connection, table: str, ids: set[int], gone: set[tuple[str, int]],
+                       who: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """Entries for what deleting ``ids`` of ``table`` will do through ON DELETE rules: the
+    cleared reference on each record that pointed at them, each row deleted with them
+    (and, in turn, what that deletion does), and the shortened lists of many-to-many
+    links. ``gone``: (table, id) of records the flush deletes itself (already recorded)."""
+    mappers = _mapped_tables()
+    entries: list[dict[str, Any]] = []
+    for child, fk in _referring_keys(table):
+        column = fk.parent
+        mapper = mappers.get(child.name)
+        if mapper is not None and "id" in child.c:
+            rows = connection.execute(select(child).where(column.in_(ids))).mappings().all()
+            rows = [r for r in rows if (child.name, r["id"]) not in gone]
+            if fk.ondelete.upper() == "SET NULL":
+                entries += [_entry("update", child.name, r["id"], _row_label(r),
+                                   {column.key: [r[column.key], None]}, who, now)
+                            for r in rows]
+                continue
+            entries += [_entry("delete", child.name, r["id"], _row_label(r),
+                               {k: [plain(v), None] for k, v in r.items()
+                                if v is not None and k not in IGNORED and k != "id"},
+                               who, now) for r in rows]
+            gone |= {(child.name, r["id"]) for r in rows}
+            if rows:
+                entries += _database_cascades(connection, child.name,
+                                              {r["id"] for r in rows}, gone, who, now)
+            continue
+        # A many-to-many link table: the record on the other side loses the deleted ids.
+        others = [f for f in child.foreign_keys if f is not fk]
+        if len(others) != 1:
+            continue
+        other_col, other_table = others[0].parent, others[0].column.table.name
+        owner = mappers.get(other_table)
+        keys = [rel.key for rel in owner.relationships if rel.secondary is child] if owner else []
+        if not keys:
+            continue
+        links = connection.execute(
+            select(other_col, column).where(other_col.in_(
+                select(other_col).where(column.in_(ids))))).all()
+        before: dict[int, list[int]] = {}
+        for other_id, linked in links:
+            before.setdefault(other_id, []).append(linked)
+        for other_id, linked in sorted(before.items()):
+            if (other_table, other_id) in gone:
+                continue
+            entries.append(_entry("update", other_table, other_id, None, {keys[0]: [
+                sorted(linked), sorted(i for i in linked if i not in ids)]}, who, now))
+    return entries
+
+
+@event.listens_for(Session, "before_flush")
+def _collect_cascades(session: Session, _flush_context, _instances) -> None:
+    """Before records are deleted, note what the database will change along with them."""
+    session.info[_CASCADED] = []
+    doomed: dict[str, set[int]] = {}
+    for obj in session.deleted:
+        state = inspect(obj)
+        table = state.mapper.local_table.name
+        record_id = _record_id(state)
+        if table not in NOT_AUDITED and record_id is not None:
+            doomed.setdefault(table, set()).add(record_id)
+    if not doomed:
+        return
+    gone = {(table, i) for table, ids in doomed.items() for i in ids}
+    who, now, connection = actor(), utcnow(), session.connection()
+    with session.no_autoflush:
+        for table, ids in doomed.items():
+            session.info[_CASCADED] += _database_cascades(connection, table, ids, gone,
+                                                          who, now)
 
 
 @event.listens_for(Session, "after_flush")
@@ -157,6 +272,9 @@ def _record_flush(session: Session, _flush_context) -> None:
             row = _row(kind, state, who, now)
             if row is not None:
                 rows.append(row)
+    recorded = {(r["table_name"], r["record_id"], r["action"]) for r in rows}
+    rows += [r for r in session.info.pop(_CASCADED, [])
+             if (r["table_name"], r["record_id"], r["action"]) not in recorded]
     if rows:
         session.connection().execute(insert(AuditEntry.__table__), rows)
 
@@ -263,6 +381,17 @@ def readable_changes(entries, model, labels: dict[str, Any], vocabularies: dict[
         for cls, ids in wanted.items()
         for obj in db.session.query(cls).filter(cls.id.in_(ids))
     }
+    # A related record deleted since: its name as the log recorded it when it went.
+    for cls, ids in wanted.items():
+        gone = {i for i in ids if (cls, i) not in names}
+        if gone:
+            table = cls.__tablename__
+            for record_id, label in db.session.execute(
+                    select(AuditEntry.record_id, AuditEntry.record_label).where(
+                        AuditEntry.table_name == table, AuditEntry.action == "delete",
+                        AuditEntry.record_id.in_(gone))):
+                if label:
+                    names[(cls, record_id)] = label
 
     def show(key: str, value: Any) -> str:
         cls = related.get(key)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import case, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from models import Client, RegisterNumber, db
+from models import Client, RegisterCounter, RegisterNumber, db
 
 # Sixteen digits: a NIK (identity number) or a family card number (nomor KK).
 DIGITS_16 = re.compile(r"^\d{16}$")
@@ -18,6 +21,8 @@ PHONE = re.compile(r"^(\+62|62|0)[0-9]{8,13}$")
 # Register numbers look like 2026-0007: the year of registration and a running number.
 AUTO_FORMAT = re.compile(r"^(\d{4})-(\d{4,})$")
 ALLOWED = re.compile(r"^[A-Za-z0-9./-]{1,20}$")
+# Typed numbers with a longer running part do not move the counter (it stays an integer).
+COUNTER_DIGITS = 8
 
 
 def nik_problem(nik: str, sex: str | None, birth_date: date | None) -> str | None:
@@ -43,44 +48,117 @@ def number_was_issued(number: str) -> bool:
     return db.session.get(RegisterNumber, number) is not None
 
 
-def next_register_number(year: int | None = None) -> str:
-    """The next free number of ``year``: one above the highest ever issued, so no reuse."""
-    year = year or date.today().year
-    prefix = f"{year}-"
-    issued = db.session.scalars(
-        select(RegisterNumber.number).where(RegisterNumber.number.like(f"{prefix}%"))
-    )
+def format_register_number(year: int, running: int) -> str:
+    """``2026-0007``: the year and the running number, at least four digits."""
+    return f"{year}-{running:04d}"
+
+
+def _highest_issued(year: int) -> int:
+    """The highest running number of ``year`` among the numbers ever issued (0: none)."""
     highest = 0
-    for number in issued:
+    for number in db.session.scalars(
+        select(RegisterNumber.number).where(RegisterNumber.number.like(f"{year}-%"))
+    ):
         match = AUTO_FORMAT.match(number)
-        if match:
+        if match and int(match.group(1)) == year and len(match.group(2)) <= COUNTER_DIGITS:
             highest = max(highest, int(match.group(2)))
-    return f"{prefix}{highest + 1:04d}"
+    return highest
 
 
-def issue_register_number(client: Client, number: str | None = None) -> str:
-    """Give ``client`` ``number`` (typed from a paper register) or the next automatic one.
+def _start_counter(year: int) -> None:
+    """Create ``year``'s counter above every number of that year issued so far, unless a
+    concurrent registration just created it (then theirs stands; the caller's UPDATE follows
+    and sees it)."""
+    table = RegisterCounter.__table__
+    values = {"year": year, "next_number": _highest_issued(year) + 1}
+    dialect = db.session.connection().dialect.name
+    if dialect == "postgresql":
+        stmt = pg_insert(table).values(values).on_conflict_do_nothing(index_elements=["year"])
+    elif dialect == "sqlite":
+        stmt = sqlite_insert(table).values(values).on_conflict_do_nothing(
+            index_elements=["year"])
+    else:  # not a supported engine; a lost race would fail on the primary key instead
+        stmt = insert(table).values(values)
+    db.session.execute(stmt)
 
-    The number is recorded in ``register_number`` in the same transaction; a concurrent
-    registration taking the same number fails on its primary key instead of sharing it.
-    """
-    with db.session.no_autoflush:  # the client may be half-built; don't flush it yet
-        if not number:
-            year = client.admission_date.year if client.admission_date else None
-            number = next_register_number(year)
-        client.register = RegisterNumber(number=number)
-    return number
 
+def _counter_update(year: int, new_value) -> int:
+    """Run ``UPDATE register_counter SET next_number = new_value`` for ``year`` (creating
+    the counter first when the year has none) and return the value it stored."""
+    table = RegisterCounter.__table__
+    stmt = (update(table).where(table.c.year == year).values(next_number=new_value)
+            .returning(table.c.next_number))
+    stored = db.session.execute(stmt).scalar_one_or_none()
+    if stored is None:
+        _start_counter(year)
+        stored = db.session.execute(stmt).scalar_one()
+    return stored
 
 
 def next_register_numbers(year: int, count: int) -> list[str]:
-    """``count`` consecutive numbers of ``year`` above the highest ever issued (one query),
-    for registering many clients at once (the roster import)."""
-    prefix = f"{year}-"
-    highest = 0
-    for number in db.session.scalars(
-            select(RegisterNumber.number).where(RegisterNumber.number.like(f"{prefix}%"))):
+    """Reserve ``count`` consecutive automatic numbers of ``year`` and return them.
+
+    One atomic ``UPDATE … RETURNING`` of the year's counter: a concurrent registration waits
+    for this transaction (row lock on PostgreSQL, write lock on SQLite) and then continues
+    above these numbers. Call it inside the transaction that records the numbers: if it rolls
+    back, the reservation does too, and the numbers were never issued.
+    """
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    next_number = RegisterCounter.__table__.c.next_number
+    with db.session.no_autoflush:  # a half-built client in the session must not flush yet
+        after = _counter_update(year, next_number + count)
+    return [format_register_number(year, running) for running in range(after - count, after)]
+
+
+def next_register_number(year: int | None = None) -> str:
+    """A preview of the next automatic number of ``year`` (this year by default); it reserves
+    nothing, so only ``next_register_numbers`` may be used to issue one."""
+    year = year or date.today().year
+    stored = db.session.scalar(
+        select(RegisterCounter.next_number).where(RegisterCounter.year == year))
+    return format_register_number(year, stored or _highest_issued(year) + 1)
+
+
+def _keep_counter_above(number: str) -> None:
+    """After a typed number in the automatic format (``2026-0050``), move that year's counter
+    past it, so the automatic numbering never reaches it."""
+    match = AUTO_FORMAT.match(number)
+    if not match or len(match.group(2)) > COUNTER_DIGITS:
+        return  # far beyond anything automatic: numbering will never get there
+    year, running = int(match.group(1)), int(match.group(2))
+    next_number = RegisterCounter.__table__.c.next_number
+    with db.session.no_autoflush:
+        _counter_update(year, case((next_number <= running, running + 1), else_=next_number))
+
+
+def keep_counters_above(numbers: Iterable[str]) -> None:
+    """``_keep_counter_above`` for many typed numbers at once (an import): one counter
+    update per year, for that year's highest."""
+    highest: dict[int, tuple[int, str]] = {}
+    for number in numbers:
         match = AUTO_FORMAT.match(number)
-        if match:
-            highest = max(highest, int(match.group(2)))
-    return [f"{prefix}{highest + i:04d}" for i in range(1, count + 1)]
+        if match and len(match.group(2)) <= COUNTER_DIGITS:
+            year, running = int(match.group(1)), int(match.group(2))
+            if running > highest.get(year, (0, ""))[0]:
+                highest[year] = (running, number)
+    for _running, number in highest.values():
+        _keep_counter_above(number)
+
+
+def issue_register_number(client: Client, number: str | None = None) -> str:
+    """Give ``client`` ``number`` (typed from a paper register) or the next automatic one of
+    the admission year (this year when the admission date is empty).
+
+    The number is recorded in ``register_number`` in the same transaction, so it is never
+    issued again, even after the client is deleted. A typed number that a concurrent
+    registration takes at the same moment fails on its primary key instead of being shared.
+    """
+    if number:
+        _keep_counter_above(number)
+    else:
+        year = client.admission_date.year if client.admission_date else date.today().year
+        number = next_register_numbers(year, 1)[0]
+    with db.session.no_autoflush:  # the client may be half-built; don't flush it yet
+        client.register = RegisterNumber(number=number)
+    return number

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from models import (
     CaseConference,
@@ -28,6 +28,7 @@ from models import (
     db,
 )
 from models.choices import EMERGENCY_MIN_CORE
+from models.conference import conference_client
 
 REVIEW_DAYS = 90
 ASSESSMENT_DAYS = 28  # the initial diagnostic study takes at most four weeks
@@ -58,9 +59,34 @@ def summaries_ready(conference: CaseConference) -> dict[int, int | None]:
     return {client_id: ready.get(client_id) for client_id in ids}
 
 
-def decisions_of(conference: CaseConference) -> dict[int, ConferenceDecision]:
+def decisions_of(conference: CaseConference,
+                 where: list | None = None) -> dict[int, ConferenceDecision]:
+    """client id → the conference's decision about them, limited by ``where`` (conditions
+    on CaseConference and Client, as ``services.scopes.decision_scope`` gives them)."""
     return {d.client_id: d for d in db.session.scalars(
-        select(ConferenceDecision).where(ConferenceDecision.conference_id == conference.id))}
+        select(ConferenceDecision)
+        .join(CaseConference, CaseConference.id == ConferenceDecision.conference_id)
+        .join(Client, Client.id == ConferenceDecision.client_id)
+        .where(ConferenceDecision.conference_id == conference.id, *(where or [])))}
+
+
+def _agenda(conference: CaseConference, where: list | None):
+    return (select(Client)
+            .join(conference_client, conference_client.c.client_id == Client.id)
+            .join(CaseConference, CaseConference.id == conference_client.c.conference_id)
+            .where(CaseConference.id == conference.id, *(where or [])))
+
+
+def agenda_client(conference: CaseConference, client_id: int,
+                  where: list | None = None) -> Client | None:
+    """The client ``client_id`` if they are on the conference's agenda and inside ``where``
+    (the same conditions as ``decisions_of``), else None."""
+    return db.session.scalar(_agenda(conference, where).where(Client.id == client_id))
+
+
+def agenda_client_ids(conference: CaseConference, where: list | None = None) -> set[int]:
+    """Ids of the clients on the agenda inside ``where``: whose decisions a user may open."""
+    return set(db.session.scalars(_agenda(conference, where).with_only_columns(Client.id)))
 
 
 def pending_changes(conference: CaseConference, where: list | None = None):
@@ -135,10 +161,14 @@ def decide_termination(decision: ConferenceDecision, head: Staff | None, approve
 
 
 def pending_terminations(where: list | None = None):
+    """Termination recommendations waiting for the head (``where``: conditions on
+    CaseConference and Client, as for ``decisions_of``)."""
     return db.session.scalars(
-        select(ConferenceDecision).join(CaseConference)
-        .options(joinedload(ConferenceDecision.client),
-                 joinedload(ConferenceDecision.conference))
+        select(ConferenceDecision)
+        .join(CaseConference, CaseConference.id == ConferenceDecision.conference_id)
+        .join(Client, Client.id == ConferenceDecision.client_id)
+        .options(contains_eager(ConferenceDecision.client),
+                 contains_eager(ConferenceDecision.conference))
         .where(ConferenceDecision.approval == "pending", *(where or []))
         .order_by(CaseConference.date)
     ).all()

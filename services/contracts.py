@@ -74,16 +74,6 @@ def setting(key: str) -> str:
     return stored if stored is not None else SETTINGS[key]
 
 
-def ensure_settings() -> None:
-    """Store every known setting that is still at its default, so it can be edited."""
-    known = set(db.session.scalars(select(Setting.key)))
-    missing = [key for key in SETTINGS if key not in known]
-    for key in missing:
-        db.session.add(Setting(key=key, value=SETTINGS[key]))
-    if missing:
-        db.session.commit()
-
-
 def _numbered(goals: list[PlanGoal]) -> str:
     lines = []
     for number, goal in enumerate(goals, start=1):

@@ -37,7 +37,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "skill_type": {"admin": W, "head": R},
     "holiday": {"admin": W, "head": R},
     "setting": {"admin": W, "head": R},
-    "user": {"admin": W, "head": R},
+    # Accounts: each may grant only the roles of ``grantable_by`` (the head: every role).
+    "user": {"admin": W, "head": W},
     "audit": {"admin": R, "head": R},
 }
 
@@ -66,6 +67,7 @@ SCOPES: dict[tuple[str, str], str] = {
     ("export", "staff"): "roster, monthly report",
     ("guidance", "staff"): "schedules they lead",
     ("recreation", "staff"): "activities they lead",
+    ("user", "admin"): "accounts of admin, instructor, staff",
 }
 
 
@@ -77,6 +79,25 @@ def readers(endpoint: str) -> frozenset[str]:
 def writers(endpoint: str) -> frozenset[str]:
     """Roles that may change records on ``endpoint``."""
     return frozenset(role for role, level in MATRIX[endpoint].items() if level == W)
+
+
+def screens(role: str) -> frozenset[str]:
+    """Every screen ``role`` may open."""
+    return frozenset(endpoint for endpoint, roles in MATRIX.items() if role in roles)
+
+
+def grantable_by(role: str) -> frozenset[str]:
+    """The roles a user with ``role`` may give an account (create, edit into, or manage an
+    account holding it). Only roles that may write accounts grant at all; the head, who
+    oversees the panti, grants every role; any other only roles that open no screen it cannot
+    open itself — nobody hands out more than they see. So the admin, who sees no case
+    content, grants neither *head* nor *social_worker*."""
+    if role not in writers("user"):
+        return frozenset()
+    if role == "head":
+        return frozenset(ROLE_ORDER)
+    own = screens(role)
+    return frozenset(other for other in ROLE_ORDER if screens(other) <= own)
 
 
 def markdown_table(titles: dict[str, str]) -> str:

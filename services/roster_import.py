@@ -37,7 +37,7 @@ from models.choices import (
 
 from .audit import CALLER_AUDITS, record_created
 from .client_rules import Facts, client_problems
-from .clients import next_register_numbers
+from .clients import keep_counters_above, next_register_numbers
 from .exports import ROSTER_COLUMNS
 from .workbook import HEADER_ROW, restore
 from .workbook_reader import Cell, first_sheet_rows
@@ -481,6 +481,7 @@ def _create(rows: list[RowPlan]) -> None:
     given = [row.register_number for row in rows if row.register_number]
     if given:  # numbers typed from a paper register, recorded before numbering the rest
         db.session.execute(insert(RegisterNumber), [{"number": n} for n in given])
+        keep_counters_above(given)  # the automatic numbering never reaches them
     by_year: dict[int, list[RowPlan]] = defaultdict(list)
     for row in rows:
         if not row.register_number:

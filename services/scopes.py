@@ -14,6 +14,7 @@ from sqlalchemy import false, or_, select
 from models import (
     CaseConference,
     Client,
+    Enrollment,
     GuidanceSchedule,
     RecreationActivity,
     Staff,
@@ -46,14 +47,37 @@ def own_class_ids(user: Any = None):
     return select(TrainingClass.id).where(is_mine(TrainingClass.instructor_id, user))
 
 
+def class_client_ids(user: Any = None):
+    """Subquery: ids of the clients enrolled (now or before) in the classes the user
+    teaches: the only clients an instructor ever sees."""
+    return select(Enrollment.client_id).where(Enrollment.class_id.in_(own_class_ids(user)))
+
+
+def took_part(user: Any = None) -> Any:
+    """A condition: the user chairs or attends the conference (as set by the head)."""
+    return or_(
+        is_mine(CaseConference.chair_id, user),
+        CaseConference.attendees.any(is_mine(Staff.id, user)),
+    )
+
+
 def conference_condition(user: Any = None) -> Any:
     """A condition: the conference is one a social worker may read — they chair or attend
     it, or one of their own clients is on its agenda."""
     return or_(
-        is_mine(CaseConference.chair_id, user),
-        CaseConference.attendees.any(is_mine(Staff.id, user)),
+        took_part(user),
         CaseConference.clients.any(is_mine(Client.social_worker_id, user)),
     )
+
+
+def decision_scope(user: Any = None) -> list[Any]:
+    """Conditions on a (CaseConference, Client) pair: the KK decision about that client in
+    that conference is one the user may read and write. The head: all; a social worker: in
+    the conferences they chair or attend, and about their own clients anywhere (one who did
+    not attend reads only their own clients' decisions)."""
+    if acting("social_worker", user):
+        return [or_(took_part(user), is_mine(Client.social_worker_id, user))]
+    return []
 
 
 def led_events(user: Any = None) -> dict[str, list[Any]]:

@@ -3,11 +3,15 @@
 * XlsxWriter runs in ``constant_memory`` mode: each row goes to a temporary file as it is
   written, so a report streamed from the database never holds its rows in Python.
 * Text never becomes a formula or a link: ``strings_to_formulas``/``strings_to_urls`` are
-  off, every text goes through ``write_string``, and user text beginning with ``= + - @``,
-  a tab or a carriage return (OWASP CSV/formula injection; not a plain signed number such as
-  a phone number ``+62812…``) is written with Excel's quote prefix, the hidden apostrophe
-  that keeps an edited cell text. The text itself is unchanged, so an import reads back
-  exactly what was exported (also text that starts with an apostrophe of its own).
+  off, every text goes through ``write_string``, and user text beginning with ``= + - @``
+  (or their full-width forms ``＝ ＋ － ＠``, also after leading spaces, no-break or zero-width
+  spaces), a tab or a carriage return (OWASP CSV/formula injection; not a plain signed
+  number such as a phone number ``+62812…``) is written with Excel's quote prefix, the
+  hidden apostrophe that keeps an edited cell text. The text itself is unchanged, so an
+  import reads back exactly what was exported (also text that starts with an apostrophe of
+  its own).
+* Files: the workbook and XlsxWriter's own temporary files are written to one folder (the
+  one of the workbook's path), which ``sweep`` clears of what a killed worker left behind.
 * Every sheet: a title block (institution, address, report, period, printed by/at), frozen
   Indonesian header row, autofilter, column widths fitted to what was written, dates as real
   Excel dates shown ``dd/mm/yyyy``, A4 landscape fitted to the page width, page numbers in
@@ -16,35 +20,52 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 from flask_babel import gettext as _
 
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+RISKY_START = ("\t", "\r")
+# Signs that start a formula, ASCII and full-width (spreadsheets with an IME accept both).
+FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+# What a spreadsheet may skip before such a sign: any whitespace and the zero-width marks.
+LEADING_BLANKS = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]*")
 PLAIN_NUMBER = re.compile(r"[+-]?\d[\d ]*")
 HEADER_ROW = 6  # rows 0–4: the title block, 5: blank
 MAX_WIDTH = 60
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\']")
+# No export takes this long to write; an older file in the export folder is a leftover.
+STALE_SECONDS = 3600
 
 
 class Percent(float):
     """A ratio shown as a percentage (0.667 → 66.7%)."""
 
 
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet could read ``text`` as a formula (see the module docstring)."""
+    if text.startswith(RISKY_START):
+        return True
+    body = text[LEADING_BLANKS.match(text).end():]
+    return bool(body) and body[0] in FORMULA_SIGNS and not PLAIN_NUMBER.fullmatch(body)
+
+
 def neutralise(text: str) -> str:
     """``text`` that a spreadsheet cannot read as a formula (see the module docstring)."""
-    if text and text.startswith(RISKY_START) and not PLAIN_NUMBER.fullmatch(text):
+    if text and looks_like_formula(text):
         return "'" + text
     return text
 
 
 def restore(text: str) -> str:
     """The inverse of ``neutralise`` for text read back from our own workbook (import)."""
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(RISKY_START):
+    if len(text) > 1 and text[0] == "'" and looks_like_formula(text[1:]):
         return text[1:]
     return text
 
@@ -111,7 +132,7 @@ class Sheet:
             self.widths[col] = max(self.widths[col], min(longest + 2, MAX_WIDTH))
 
     def _text(self, row: int, col: int, text: str, style: str) -> None:
-        quoted = neutralise(text) != text or text.startswith("'")
+        quoted = looks_like_formula(text) or text.startswith("'")
         fmt = self.book.quoted(style) if quoted else self.book.fmt[style]
         self.ws.write_string(row, col, text, fmt)
 
@@ -153,6 +174,8 @@ class Report:
                  address: str, printed: str):
         self.workbook = xlsxwriter.Workbook(path, {
             "constant_memory": True,
+            # Its row and part files beside the workbook, where sweep() finds leftovers.
+            "tmpdir": os.path.dirname(os.path.abspath(path)),
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
@@ -213,3 +236,19 @@ class Report:
 
     def __exit__(self, *_exc) -> None:
         self.close()
+
+
+def sweep(folder: Path, now: float | None = None) -> int:
+    """Remove files older than an hour from the export folder ``folder`` — what a worker
+    killed while writing left behind (finished workbooks are unlinked when opened for
+    sending). Returns how many were removed."""
+    cutoff = (time.time() if now is None else now) - STALE_SECONDS
+    removed = 0
+    for entry in os.scandir(folder):
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except FileNotFoundError:  # another worker swept it first
+            continue
+    return removed

@@ -28,17 +28,48 @@ ROLE_POSITIONS = {
 }
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (``test_gw0``…),
+    created on first use, so parallel workers never empty each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    import psycopg
+
+    base, _slash, name = url.rpartition("/")
+    name, _q, query = name.partition("?")
+    own = f"{name}_{worker}"
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{own}"')
+    return f"{base}/{own}" + (f"?{query}" if query else "")
+
+
+def test_database_url() -> str | None:
+    """TEST_DATABASE_URL with the psycopg driver and this worker's own database, or None."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return None
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return _worker_database(url)
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url and url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    url = test_database_url()
     base = tmp_path_factory.mktemp("panti")
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-only-secret",
         "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{base / 'test.db'}",
         "UPLOAD_FOLDER": str(base / "uploads"),
+        # scrypt costs ~185 ms a hash here; the suite checks behaviour, not hash strength.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     })
     with app.app_context():
         db.drop_all()
@@ -48,6 +79,17 @@ def app(tmp_path_factory):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _config_restored(app):
+    """A test changes ``app.config`` only through ``monkeypatch.setitem`` (which restores
+    it): a value leaking into later tests fails here, in the test that leaked it."""
+    before = dict(app.config)
+    yield
+    changed = sorted(key for key in set(before) | set(app.config)
+                     if before.get(key, ...) != app.config.get(key, ...))
+    assert not changed, f"app.config changed and not restored: {changed}"
 
 
 @pytest.fixture(autouse=True)

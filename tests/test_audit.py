@@ -9,7 +9,18 @@ from html import unescape
 import pytest
 from sqlalchemy import func, insert, select, update
 
-from models import AuditEntry, CaseNote, Client, GuidanceSchedule, User, db
+from models import (
+    AuditEntry,
+    CaseNote,
+    Client,
+    GuidanceSchedule,
+    PlanGoal,
+    RecreationActivity,
+    Room,
+    ServicePlan,
+    User,
+    db,
+)
 from tests.conftest import PASSWORD, csrf_token, make_client, make_staff, make_user, post_form
 
 
@@ -235,3 +246,79 @@ def test_login_as_fixture_password_is_not_in_the_log(app, login_as):
     login_as("admin")
     with app.app_context():
         assert PASSWORD not in repr(db.session.scalars(select(AuditEntry.changes)).all())
+
+
+def test_a_created_record_has_its_id_and_its_history_says_so(app, client, login_as):
+    login_as("admin")
+    response = post_form(client, "/admin/room/new/", {
+        "name": "Asrama Melati", "kind": "dormitory", "sex": "P", "capacity": "12"})
+    assert response.status_code == 302
+    with app.app_context():
+        (created,) = entries(action="create", table_name="room")
+        room_id = db.session.scalar(select(Room.id))
+        assert created.record_id == room_id
+    history = text(client.get(f"/admin/room/history/?id={room_id}").get_data(as_text=True))
+    assert "Tambah" in history and "Asrama Melati" in history
+
+
+def test_what_the_database_changes_on_a_deletion_is_on_each_affected_record(
+        app, client, login_as):
+    """Deleting a staff member clears the social worker of their clients (ON DELETE SET
+    NULL); deleting a client takes them off an activity (a CASCADE on the link table).
+    Each affected record's history shows it, attributed to who deleted."""
+    login_as("admin")
+    with app.app_context():
+        siti = make_staff("Siti Rahayu")
+        budi = make_client("Budi Santoso", social_worker=siti)
+        ani = make_client("Ani Lestari", sex="P", social_worker=siti)
+        outing = RecreationActivity(kind="outing", title="Jalan sehat", date=date(2026, 2, 1),
+                                    start_time=time(7), end_time=time(9),
+                                    participants=[budi, ani])
+        db.session.add(outing)
+        db.session.commit()
+        siti_id, budi_id, ani_id, outing_id = siti.id, budi.id, ani.id, outing.id
+    token = csrf_token(client, "/admin/staff/")
+    assert client.post("/admin/staff/delete/", data={"id": siti_id, "csrf_token": token}
+                       ).status_code == 302
+    with app.app_context():
+        cleared = entries(action="update", table_name="client")
+        assert sorted(e.record_id for e in cleared) == sorted([budi_id, ani_id])
+        assert all(e.changes == {"social_worker_id": [siti_id, None]} and
+                   e.username == "admin" for e in cleared)
+    history = text(client.get(f"/admin/client/history/?id={budi_id}").get_data(as_text=True))
+    # The staff record is gone; the history names them as the log recorded them.
+    assert "Pekerja sosial Siti Rahayu → —" in history
+
+    token = csrf_token(client, "/admin/client/")
+    assert client.post("/admin/client/delete/", data={"id": ani_id, "csrf_token": token}
+                       ).status_code == 302
+    with app.app_context():
+        (shortened,) = entries(action="update", table_name="recreation_activity")
+        assert shortened.record_id == outing_id
+        assert shortened.changes == {"participants": [sorted([budi_id, ani_id]), [budi_id]]}
+
+
+def test_plan_goals_are_on_the_plans_history_for_its_readers(app, client, login_as):
+    me = login_as("social_worker")
+    with app.app_context():
+        budi = make_client("Budi Santoso", social_worker_id=me["staff_id"])
+        plan = ServicePlan(client=budi, social_worker_id=me["staff_id"], problems="Tunawisma",
+                           goals=[PlanGoal(goal="Mandiri secara ekonomi", owner="client")])
+        db.session.add(plan)
+        db.session.commit()
+        plan_id, goal_id = plan.id, plan.goals[0].id
+        plan.goals[0].achieved_result = "Bekerja di bengkel las"
+        plan.goals.append(PlanGoal(goal="Kembali ke keluarga", owner="both"))
+        db.session.commit()
+        (created,) = entries(action="create", table_name="plan_goal", record_id=goal_id)
+        assert (created.parent_table, created.parent_id) == ("service_plan", plan_id)
+    history = text(client.get(f"/admin/service_plan/history/?id={plan_id}").get_data(
+        as_text=True))
+    assert ("Tujuan «Mandiri secara ekonomi»: Hasil yang dicapai — → Bekerja di bengkel las"
+            in history)
+    assert "Tujuan «Kembali ke keluarga»: Dikerjakan oleh — → Klien dan pekerja sosial" \
+        in history
+    # Another social worker cannot open the plan, so not its goals' history either.
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    login_as("social_worker", "peksoslain")
+    assert client.get(f"/admin/service_plan/history/?id={plan_id}").status_code == 404

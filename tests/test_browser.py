@@ -45,6 +45,7 @@ def _logged_in(p, live_server: str, username: str, errors: list[str]):
     browser = p.chromium.launch(executable_path=CHROMIUM, args=[
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
     page = browser.new_page()
+    page.set_default_timeout(15_000)
     page.add_init_script(WATCH_CSP)
     page.on("console", lambda m: errors.append(f"{page.url}: {m.text}")
             if m.type == "error" and "favicon" not in m.text else None)
@@ -134,3 +135,89 @@ def test_attendance_grid_marks_everyone_present_and_saves(app, live_server):
     with app.app_context():
         codes = sorted(db.session.scalars(select(Attendance.code)))
         assert codes == ["H", "H", "S"]
+
+
+def test_a_new_plan_gets_two_goals_and_becomes_a_draft_contract(app, live_server):
+    """The social worker's core task in a real browser: "Tambah Tujuan" adds goal rows under
+    the CSP, the plan saves with both goals, and *Buat draf kontrak* drafts a contract."""
+    from sqlalchemy import select
+
+    from models import PlanGoal, ServiceContract, ServicePlan
+
+    with app.app_context():
+        worker = make_user("social_worker")
+        make_client("Budi Santoso", social_worker=worker.staff)
+        db.session.commit()
+    errors: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser, page = _logged_in(p, live_server, "socialworker", errors)
+        page.goto(live_server + "/admin/service_plan/new/")
+        page.wait_for_load_state("networkidle")
+        page.locator("#s2id_client").click()
+        page.keyboard.type("Bud")
+        page.wait_for_selector(".select2-result-label:has-text('Budi Santoso')")
+        page.keyboard.press("Enter")
+        page.fill("#problems", "Tidak punya tempat tinggal dan pekerjaan tetap.")
+        for index, goal in enumerate(("Mandiri secara ekonomi", "Kembali ke keluarga")):
+            page.click("#goals-button")
+            page.fill(f"#goals-{index}-goal", goal)
+        page.click("input[type=submit][value='Simpan']")
+        page.wait_for_selector("text=Mandiri secara ekonomi")  # the list shows both goals
+        with app.app_context():
+            plan_id = db.session.scalar(select(ServicePlan.id))
+        page.goto(f"{live_server}/admin/service_plan/details/?id={plan_id}")
+        page.click("button:has-text('Buat draf kontrak')")
+        page.wait_for_selector("text=Draf kontrak dibuat dari rencana pelayanan")
+        browser.close()
+    assert errors == []
+    with app.app_context():
+        plan = db.session.scalars(select(ServicePlan)).one()
+        goals = db.session.scalars(select(PlanGoal.goal).where(PlanGoal.plan_id == plan.id)
+                                   .order_by(PlanGoal.goal)).all()
+        assert goals == ["Kembali ke keluarga", "Mandiri secara ekonomi"]
+        contract = db.session.scalars(select(ServiceContract)).one()
+        assert "Mandiri secara ekonomi" in contract.goals
+
+
+def test_dates_are_typed_and_picked_the_indonesian_way(app, live_server):
+    """A birth date typed as 15/05/1968 stays as typed, saves as 1968-05-15 and shows as
+    15/05/1968; the picker is Indonesian, starts on Monday and reaches back to 1935."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from models import Client
+
+    with app.app_context():
+        make_user("admin")
+        db.session.commit()
+    errors: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser, page = _logged_in(p, live_server, "admin", errors)
+        page.goto(live_server + "/admin/client/new/")
+        page.wait_for_load_state("networkidle")
+        page.click("#birth_date")
+        picker = page.locator(".daterangepicker:visible")
+        header = picker.locator("th").all_inner_texts()
+        assert header[-7:] == ["Sn", "Sl", "Rb", "Km", "Jm", "Sb", "Mg"], header
+        assert "1935" in picker.locator("select.yearselect option").all_inner_texts()
+        assert picker.locator("button.applyBtn").inner_text() == "Pilih"
+        page.keyboard.press("Escape")
+        page.fill("#full_name", "Sutrisno")
+        page.select_option("#sex", "L", force=True)
+        page.locator("#birth_date").press_sequentially("15/05/1968")
+        assert page.input_value("#birth_date") == "15/05/1968"
+        page.locator("#admission_date").press_sequentially("05.01.2026")
+        page.select_option("#stage", "approach", force=True)
+        page.click("h1, h2, .container-fluid >> nth=0")  # close any picker
+        page.click("input[type=submit][value='Simpan']")
+        page.wait_for_selector("text=Sutrisno")
+        with app.app_context():
+            person = db.session.scalars(select(Client)).one()
+            assert (person.birth_date, person.admission_date) == (date(1968, 5, 15),
+                                                                  date(2026, 1, 5))
+            person_id = person.id
+        page.goto(f"{live_server}/admin/client/edit/?id={person_id}")
+        assert page.input_value("#birth_date") == "15/05/1968"
+        browser.close()
+    assert errors == []

@@ -35,7 +35,7 @@ def test_photo_is_stored_outside_static_and_served_to_allowed_roles(app, client,
     with app.app_context():
         name = db.session.scalar(select(Client.photo))
     # The stored name is generated, never the uploaded one.
-    assert re.fullmatch(r"[0-9a-f]{32}\.png", name)
+    assert re.fullmatch(r"[0-9a-f]{32}\.jpg", name)  # re-encoded: see test_uploads.py
     stored = os.path.join(app.config["UPLOAD_FOLDER"], "photos", name)
     assert os.path.exists(stored)
     assert not stored.startswith(os.path.join(app.root_path, "static"))
@@ -75,15 +75,12 @@ def test_text_file_named_png_is_refused(app, client, login_as):
         assert db.session.scalar(select(Client.id)) is None
 
 
-def test_oversize_photo_is_refused_with_its_size(app, client, login_as):
+def test_oversize_photo_is_refused_with_its_size(app, client, login_as, monkeypatch):
     login_as("admin")
-    app.config["PHOTO_MAX_BYTES"] = 10 * 1024
-    try:
-        big = png_bytes()
-        big += os.urandom(30 * 1024)  # still a valid PNG header, 30 KB of trailing data
-        response = upload(client, big, "foto.png")
-    finally:
-        app.config["PHOTO_MAX_BYTES"] = 2048 * 1024
+    monkeypatch.setitem(app.config, "PHOTO_MAX_BYTES", 10 * 1024)
+    big = png_bytes()
+    big += os.urandom(30 * 1024)  # still a valid PNG header, 30 KB of trailing data
+    response = upload(client, big, "foto.png")
     errors = field_errors(response.get_data(as_text=True), "photo")
     assert errors and "melebihi batas 10 KB" in errors[0]
     with app.app_context():

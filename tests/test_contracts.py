@@ -11,7 +11,7 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from models import PlanGoal, ServiceContract, ServicePlan, Setting, db
+from models import PlanGoal, ServiceContract, ServicePlan, db
 
 from .conftest import csrf_token, make_client, make_staff, post_form
 
@@ -213,9 +213,7 @@ def test_rights_text_comes_from_the_settings(app, client, login_as):
     login_as("admin")
     listing = client.get("/admin/setting/").get_data(as_text=True)
     assert "Hak dan kewajiban pada kontrak pelayanan" in unescape(listing)
-    with app.app_context():
-        setting_id = db.session.scalar(select(Setting.id))
-    post_form(client, f"/admin/setting/edit/?id={setting_id}",
+    post_form(client, "/admin/setting/edit/?id=contract_rights_text",
               {"value": "Hak dan kewajiban versi panti kami."})
     client.post("/logout", data={"csrf_token": csrf_token(client, "/password")})
     me = login_as("social_worker")

@@ -77,14 +77,15 @@ def _table(ws) -> list[list]:
     return rows
 
 
-def test_roster_lists_the_months_clients_with_the_house_layout(app, client, login_as):
-    app.config["INSTITUTION_ADDRESS"] = "Jl. Raya Bogor Km 20, Jakarta Timur"
+def test_roster_lists_the_months_clients_with_the_house_layout(app, client, login_as,
+                                                               monkeypatch):
+    monkeypatch.setitem(app.config, "INSTITUTION_ADDRESS", "Jl. Raya Bogor Km 20, Jakarta Timur")
     with app.app_context():
         _people()
     login_as("admin")
     response = _download(client, "roster")
     assert response.headers["Content-Disposition"] == \
-        "attachment; filename=roster-2026-02.xlsx"
+        "attachment; filename=buku-induk-2026-02.xlsx"
     ws = _book(response).active
     assert ws.title == "Buku induk"
     assert [ws.cell(r, 1).value for r in range(1, 5)] == [

@@ -207,20 +207,21 @@ def _confirm(client, content: bytes) -> list[str]:
 def test_confirming_an_import_runs_the_same_statements_for_50_or_300_rows(app, client,
                                                                           login_as):
     login_as("admin")
+    _confirm(client, _roster(1))  # the year's first numbers also start its counter
     small = _confirm(client, _roster(50))
     large = _confirm(client, _roster(300))
     assert len(large) == len(small) <= 30, large
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Client)) == 350
+        assert db.session.scalar(select(func.count()).select_from(Client)) == 351
         numbers = db.session.scalars(select(Client.register_number)).all()
-        assert len(set(numbers)) == 350
+        assert len(set(numbers)) == 351
         year = date.today().year
-        assert sorted(numbers)[-1] == f"{year}-0350"
+        assert sorted(numbers)[-1] == f"{year}-0351"
         from models import AuditEntry
         entries = db.session.execute(select(AuditEntry.record_id, AuditEntry.record_label)
                                      .where(AuditEntry.table_name == "client",
                                             AuditEntry.action == "create")).all()
-        assert len(entries) == 350 and all(record_id for record_id, _label in entries)
+        assert len(entries) == 351 and all(record_id for record_id, _label in entries)
         assert f"{year}-0001 — Klien Nomor 8" in {label for _id, label in entries}
 
 
@@ -256,3 +257,18 @@ def test_the_reader_gives_what_excel_shows(tmp_path, date_1904):
             2: ("=SUM(A1)", True)},
         4: {27: ("AB4", False)},
     }
+
+
+def test_typed_numbers_keep_the_automatic_numbering_above_them(app, client, login_as):
+    login_as("admin")
+    content = _replace({SHEET: _sheet(HEADER_ROW + _row(8, "2026-0050", "Dari Buku", "L")
+                                      + _row(9, "", "Otomatis", "P"))})
+    html, _elapsed = _upload(client, content)
+    token = re.search(r'name="token" value="(\w+)"', html).group(1)
+    client.post("/admin/client_import/confirm/", data={
+        "csrf_token": csrf_token(client, "/admin/client_import/"), "token": token})
+    year = date.today().year
+    with app.app_context():
+        numbers = dict(db.session.execute(select(Client.full_name, Client.register_number)).all())
+    assert numbers["Dari Buku"] == "2026-0050"
+    assert numbers["Otomatis"] == (f"{year}-0051" if year == 2026 else f"{year}-0001")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -11,6 +9,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
 from models import db
+from tests.conftest import test_database_url
 
 
 def _fresh_app(url: str):
@@ -18,11 +17,8 @@ def _fresh_app(url: str):
 
 
 def _database_url(tmp_path) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path / 'migrated.db'}"
-    # A separate schema on the PostgreSQL server so the main test schema is untouched.
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    # On PostgreSQL a separate schema (below) keeps the main test schema untouched.
+    return test_database_url() or f"sqlite:///{tmp_path / 'migrated.db'}"
 
 
 def test_upgrade_on_empty_database_matches_models(tmp_path):

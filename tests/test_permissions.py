@@ -84,7 +84,7 @@ ROUTE_KINDS = {
     "minutes_view": "read",
 }
 # Who leads the event of the world's attendance sheet (a training session of the
-# instructor's class): the other scoped roles get 403, not the record.
+# instructor's class): the other scoped roles get 404, as for an event that does not exist.
 SHEET_LEADERS = {"admin", "head", "instructor"}
 # Routes outside the model screens.
 OTHER_ROUTES = {
@@ -193,10 +193,12 @@ def _world(app) -> dict[str, int]:
 
 
 def _setting_id() -> int:
-    from services.contracts import ensure_settings
+    from services.contracts import RIGHTS_KEY
 
-    ensure_settings()
-    return db.session.scalar(select(Setting.id).limit(1))
+    setting = Setting(key=RIGHTS_KEY, value="Hak dan kewajiban yang sudah disimpan.")
+    db.session.add(setting)
+    db.session.commit()
+    return setting.id
 
 
 # Screens whose records are never added (or never edited) through a form: Flask-Admin
@@ -245,7 +247,9 @@ def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
     if kind == "report":
         return {200} if role in readers("client") else {403}
     if kind == "sheet":
-        if role not in SHEET_LEADERS or (http == "POST" and role not in writers(screen)):
+        if role not in SHEET_LEADERS:
+            return {404}
+        if http == "POST" and role not in writers(screen):
             return {403}
         return {200} if http == "GET" else {302}
     if kind == "read":
@@ -262,6 +266,8 @@ def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
         return {200} if view.form_ajax_refs else {404}
     if method == "ajax_update":
         return {404}  # no screen has inline edits
+    if method == "emergency_decision_view":
+        return {404}  # the form names no emergency change: none to decide
     if http == "GET":
         return {200}
     return {200, 302}  # a form re-shown with its errors, or saved and redirected

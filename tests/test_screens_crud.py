@@ -410,9 +410,11 @@ def case_note_case(who) -> Case:
     )
 
 
-@screen("conference", role="social_worker")
-def conference_case(who) -> Case:
+# The head: who chairs and attends a KK is the head's to set (docs/permissions.md).
+@screen("conference", role="head")
+def conference_case(_who) -> Case:
     chair = make_staff("Hadi Prasetyo", "head")
+    peksos = make_staff("Siti Rahayu", "social_worker")
     budi = make_client("Budi Santoso")
     ani = make_client("Ani Lestari", sex="P")
     create = {
@@ -422,7 +424,7 @@ def conference_case(who) -> Case:
         "kind": "periodic_review",
         "location": "Aula",
         "chair": str(chair.id),
-        "attendees": f"{chair.id},{who['staff_id']}",
+        "attendees": f"{chair.id},{peksos.id}",
         "clients": f"{budi.id},{ani.id}",
         "summary": "Kemajuan tiga bulan pertama dibahas",
         "decisions": "Lanjut ke kelas menjahit",
@@ -434,7 +436,7 @@ def conference_case(who) -> Case:
         "kind": "periodic_review",
         "location": "Aula",
         "chair_id": chair.id,
-        "attendees": {chair.id, who["staff_id"]},
+        "attendees": {chair.id, peksos.id},
         "clients": {budi.id, ani.id},
         "summary": "Kemajuan tiga bulan pertama dibahas",
         "decisions": "Lanjut ke kelas menjahit",
@@ -449,7 +451,7 @@ def conference_case(who) -> Case:
             "kind": "Peninjauan berkala (3 bulanan)",
             "chair.name": "Hadi Prasetyo",
             "clients": {"2026-0001 — Budi Santoso", "2026-0002 — Ani Lestari"},
-            "attendees": {"Hadi Prasetyo", "Pegawai Socialworker"},
+            "attendees": {"Hadi Prasetyo", "Siti Rahayu"},
         },
         shown={
             "Tanggal": "10/03/2026",
@@ -898,7 +900,8 @@ def user_case(_who) -> Case:
         "last_login_at": None,
     }
     # Leaving the password empty on edit keeps it.
-    edit = {"username": "rina.m", "role": "head", "staff": str(rina.id),
+    # The admin gives only roles without case content (test_nested_scope has the others).
+    edit = {"username": "rina.m", "role": "staff", "staff": str(rina.id),
             "is_active_account": "y", "new_password": ""}
     return Case(
         model=User,
@@ -915,8 +918,8 @@ def user_case(_who) -> Case:
         shown={"Nama pengguna": "rina.m", "Peran": "Instruktur",
                "Wajib ganti kata sandi": "Ya"},
         edit=edit,
-        edited={**stored, "role": "head", "must_change_password": False},
-        edited_listed={"role": "Pimpinan", "must_change_password": "Tidak"},
+        edited={**stored, "role": "staff", "must_change_password": False},
+        edited_listed={"role": "Staf", "must_change_password": "Tidak"},
     )
 
 

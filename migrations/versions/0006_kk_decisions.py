@@ -90,6 +90,7 @@ KINDS_NEW = ("kind IN ('assessment', 'interview', 'progress', 'visit', 'aftercar
 
 
 def downgrade():
+    # The old CHECK cannot hold case summaries: they go (the upgrade does not bring them back).
     op.execute("DELETE FROM case_note WHERE kind = 'case_summary'")
     with op.batch_alter_table('case_note', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_case_note_kind'), type_='check')

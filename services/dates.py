@@ -1,0 +1,81 @@
+"""Dates the panti's way, in one place: its own "today", and dd/mm/yyyy in and out.
+
+The console shows Asia/Jakarta (``BABEL_DEFAULT_TIMEZONE``) whatever the server's clock
+says, so "today" is the panti's date, not the server's. Typed dates are day first, with
+``/``, ``-`` or ``.`` between the parts; the unambiguous ISO form (2026-05-15) is accepted
+too, for links and for what a browser's own date input sends.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+
+# Outside this range a typed year is a slip of the keyboard (0968, 9999), not a date.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?")
+
+
+def panti_zone() -> ZoneInfo:
+    name = current_app.config["BABEL_DEFAULT_TIMEZONE"] if has_app_context() else None
+    return ZoneInfo(name or "Asia/Jakarta")
+
+
+def now() -> datetime:
+    """The current time in the panti's time zone (aware)."""
+    return datetime.now(timezone.utc).astimezone(panti_zone())
+
+
+def today() -> date:
+    """The panti's date now: on a server in UTC, 23:30 is already tomorrow in Jakarta."""
+    return now().date()
+
+
+def parse_date(text: str) -> date:
+    """``15/05/1968``, ``15-05-1968``, ``15.05.1968`` or ``1968-05-15`` → a date; a
+    ValueError with the user's message otherwise."""
+    text = (text or "").strip()
+    match = _DAY_FIRST.fullmatch(text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        match = _ISO.fullmatch(text)
+        if not match:
+            raise ValueError(_("Tanggal tidak dikenali; tulis hari/bulan/tahun, misalnya "
+                               "15/05/1968."))
+        year, month, day = (int(part) for part in match.groups())
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(_("Tahun %(year)s di luar rentang %(first)s–%(last)s.", year=year,
+                           first=FIRST_YEAR, last=LAST_YEAR))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(_("Tanggal %(text)s tidak ada di kalender.", text=text)) from None
+
+
+def format_date(value: date | None) -> str:
+    """dd/mm/yyyy, or an empty string for no date."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def parse_time(text: str) -> time:
+    """``13:00``, ``13.00`` or ``13:00:00`` → a time; a ValueError with the message."""
+    match = _TIME.fullmatch((text or "").strip())
+    try:
+        if not match:
+            raise ValueError
+        hour, minute, second = (int(part or 0) for part in match.groups())
+        return time(hour, minute, second)
+    except ValueError:
+        raise ValueError(_("Jam tidak dikenali; tulis jam:menit, misalnya 13:00.")) from None
+
+
+def format_time(value: time | None) -> str:
+    """HH:MM, or an empty string."""
+    return value.strftime("%H:%M") if value else ""
