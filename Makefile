@@ -44,6 +44,7 @@ bench: install
 	$(BIN)/python -m bench.schedule
 	$(BIN)/python -m bench.exports
 	$(BIN)/python -m bench.concurrency
+	$(BIN)/python -m bench.roster_import
 
 clean:
 	rm -rf $(VENV) .pytest_cache

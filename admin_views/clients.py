@@ -6,7 +6,7 @@ import os
 import uuid
 from pathlib import Path
 
-from flask import abort, current_app, request, send_from_directory
+from flask import abort, current_app, flash, request, send_from_directory
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import (
     BooleanEqualFilter,
@@ -15,26 +15,17 @@ from flask_admin.contrib.sqla.filters import (
     FilterLike,
     IntEqualFilter,
 )
+from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form.upload import FileUploadField, ImageUploadField
+from flask_admin.helpers import is_form_submitted
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from wtforms.validators import Length, NumberRange, Optional, StopValidation, ValidationError
 
-from forms.validators import (
-    NotBefore,
-    excluding_edited,
-    nik_matches_person,
-    not_in_future,
-    phone_number,
-    sixteen_digits,
-    strip_spaces,
-    strip_text,
-)
+from forms.validators import strip_spaces, strip_text
 from models import Client, Room, db
 from models.choices import (
-    ACTIVE_STAGES,
     GROUP_HOME_MAX,
     REFERRAL_SOURCES,
     RELIGIONS,
@@ -45,7 +36,8 @@ from models.choices import (
     TERMINATION_REASONS,
 )
 from services.attendance import one_client_by_class
-from services.clients import ALLOWED, issue_register_number, number_was_issued
+from services.client_rules import TEXT_LIMITS, client_problems
+from services.clients import issue_register_number, number_was_issued
 from services.inputs import parse_id
 from services.uploads import (
     PhotoRefused,
@@ -170,52 +162,11 @@ def _register_number_free(form, field):
     if not number:
         return
     # StopValidation: one clear message, not ours plus Flask-Admin's generic "already exists".
-    if not ALLOWED.match(number):
-        raise StopValidation(
-            _("Nomor induk hanya boleh berisi huruf, angka, titik, garis miring, atau tanda "
-               "hubung (maks. 20).")
-        )
+    # (Its format is a rule of client_problems, checked with the others.)
     if number_was_issued(number):
         raise StopValidation(
             _("Nomor induk %(number)s sudah pernah dipakai; nomor induk tidak boleh dipakai "
                "ulang.", number=number)
-        )
-
-
-def _room_has_space(form, field):
-    room: Room | None = field.data
-    if room is None:
-        return
-    sex = form.sex.data if "sex" in form else None
-    if room.sex in ("L", "P") and sex in ("L", "P") and room.sex != sex:
-        raise ValidationError(_("%(room)s khusus %(sex)s.", room=room.name,
-                                 sex=SEXES.label(room.sex).lower()))
-    stage = form.stage.data if "stage" in form else None
-    if stage not in ACTIVE_STAGES:
-        return
-    others = excluding_edited(
-        select(func.count(Client.id)).where(
-            Client.room_id == room.id, Client.stage.in_(ACTIVE_STAGES)
-        ),
-        form,
-        Client,
-    )
-    if db.session.scalar(others) >= room.capacity:
-        raise ValidationError(
-            _("%(room)s sudah penuh (kapasitas %(capacity)s orang).",
-               room=room.name, capacity=room.capacity)
-        )
-
-
-def _termination_consistent(form, field):
-    stage = form.stage.data
-    has_date = form.termination_date.data is not None
-    has_reason = bool(field.data)
-    if has_date != has_reason:
-        raise StopValidation(_("Isi tanggal dan alasan terminasi bersama-sama."))
-    if stage in ("termination", "aftercare") and not has_reason:
-        raise StopValidation(
-            _("Klien pada tahap terminasi atau bimbingan lanjut harus punya alasan terminasi.")
         )
 
 
@@ -278,27 +229,15 @@ class ClientView(SecureModelView):
     form_overrides = {"photo": PhotoField}
     form_ajax_refs = {"social_worker": staff_picker("social_worker", "social_worker")}
     form_args = {
+        # The domain rules (NIK, dates, phone, room, termination, lengths) are those of
+        # services.client_rules, applied in validate_form for the form and the import alike.
         "full_name": {"filters": [strip_text]},
         "nik": {
             "description": _l("16 angka sesuai KTP; kosongkan bila klien tidak punya KTP."),
-            "validators": [Optional(), sixteen_digits(_l("NIK")), nik_matches_person],
             "filters": [strip_spaces],
         },
-        "family_card_number": {
-            "validators": [Optional(), sixteen_digits(_l("Nomor KK"))],
-            "filters": [strip_spaces],
-        },
-        "birth_date": {"validators": [Optional(), not_in_future]},
-        "admission_date": {
-            "validators": [Optional(), NotBefore("birth_date", _l("tanggal lahir"))]
-        },
-        "termination_date": {
-            "validators": [Optional(), NotBefore("admission_date", _l("tanggal masuk"))]
-        },
-        "termination_reason": {"validators": [_termination_consistent]},
-        "guardian_phone": {"validators": [Optional(), phone_number]},
+        "family_card_number": {"filters": [strip_spaces]},
         "cohort": {"description": _l("Nomor urut angkatan.")},
-        "room": {"validators": [_room_has_space]},
         "photo": {
             "base_path": _photo_dir,
             "allowed_extensions": PHOTO_EXTENSIONS,
@@ -312,12 +251,47 @@ class ClientView(SecureModelView):
         # Blank means "assign automatically", so the register number is optional in the form
         # although the column is NOT NULL; the generated "required" would block a blank entry.
         unbound = form_class.register_number
-        unbound.kwargs["validators"] = [Optional(), Length(max=20), _register_number_free]
+        unbound.kwargs["validators"] = [Optional(), _register_number_free]
         unbound.kwargs["filters"] = [strip_text]
+        unbound.kwargs["render_kw"] = {"maxlength": 20}
         unbound.kwargs["description"] = _l(
             "Kosongkan agar diisi otomatis (tahun-urut, mis. 2026-0012)."
         )
+        # Lengths are a rule of client_problems (same words in the form and the import);
+        # the browser still gets the limit as maxlength.
+        for name, limit in TEXT_LIMITS.items():
+            unbound = getattr(form_class, name, None)
+            if unbound is None:
+                continue
+            unbound.kwargs["validators"] = [v for v in unbound.kwargs.get("validators") or ()
+                                            if not isinstance(v, Length)]
+            unbound.kwargs["render_kw"] = {**(unbound.kwargs.get("render_kw") or {}),
+                                           "maxlength": limit}
+        # A NIK held by another client: the rule names that client ("Sudah ada." would not).
+        form_class.nik.kwargs["validators"] = [
+            v for v in form_class.nik.kwargs.get("validators") or () if not isinstance(v, Unique)]
         return form_class
+
+    def validate_form(self, form) -> bool:
+        """The form's own checks (types, required), then the client rules, each problem
+        next to its field."""
+        valid = super().validate_form(form)
+        if not is_form_submitted() or "full_name" not in form:  # e.g. the delete form
+            return valid
+        values = {name: form[name].data for name in REGISTRATION_FIELDS
+                  if name in form and name not in ("photo", "social_worker")}
+        if "room" in values:
+            values["room"] = values["room"].id if values["room"] is not None else None
+        for problem in client_problems(values, current=getattr(form, "_obj", None)):
+            field = form[problem.field] if problem.field in form else None
+            if field is None:
+                flash(problem.message, "error")
+            elif field.errors:  # the form already said what is wrong with this field
+                continue
+            else:
+                field.errors = [problem.message]
+            valid = False
+        return valid
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)

@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
-from services.clients import DIGITS_16, PHONE, nik_problem
+from services.clients import PHONE
 
 
 def _blank(value) -> bool:
@@ -27,33 +27,6 @@ def strip_text(value):
     if isinstance(value, str):
         return value.strip() or None
     return value
-
-
-def sixteen_digits(label):
-    """Exactly 16 digits when given (NIK, nomor KK); empty is allowed."""
-
-    def check(form, field):
-        if _blank(field.data):
-            return
-        if not DIGITS_16.match(field.data):
-            raise ValidationError(
-                _("%(label)s harus tepat 16 angka (terisi %(n)s karakter).",
-                   label=label, n=len(field.data))
-            )
-
-    return check
-
-
-def nik_matches_person(form, field):
-    """The NIK's birth date and sex part (DDMMYY, +40 for women) agree with the form."""
-    if _blank(field.data) or not DIGITS_16.match(field.data):
-        return
-    sex = getattr(form, "sex", None)
-    birth = getattr(form, "birth_date", None)
-    problem = nik_problem(field.data, sex.data if sex is not None else None,
-                          birth.data if birth is not None else None)
-    if problem:
-        raise ValidationError(problem)
 
 
 def phone_number(form, field):

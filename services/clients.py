@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import gettext as _
@@ -129,6 +130,20 @@ def _keep_counter_above(number: str) -> None:
     next_number = RegisterCounter.__table__.c.next_number
     with db.session.no_autoflush:
         _counter_update(year, case((next_number <= running, running + 1), else_=next_number))
+
+
+def keep_counters_above(numbers: Iterable[str]) -> None:
+    """``_keep_counter_above`` for many typed numbers at once (an import): one counter
+    update per year, for that year's highest."""
+    highest: dict[int, tuple[int, str]] = {}
+    for number in numbers:
+        match = AUTO_FORMAT.match(number)
+        if match and len(match.group(2)) <= COUNTER_DIGITS:
+            year, running = int(match.group(1)), int(match.group(2))
+            if running > highest.get(year, (0, ""))[0]:
+                highest[year] = (running, number)
+    for _running, number in highest.values():
+        _keep_counter_above(number)
 
 
 def issue_register_number(client: Client, number: str | None = None) -> str:

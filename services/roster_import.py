@@ -2,9 +2,14 @@
 all-or-nothing.
 
 ``plan(path)`` reads the file and says, row by row, what would happen — create, update or
-reject with the reasons — without writing anything. ``apply(path)`` plans again (the
-database may have changed since the preview) and, only when no row is rejected, writes every
-row in one transaction.
+reject with the reasons — without writing anything. Every row is held to the client rules
+of the form (``services.client_rules``), rows of the same file counting against each other
+(two men for the last place of a room). ``apply(path)`` plans again (the database may have
+changed since the preview) and, only when no row is rejected, writes every row in one
+transaction: a fixed number of statements whatever the number of rows.
+
+The file is an upload: its zip package is checked (sizes, parts, no DTD) before any XML
+parser sees it, and at most ``MAX_ROWS`` data rows are read.
 """
 
 from __future__ import annotations
@@ -12,15 +17,15 @@ from __future__ import annotations
 import difflib
 import re
 import zipfile
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
-from models import Client, Room, Staff, db
+from models import Client, RegisterNumber, Room, Staff, db
 from models.choices import (
     REFERRAL_SOURCES,
     RELIGIONS,
@@ -30,24 +35,46 @@ from models.choices import (
     Choices,
 )
 
-from .clients import (
-    ALLOWED,
-    DIGITS_16,
-    PHONE,
-    issue_register_number,
-    nik_problem,
-    number_was_issued,
-)
+from .audit import CALLER_AUDITS, record_created
+from .client_rules import Facts, client_problems
+from .clients import keep_counters_above, next_register_numbers
 from .exports import ROSTER_COLUMNS
 from .workbook import HEADER_ROW, restore
+from .workbook_reader import Cell, first_sheet_rows
 
-MAX_ROWS = 5000
+MAX_ROWS = 10_000
+# What a roster of MAX_ROWS clients needs, with room to spare (an export of 10,000 clients
+# unpacks to about 11 MiB in 230,000 cells). Anything past it is not a roster — a zip bomb, a
+# sheet of millions of cells, a huge shared-strings table — and is refused before it is
+# parsed: parsing time and memory follow the number of elements, not the file size.
+MAX_PARTS = 200
+MAX_PART_BYTES = 32 * 2**20
+MAX_TOTAL_BYTES = 64 * 2**20
+MAX_CELLS = 600_000
+MAX_CELLS_PER_ROW = 200
+MAX_STRINGS = 600_000
+MAX_ROW_ELEMENTS = MAX_ROWS + HEADER_ROW + 1000
+PROLOG_BYTES = 4096
+# A cell, a row or a shared string, with or without a namespace prefix.
+ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?(c|row|si|xf)[\s/>]")
+MAX_STYLES = 65_000  # Excel's own limit of cell formats
 DISTRICT = re.compile(r"(Kabupaten|Kota) [A-Za-z][A-Za-z .'-]+")
 DATE_COLUMNS = {"birth_date", "admission_date", "termination_date"}
 CODED: dict[str, Choices] = {"sex": SEXES, "religion": RELIGIONS,
                              "referral_source": REFERRAL_SOURCES, "stage": STAGES,
                              "termination_reason": TERMINATION_REASONS}
 HEADINGS = {str(heading).casefold(): attr for heading, attr in ROSTER_COLUMNS}
+# Every column a client row is written with (one shape for the whole bulk INSERT).
+CLIENT_COLUMNS = ("register_number", "full_name", "cohort", "sex", "birth_place", "birth_date",
+                  "religion", "nik", "family_card_number", "address", "district_of_origin",
+                  "guardian_name", "guardian_relation", "guardian_phone", "referral_source",
+                  "admission_date", "stage", "room_id", "social_worker_id", "termination_date",
+                  "termination_reason")
+RULE_FIELDS = ("full_name", "cohort", "sex", "birth_place", "birth_date", "religion", "nik",
+               "family_card_number", "address", "district_of_origin", "guardian_name",
+               "guardian_relation", "guardian_phone", "referral_source", "admission_date",
+               "stage", "room", "termination_date", "termination_reason")
+NEW_CLIENT_STAGE = "admission"
 
 
 class ImportFileError(ValueError):
@@ -80,40 +107,157 @@ class Plan:
         return self.count("reject")
 
 
-def read_rows(path: str):
-    """(spreadsheet row number, {attribute: cell value}) for each non-empty data row."""
+# --- reading the upload -------------------------------------------------------------------
+
+def check_package(path: str) -> None:
+    """Refuse, before any XML is parsed, a file that is not a small, plain xlsx package:
+    not a zip, too many parts, parts that unpack too large (a zip bomb), more cells, rows
+    or shared strings than a roster can have, XML with a document type declaration
+    (external entities, entity expansion) or in an encoding other than UTF-8.
+
+    The sizes in the zip directory bind: Python's zip reader stops at the declared size and
+    fails the CRC check if a part holds more.
+    """
     if not zipfile.is_zipfile(path):
         raise ImportFileError(_("Berkas bukan buku kerja Excel (.xlsx)."))
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        with zipfile.ZipFile(path) as package:
+            parts = [part for part in package.infolist() if not part.is_dir()]
+            if len(parts) > MAX_PARTS:
+                raise ImportFileError(_("Berkas Excel tidak dapat dibaca."))
+            if sum(p.file_size for p in parts) > MAX_TOTAL_BYTES or \
+                    any(p.file_size > MAX_PART_BYTES for p in parts):
+                raise ImportFileError(_too_big())
+            counts = {b"c": 0, b"row": 0, b"si": 0, b"xf": 0}
+            for part in parts:
+                with package.open(part) as stream:
+                    head = stream.read(PROLOG_BYTES)
+                    if _check_prolog(head):
+                        _count_elements(head, stream, counts)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a damaged package: bad CRC, unknown compression, ...
         raise ImportFileError(_("Berkas Excel tidak dapat dibaca.")) from exc
+
+
+def _too_big() -> str:
+    return _("Berkas terlalu besar untuk buku induk (paling banyak %(n)s baris data, "
+             "%(mb)s MB setelah dibuka). Periksa berkasnya atau bagi menjadi beberapa impor.",
+             n=MAX_ROWS, mb=MAX_TOTAL_BYTES // 2**20)
+
+
+def _count_elements(head: bytes, stream, counts: dict[bytes, int]) -> None:
+    """Count cells, rows and shared strings of an XML part as it streams by (a regular
+    expression over the bytes: no tree is built) and refuse past the limits."""
+    carry, chunk, in_row = b"", head, 0
+    while chunk:
+        following = stream.read(2**20)
+        text = carry + chunk
+        # Leave the last bytes for the next round unless this is the end: a tag may be cut.
+        cut = len(text) - 40 if following else len(text)
+        for match in ELEMENT.finditer(text):
+            if match.start() >= cut:
+                break
+            name = match.group(1)
+            counts[name] += 1
+            if name == b"row":
+                in_row = 0
+            elif name == b"c":
+                in_row += 1
+                if in_row > MAX_CELLS_PER_ROW:
+                    raise ImportFileError(_too_big())
+        if counts[b"row"] > MAX_ROW_ELEMENTS:
+            raise ImportFileError(_("Paling banyak %(n)s baris per impor; bagi berkasnya "
+                                    "menjadi beberapa impor.", n=MAX_ROWS))
+        if counts[b"c"] > MAX_CELLS or counts[b"si"] > MAX_STRINGS or \
+                counts[b"xf"] > MAX_STYLES:
+            raise ImportFileError(_too_big())
+        carry, chunk = text[cut:], following
+
+
+def _check_prolog(head: bytes) -> bool:
+    """An XML part starts (after its declaration, comments, processing instructions) with its
+    root element, never a ``<!DOCTYPE``. True for XML; a part that is not XML (an image)
+    is left alone."""
+    refused = _("Berkas Excel ini memuat deklarasi XML yang tidak diizinkan (DTD/entitas); "
+                "simpan ulang sebagai buku kerja Excel biasa.")
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:2] in (b"\x00<", b"<\x00") \
+            or head[:4] == b"\x00\x00\x00<":
+        raise ImportFileError(refused)  # UTF-16/32: not what a spreadsheet writes
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not text.startswith(b"<"):
+        return False
+    while text.startswith((b"<?", b"<!--")):
+        closing = b"?>" if text.startswith(b"<?") else b"-->"
+        end = text.find(closing)
+        if end < 0:
+            raise ImportFileError(refused)  # a prolog longer than we look at
+        declaration = text[:end].lower()
+        if text.startswith(b"<?xml") and b"encoding" in declaration and \
+                not re.search(rb"encoding\s*=\s*[\"']utf-8[\"']", declaration):
+            raise ImportFileError(refused)
+        text = text[end + len(closing):].lstrip()
+    if text.startswith(b"<!"):
+        raise ImportFileError(refused)
+    return True
+
+
+def read_rows(path: str):
+    """(spreadsheet row number, {attribute: cell value}) for each non-empty data row."""
+    check_package(path)
+    rows = first_sheet_rows(path)
     try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)
-        header = next(rows, None) or ()
-        columns = {i: HEADINGS[str(h).strip().casefold()] for i, h in enumerate(header)
-                   if h is not None and str(h).strip().casefold() in HEADINGS}
-        missing = {"register_number", "full_name", "sex"} - set(columns.values())
-        if missing:
-            labels = [str(h) for h, attr in ROSTER_COLUMNS if attr in missing]
-            raise ImportFileError(_("Kolom wajib tidak ada di baris %(row)s: %(cols)s. "
-                                    "Gunakan format hasil unduhan buku induk.",
-                                    row=HEADER_ROW + 1, cols=", ".join(labels)))
-        for number, row in enumerate(rows, start=HEADER_ROW + 2):
-            values = {attr: _clean(row[i]) for i, attr in columns.items() if i < len(row)}
+        columns: dict[int, str] | None = None
+        data_rows = 0
+        for number, cells in rows:
+            if number <= HEADER_ROW:
+                continue
+            if columns is None:
+                found = {} if number > HEADER_ROW + 1 else cells
+                columns = {i: HEADINGS[str(cell.value).strip().casefold()]
+                           for i, cell in found.items()
+                           if str(cell.value).strip().casefold() in HEADINGS}
+                _require(columns)
+                if number == HEADER_ROW + 1:
+                    continue
+            values = {attr: _value(cells.get(i)) for i, attr in columns.items()}
             if all(v in (None, "") for v in values.values()):
                 continue
-            if number - HEADER_ROW - 1 > MAX_ROWS:
-                raise ImportFileError(_("Paling banyak %(n)s baris per impor.", n=MAX_ROWS))
+            data_rows += 1
+            if data_rows > MAX_ROWS:
+                raise ImportFileError(_("Paling banyak %(n)s baris per impor; bagi "
+                                        "berkasnya menjadi beberapa impor.", n=MAX_ROWS))
             yield number, values
+        if columns is None:
+            _require({})
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a damaged workbook found while reading it
+        raise ImportFileError(_("Berkas Excel tidak dapat dibaca.")) from exc
     finally:
-        book.close()
+        rows.close()
 
 
-def _clean(value: Any) -> Any:
+def _require(columns: dict[int, str]) -> None:
+    missing = {"register_number", "full_name", "sex"} - set(columns.values())
+    if missing:
+        labels = [str(h) for h, attr in ROSTER_COLUMNS if attr in missing]
+        raise ImportFileError(_("Kolom wajib tidak ada di baris %(row)s: %(cols)s. "
+                                "Gunakan format hasil unduhan buku induk.",
+                                row=HEADER_ROW + 1, cols=", ".join(labels)))
+
+
+def _value(cell: Cell | None) -> Any:
+    """A cell's value; text trimmed and blank text as None. Text written with Excel's quote
+    prefix (our exports' formula guard, or typed as '…) is taken as it is; an apostrophe
+    that older exports wrote into the text itself is taken off."""
+    if cell is None:
+        return None
+    value = cell.value
     if isinstance(value, str):
-        value = restore(value.strip())
+        value = value.strip()
+        if value.startswith("'") and not cell.quoted:
+            value = restore(value)
         return value or None
     return value
 
@@ -121,11 +265,12 @@ def _clean(value: Any) -> Any:
 class _Lookups:
     """What every row is checked against, read once per plan."""
 
-    def __init__(self):
-        self.clients = {number: client for number, client in db.session.execute(
-            select(Client.register_number, Client))}
-        self.niks = dict(db.session.execute(
-            select(Client.nik, Client.register_number).where(Client.nik.is_not(None))).all())
+    def __init__(self, numbers: set[str]):
+        # Only the clients the file names (all of them would be a large read for a file of
+        # new clients); the numbers ever issued, to refuse reusing a deleted client's.
+        self.clients = {client.register_number: client for client in db.session.scalars(
+            select(Client).where(Client.register_number.in_(numbers)))} if numbers else {}
+        self.issued = set(db.session.scalars(select(RegisterNumber.number)))
         self.rooms = {name.casefold(): room_id for room_id, name in db.session.execute(
             select(Room.id, Room.name))}
         self.workers: dict[str, list[int]] = {}
@@ -133,15 +278,27 @@ class _Lookups:
             self.workers.setdefault(name.casefold(), []).append(staff_id)
         self.districts = {d for d in db.session.scalars(
             select(func.distinct(Client.district_of_origin))) if d}
+        self.facts = Facts.preloaded()
+        # Translated once per plan, not once per cell.
+        self.labels = {attr: str(label) for label, attr in ROSTER_COLUMNS}
+        self.codes = {attr: _code_names(vocabulary) for attr, vocabulary in CODED.items()}
 
 
 def plan(path: str) -> Plan:
     """The dry run: nothing is written."""
-    lookups = _Lookups()
+    return _plan(path)[0]
+
+
+def _plan(path: str) -> tuple[Plan, _Lookups]:
+    # Read the whole sheet first: a file over the row limit is refused before any checking.
+    cells = list(read_rows(path))
+    lookups = _Lookups({str(raw["register_number"]) for _n, raw in cells
+                        if raw.get("register_number")})
+    labels = lookups.labels
     seen_numbers: dict[str, int] = {}
     seen_niks: dict[str, int] = {}
     rows = []
-    for number, raw in read_rows(path):
+    for number, raw in cells:
         row = RowPlan(number, str(raw.get("register_number") or ""),
                       str(raw.get("full_name") or ""))
         row.values = _parse(raw, row, lookups)
@@ -151,30 +308,54 @@ def plan(path: str) -> Plan:
                 row.reasons.append(_("Nomor induk %(n)s dobel (juga di baris %(row)s).",
                                      n=reg, row=seen_numbers[reg]))
             seen_numbers.setdefault(reg, number)
-            if not ALLOWED.match(reg):
-                row.reasons.append(_("Nomor induk %(n)s tidak valid.", n=reg))
         nik = row.values.get("nik")
         if nik:
             if nik in seen_niks:
                 row.reasons.append(_("NIK dobel (juga di baris %(row)s).", row=seen_niks[nik]))
             seen_niks.setdefault(nik, number)
-            owner = lookups.niks.get(nik)
-            if owner is not None and owner != reg:
-                row.reasons.append(_("NIK sudah dipakai klien %(n)s.", n=owner))
         existing = lookups.clients.get(reg) if reg else None
         if existing is not None:
             row.changes = [str(label) for label, attr in ROSTER_COLUMNS
                            if attr in row.values and attr != "register_number"
                            and row.values[attr] != getattr(existing, _attr_column(attr))]
             row.action = "update" if row.changes else "unchanged"
-        elif reg and number_was_issued(reg):
+        elif reg and reg in lookups.issued:
             row.reasons.append(_("Nomor induk %(n)s pernah dipakai klien yang sudah dihapus; "
                                  "nomor induk tidak boleh dipakai ulang.", n=reg))
-        _check_rules(row, existing)
+        record = _record(row, existing)
+        # An unchanged row writes nothing: what is stored is not judged again here.
+        problems = [] if row.action == "unchanged" else \
+            client_problems(record, current=existing, facts=lookups.facts)
+        for problem in problems:
+            label = labels.get(problem.field, problem.field)
+            row.reasons.append(problem.message if problem.message.startswith(label)
+                               else f"{label}: {problem.message}")
+        # The row counts for the rows below it, as the form counts the clients saved before.
+        if not any(problem.field == "room" for problem in problems):
+            lookups.facts.place(existing, record.get("room"), record.get("stage"))
+        if existing is not None:  # a NIK it gives up is free for the rows below
+            lookups.facts.claim_nik(record.get("nik"), existing, reg)
         if row.reasons:
             row.action = "reject"
         rows.append(row)
-    return Plan(rows)
+    return Plan(rows), lookups
+
+
+def _record(row: RowPlan, existing: Client | None) -> dict[str, Any]:
+    """The client as the row would leave it: the file's values over the stored ones."""
+    record = {}
+    for attr in RULE_FIELDS:
+        if attr in row.values:
+            record[attr] = row.values[attr]
+        elif existing is not None:
+            record[attr] = getattr(existing, _attr_column(attr))
+        else:
+            record[attr] = None
+    record["full_name"] = row.full_name or None
+    if existing is None:
+        record["register_number"] = row.register_number or None
+        record["stage"] = record["stage"] or NEW_CLIENT_STAGE
+    return record
 
 
 def _attr_column(attr: str) -> str:
@@ -182,12 +363,15 @@ def _attr_column(attr: str) -> str:
 
 
 def _parse(raw: dict[str, Any], row: RowPlan, lookups: _Lookups) -> dict[str, Any]:
-    """Cell values as column values; problems go to ``row.reasons``."""
+    """Cell values as column values; what cannot be read goes to ``row.reasons`` (the
+    client rules judge the rest)."""
     values: dict[str, Any] = {}
-    labels = {attr: str(label) for label, attr in ROSTER_COLUMNS}
+    labels = lookups.labels
     for attr, value in raw.items():
         if attr == "register_number":
             continue
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a number typed into a text column (NIK, cohort)
         if value is None:
             values[attr] = None
         elif attr in DATE_COLUMNS:
@@ -196,23 +380,14 @@ def _parse(raw: dict[str, Any], row: RowPlan, lookups: _Lookups) -> dict[str, An
                 row.reasons.append(_("%(col)s tidak valid: %(v)s (tulis dd/mm/yyyy).",
                                      col=labels[attr], v=value))
         elif attr in CODED:
-            values[attr] = _code(CODED[attr], value)
+            values[attr] = lookups.codes[attr].get(" ".join(str(value).split()).casefold())
             if values[attr] is None:
                 row.reasons.append(_("%(col)s tidak dikenal: %(v)s.", col=labels[attr], v=value))
         elif attr == "cohort":
-            values[attr] = value if isinstance(value, int) and value > 0 else \
-                int(value) if str(value).isdigit() and int(value) > 0 else None
-            if values[attr] is None:
-                row.reasons.append(_("Angkatan harus bilangan bulat positif."))
+            values[attr] = int(value) if str(value).isdecimal() and str(value).isascii() \
+                else value
         elif attr in ("nik", "family_card_number"):
-            text = re.sub(r"[\s.\-]", "", str(value))
-            values[attr] = text
-            if not DIGITS_16.fullmatch(text):
-                row.reasons.append(_("%(col)s harus tepat 16 angka.", col=labels[attr]))
-        elif attr == "guardian_phone":
-            values[attr] = str(value)
-            if not PHONE.fullmatch(re.sub(r"[\s\-]", "", str(value))):
-                row.reasons.append(_("Telepon wali tidak valid: %(v)s.", v=value))
+            values[attr] = re.sub(r"[\s.\-]", "", str(value))
         elif attr == "district_of_origin":
             values[attr] = _district(str(value), row, lookups)
         elif attr == "room":
@@ -243,15 +418,16 @@ def _date(value: Any) -> date | None:
     return None
 
 
-def _code(vocabulary: Choices, value: Any) -> str | None:
-    """The code of a cell holding the code or the label (a stage with or without its
-    number: "2. Penerimaan & registrasi" or "Penerimaan & registrasi")."""
-    text = " ".join(str(value).split()).casefold()
+def _code_names(vocabulary: Choices) -> dict[str, str]:
+    """Each way a cell may name a code, casefolded → the code: the code itself or its label
+    (a stage with or without its number: "2. Penerimaan & registrasi" or "Penerimaan &
+    registrasi")."""
+    names = {}
     for code, label in vocabulary.pairs:
         label = str(label).casefold()
-        if text in (code.casefold(), label, re.sub(r"^\d+\.\s*", "", label)):
-            return code
-    return None
+        for name in (re.sub(r"^\d+\.\s*", "", label), label, code.casefold()):
+            names[name] = code
+    return names
 
 
 def _district(text: str, row: RowPlan, lookups: _Lookups) -> str:
@@ -264,7 +440,7 @@ def _district(text: str, row: RowPlan, lookups: _Lookups) -> str:
         return text
     if not DISTRICT.fullmatch(text):
         row.reasons.append(_("Daerah asal tidak dikenal: %(v)s (tulis \"Kabupaten …\" atau "
-                             "\"Kota …\").", v=text))
+                             "\"Kota …\").", v=text[:80]))
         return text
     close = difflib.get_close_matches(text, lookups.districts, n=1, cutoff=0.85)
     if close:
@@ -275,64 +451,61 @@ def _district(text: str, row: RowPlan, lookups: _Lookups) -> str:
     return text
 
 
-def _check_rules(row: RowPlan, existing: Client | None) -> None:
-    """The rules the client form and the database enforce, on the row as it would be."""
-    def value(attr):
-        if attr in row.values:
-            return row.values[attr]
-        return getattr(existing, _attr_column(attr)) if existing is not None else None
-
-    if not row.full_name:
-        row.reasons.append(_("Nama lengkap wajib diisi."))
-    if value("sex") is None:
-        row.reasons.append(_("L/P wajib diisi."))
-    nik = value("nik")
-    if nik and DIGITS_16.fullmatch(nik):
-        problem = nik_problem(nik, value("sex"), value("birth_date"))
-        if problem:
-            row.reasons.append(problem)
-    born, admitted, ended = value("birth_date"), value("admission_date"), value("termination_date")
-    if born and born > date.today():
-        row.reasons.append(_("Tanggal lahir di masa depan."))
-    if born and admitted and admitted < born:
-        row.reasons.append(_("Tanggal masuk sebelum tanggal lahir."))
-    if admitted and ended and ended < admitted:
-        row.reasons.append(_("Tanggal terminasi sebelum tanggal masuk."))
-    if (ended is None) != (value("termination_reason") is None):
-        row.reasons.append(_("Tanggal dan alasan terminasi diisi bersama."))
-    if value("stage") in ("termination", "aftercare") and ended is None:
-        row.reasons.append(_("Klien tahap terminasi/bimbingan lanjut harus punya tanggal "
-                             "terminasi."))
-
+# --- writing ------------------------------------------------------------------------------
 
 def apply(path: str) -> Plan:
     """Plan again and, when no row is rejected, write them all in one transaction (the
-    caller commits; on any error it rolls back and nothing is kept)."""
-    result = plan(path)
+    caller commits; on any error it rolls back and nothing is kept).
+
+    Changed clients go through the session (one flush, its audit hook writes their
+    entries); new clients get their register numbers in one query per admission year and
+    go in as one executemany INSERT, with their audit entries in one more statement.
+    """
+    result, lookups = _plan(path)
     if result.rejected:
         return result
-    existing = {c.register_number: c for c in db.session.scalars(select(Client).where(
-        Client.register_number.in_([r.register_number for r in result.rows
-                                    if r.action == "update"])))}
     for row in result.rows:
-        if row.action == "unchanged":
-            continue
-        values = {_attr_column(attr): v for attr, v in row.values.items()}
         if row.action == "update":
-            client = existing[row.register_number]
-        else:
-            values.setdefault("stage", "admission")
-            client = Client()
-            issue_register_number_for(client, row, values)
-            db.session.add(client)
-        client.full_name = row.full_name
-        for column, v in values.items():
-            setattr(client, column, v)
-        db.session.flush()
+            client = lookups.clients[row.register_number]
+            client.full_name = row.full_name
+            for attr, value in row.values.items():
+                setattr(client, _attr_column(attr), value)
+    db.session.flush()  # changes first: a NIK one of them gives up may go to a new client
+    _create([row for row in result.rows if row.action == "create"])
     return result
 
 
-def issue_register_number_for(client: Client, row: RowPlan, values: dict[str, Any]) -> None:
-    """A new client keeps the number from the file (a paper register) or gets the next."""
-    client.admission_date = values.get("admission_date")
-    row.register_number = issue_register_number(client, row.register_number or None)
+def _create(rows: list[RowPlan]) -> None:
+    if not rows:
+        return
+    given = [row.register_number for row in rows if row.register_number]
+    if given:  # numbers typed from a paper register, recorded before numbering the rest
+        db.session.execute(insert(RegisterNumber), [{"number": n} for n in given])
+        keep_counters_above(given)  # the automatic numbering never reaches them
+    by_year: dict[int, list[RowPlan]] = defaultdict(list)
+    for row in rows:
+        if not row.register_number:
+            admitted = row.values.get("admission_date")
+            by_year[admitted.year if admitted else date.today().year].append(row)
+    for year, numbered in by_year.items():
+        numbers = next_register_numbers(year, len(numbered))
+        db.session.execute(insert(RegisterNumber), [{"number": n} for n in numbers])
+        for row, number in zip(numbered, numbers, strict=True):
+            row.register_number = number
+    records = {}
+    for row in rows:
+        record = dict.fromkeys(CLIENT_COLUMNS)
+        record.update({_attr_column(attr): value for attr, value in row.values.items()})
+        record.update(register_number=row.register_number, full_name=row.full_name,
+                      stage=record["stage"] or NEW_CLIENT_STAGE)
+        records[row.register_number] = record
+    # A plain executemany, then the new ids by register number: with RETURNING the driver
+    # would parse a statement of thousands of placeholders per batch (slow on PostgreSQL).
+    db.session.execute(insert(Client).execution_options(**{CALLER_AUDITS: True}),
+                       list(records.values()))
+    created = db.session.execute(select(Client.id, Client.register_number).where(
+        Client.register_number.in_(list(records)))).all()
+    record_created(Client.__tablename__, [
+        (client_id, f"{number} — {records[number]['full_name']}", records[number])
+        for client_id, number in created
+    ])

@@ -5,8 +5,11 @@
 * Text never becomes a formula or a link: ``strings_to_formulas``/``strings_to_urls`` are
   off, every text goes through ``write_string``, and user text beginning with ``= + - @``
   (or their full-width forms ``＝ ＋ － ＠``, also after leading spaces, no-break or zero-width
-  spaces), a tab or a carriage return gets a leading apostrophe (OWASP CSV/formula
-  injection), unless it is a plain signed number such as a phone number ``+62812…``.
+  spaces), a tab or a carriage return (OWASP CSV/formula injection; not a plain signed
+  number such as a phone number ``+62812…``) is written with Excel's quote prefix, the
+  hidden apostrophe that keeps an edited cell text. The text itself is unchanged, so an
+  import reads back exactly what was exported (also text that starts with an apostrophe of
+  its own).
 * Files: the workbook and XlsxWriter's own temporary files are written to one folder (the
   one of the workbook's path), which ``sweep`` clears of what a killed worker left behind.
 * Every sheet: a title block (institution, address, report, period, printed by/at), frozen
@@ -80,7 +83,7 @@ class Sheet:
         self.data_rows = 0
         self._title_block()
         if note:  # rows are written in order (constant memory): the note comes first
-            self.ws.write_string(HEADER_ROW - 1, 0, neutralise(note), book.fmt["plain"])
+            self._text(HEADER_ROW - 1, 0, note, "plain")
         for col, header in enumerate(self.headers):
             self.ws.write_string(HEADER_ROW, col, header, book.fmt["header"])
         self.ws.freeze_panes(HEADER_ROW + 1, freeze_columns)
@@ -99,7 +102,7 @@ class Sheet:
                  (book.period, "plain"), (book.printed, "muted")]
         for row, (text, style) in enumerate(lines):
             if text:
-                self.ws.write_string(row, 0, neutralise(text), book.fmt[style])
+                self._text(row, 0, text, style)
 
     def _cell(self, row: int, col: int, value: Any, style: str | None = None) -> None:
         fmt = self.book.fmt[style] if style else None
@@ -122,11 +125,16 @@ class Sheet:
             self.ws.write_number(row, col, value, fmt or self.book.fmt["number"])
             text = str(value)
         else:
-            text = neutralise(str(value))
-            self.ws.write_string(row, col, text, fmt or self.book.fmt["text"])
+            text = str(value)
+            self._text(row, col, text, style or "text")
         if col < len(self.widths):
             longest = max((len(part) for part in text.split("\n")), default=0)
             self.widths[col] = max(self.widths[col], min(longest + 2, MAX_WIDTH))
+
+    def _text(self, row: int, col: int, text: str, style: str) -> None:
+        quoted = looks_like_formula(text) or text.startswith("'")
+        fmt = self.book.quoted(style) if quoted else self.book.fmt[style]
+        self.ws.write_string(row, col, text, fmt)
 
     def row(self, values: Iterable[Any], style: str | None = None) -> None:
         """The next data row."""
@@ -137,7 +145,7 @@ class Sheet:
 
     def line(self, text: str, style: str = "plain") -> None:
         """A row of free text below the table (a note, a check, a signature)."""
-        self.ws.write_string(self.row_index, 0, neutralise(text), self.book.fmt[style])
+        self._text(self.row_index, 0, text, style)
         self.row_index += 1
 
     def skip(self, rows: int = 1) -> None:
@@ -176,25 +184,33 @@ class Report:
         self.workbook.set_properties({"title": title, "company": institution})
         self.title, self.period = title, period
         self.institution, self.address, self.printed = institution, address, printed
-        add = self.workbook.add_format
-        self.fmt = {
-            "title": add({"bold": True, "font_size": 14}),
-            "subtitle": add({"bold": True, "font_size": 12}),
-            "plain": add({}),
-            "muted": add({"italic": True, "font_color": "#555555"}),
-            "header": add({"bold": True, "bg_color": "#DDEBF7", "border": 1,
-                           "text_wrap": True, "valign": "top"}),
-            "text": add({"valign": "top"}),
-            "number": add({"valign": "top"}),
-            "percent": add({"num_format": "0.0%", "valign": "top"}),
-            "date": add({"num_format": "dd/mm/yyyy", "valign": "top"}),
-            "datetime": add({"num_format": "dd/mm/yyyy hh:mm", "valign": "top"}),
-            "total": add({"bold": True, "top": 1}),
-            "good": add({"bold": True, "font_color": "#006100", "bg_color": "#C6EFCE"}),
-            "bad": add({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"}),
-            "off": add({"bg_color": "#EEEEEE"}),
+        self._specs = {
+            "title": {"bold": True, "font_size": 14},
+            "subtitle": {"bold": True, "font_size": 12},
+            "plain": {},
+            "muted": {"italic": True, "font_color": "#555555"},
+            "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1,
+                       "text_wrap": True, "valign": "top"},
+            "text": {"valign": "top"},
+            "number": {"valign": "top"},
+            "percent": {"num_format": "0.0%", "valign": "top"},
+            "date": {"num_format": "dd/mm/yyyy", "valign": "top"},
+            "datetime": {"num_format": "dd/mm/yyyy hh:mm", "valign": "top"},
+            "total": {"bold": True, "top": 1},
+            "good": {"bold": True, "font_color": "#006100", "bg_color": "#C6EFCE"},
+            "bad": {"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"},
+            "off": {"bg_color": "#EEEEEE"},
         }
+        self.fmt = {name: self.workbook.add_format(spec) for name, spec in self._specs.items()}
+        self._quoted: dict[str, Any] = {}
         self._names: set[str] = set()
+
+    def quoted(self, style: str):
+        """``style`` with Excel's quote prefix (text that must stay text when edited)."""
+        if style not in self._quoted:
+            self._quoted[style] = self.workbook.add_format(
+                {**self._specs[style], "quote_prefix": True})
+        return self._quoted[style]
 
     def sheet(self, name: str, headers: Sequence[str], freeze_columns: int = 0,
               note: str | None = None) -> Sheet:

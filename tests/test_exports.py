@@ -125,11 +125,15 @@ def test_user_text_never_becomes_a_formula(app, client, login_as):
     assert "<f>" not in xml and "<f " not in xml
     ws = load_workbook(io.BytesIO(response.data)).active
     headers = [c.value for c in ws[7]]
-    row = next(r for r in _table(ws) if "HYPERLINK" in str(r[3]))
-    assert row[3] == "'" + HOSTILE_NAME
-    assert row[headers.index("Daerah asal")] == "'+1-1"
-    assert row[headers.index("Alamat (sesuai KTP)")] == "'@SUM(A1)"
-    assert row[headers.index("Telepon wali")] == "+6281234567890"  # a number, not a formula
+    number = next(i for i, r in enumerate(_table(ws)) if "HYPERLINK" in str(r[3]))
+    cells = {headers[c.column - 1]: c for c in ws[8 + number]}
+    # The text is kept as it is, with Excel's quote prefix: editing the cell keeps it text.
+    guarded = {"Nama lengkap": HOSTILE_NAME, "Daerah asal": "+1-1",
+               "Alamat (sesuai KTP)": "@SUM(A1)"}
+    assert {h: (cells[h].value, cells[h].quotePrefix) for h in guarded} == {
+        h: (text, True) for h, text in guarded.items()}
+    phone = cells["Telepon wali"]  # a number, not a formula
+    assert (phone.value, phone.quotePrefix) == ("+6281234567890", False)
     assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
 
 
@@ -148,7 +152,8 @@ def test_monthly_report_census_adds_up(app, client, login_as):
     assert rows["Kota Bandung"] == (1, 0, 1, 0, 0, 0, 2, 0, 2, 0)
     assert rows["Kabupaten Garut"] == (0, 1, 0, 0, 0, 1, 0, 0, 0, 0)
     assert rows["(tidak diisi)"] == (0, 0, 1, 0, 1, 0, 0, 0, 0, 0)
-    assert rows["'+1-1"] == (0, 1, 0, 0, 0, 0, 0, 1, 1, 0)
+    # A district guarded by the quote prefix keeps its text unchanged.
+    assert rows["+1-1"] == (0, 1, 0, 0, 0, 0, 0, 1, 1, 0)
     assert rows["Jumlah"] == (1, 2, 2, 0, 1, 1, 2, 1, 3, 0)
     texts = [c.value for c in ws["A"] if isinstance(c.value, str)]
     assert "Cek sensus: awal bulan 3 + masuk 2 − keluar 2 = 3; akhir bulan 3 → SESUAI" in texts

@@ -101,8 +101,9 @@ def test_bad_rows_are_listed_with_their_reasons_and_cannot_be_confirmed(app, cli
     rows = _rows(html)
     assert rows[8] == ("reject", "NIK menunjukkan jenis kelamin laki-laki, tidak sesuai isian "
                                  "jenis kelamin.")
-    assert rows[9] == ("reject", "NIK harus tepat 16 angka. Daerah asal tidak dikenal: "
-                                 "Kabupaten Bandng; maksudnya Kabupaten Bandung?")
+    assert rows[9] == ("reject", "Daerah asal tidak dikenal: Kabupaten Bandng; maksudnya "
+                                 "Kabupaten Bandung? NIK harus tepat 16 angka (terisi 5 "
+                                 "karakter).")
     assert rows[10] == ("reject", "Tanggal lahir tidak valid: 31/02/1980 (tulis dd/mm/yyyy). "
                                   "Daerah asal tidak dikenal: Bdg (tulis \"Kabupaten …\" atau "
                                   "\"Kota …\").")

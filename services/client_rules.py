@@ -1,0 +1,244 @@
+"""The rules a client's registration obeys, written once.
+
+``client_problems`` is called by the client form (each problem shown next to its field), by
+the roster import (each problem on the row, after the column's name) and by anything later
+that saves a client. The database constraints stay behind it as the last guard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import String, func, select
+
+from models import Client, Room, db
+from models.choices import (
+    ACTIVE_STAGES,
+    REFERRAL_SOURCES,
+    RELIGIONS,
+    SEXES,
+    STAGES,
+    TERMINATION_REASONS,
+    Choices,
+)
+
+from .clients import ALLOWED, DIGITS_16, PHONE, nik_problem
+
+VOCABULARIES: dict[str, Choices] = {
+    "sex": SEXES, "religion": RELIGIONS, "stage": STAGES, "referral_source": REFERRAL_SOURCES,
+    "termination_reason": TERMINATION_REASONS,
+}
+REQUIRED = ("full_name", "sex", "stage")
+# Fields with a rule of their own about their length (codes, 16 digits, register number).
+_OWN_RULE = {"register_number", "nik", "family_card_number", "photo", *VOCABULARIES}
+# Free text: at most as long as its column (a longer name could no longer be edited).
+TEXT_LIMITS: dict[str, int] = {
+    column.key: column.type.length for column in Client.__table__.columns
+    if isinstance(column.type, String) and column.type.length and column.key not in _OWN_RULE
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a value cannot be saved: the field (a ``REGISTRATION_FIELDS`` name) and the
+    message shown next to it."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RoomFacts:
+    id: int
+    name: str
+    sex: str
+    capacity: int
+
+
+class Facts:
+    """What the rules check a client against besides its own values: rooms, who lives in
+    them, the NIKs already registered.
+
+    By default each question is one query (a form saves one client). ``preloaded()`` reads
+    everything in three queries and ``place``/``claim_nik`` add the records of a batch as
+    it is checked, so the rows of one import count against each other (an import).
+    """
+
+    def __init__(self) -> None:
+        self._rooms: dict[int, RoomFacts] = {}
+        self._occupants: dict[int, int] | None = None
+        self._niks: dict[str, tuple[int | None, str]] | None = None
+
+    @classmethod
+    def preloaded(cls) -> Facts:
+        facts = cls()
+        facts._rooms = {room.id: room for room in _room_facts(select(Room))}
+        facts._occupants = dict(db.session.execute(
+            select(Client.room_id, func.count(Client.id))
+            .where(Client.room_id.is_not(None), Client.stage.in_(ACTIVE_STAGES))
+            .group_by(Client.room_id)).all())
+        facts._niks = {nik: (client_id, number) for nik, client_id, number in db.session.execute(
+            select(Client.nik, Client.id, Client.register_number)
+            .where(Client.nik.is_not(None)))}
+        return facts
+
+    def room(self, room_id: int) -> RoomFacts | None:
+        if room_id not in self._rooms and self._occupants is None:
+            for room in _room_facts(select(Room).where(Room.id == room_id)):
+                self._rooms[room.id] = room
+        return self._rooms.get(room_id)
+
+    def occupants(self, room_id: int, current: Client | None) -> int:
+        """Active clients living in ``room_id``, not counting ``current`` itself."""
+        if self._occupants is None:
+            query = select(func.count(Client.id)).where(
+                Client.room_id == room_id, Client.stage.in_(ACTIVE_STAGES))
+            if current is not None and current.id is not None:
+                query = query.where(Client.id != current.id)
+            return db.session.scalar(query) or 0
+        counted = self._occupants.get(room_id, 0)
+        if _lives_in(current, room_id):
+            counted -= 1
+        return counted
+
+    def place(self, current: Client | None, room_id: int | None, stage: str | None) -> None:
+        """A client of the batch being checked now lives in ``room_id`` (preloaded only)."""
+        if self._occupants is None:
+            return
+        if current is not None and current.room_id is not None and _lives_in(
+                current, current.room_id):
+            self._occupants[current.room_id] = self._occupants.get(current.room_id, 1) - 1
+        if room_id is not None and stage in ACTIVE_STAGES:
+            self._occupants[room_id] = self._occupants.get(room_id, 0) + 1
+
+    def nik_holder(self, nik: str, current: Client | None) -> str | None:
+        """The register number of another client who has ``nik``."""
+        if self._niks is None:
+            query = select(Client.register_number).where(Client.nik == nik)
+            if current is not None and current.id is not None:
+                query = query.where(Client.id != current.id)
+            return db.session.scalars(query).first()
+        holder = self._niks.get(nik)
+        if holder is None or (current is not None and holder[0] == current.id):
+            return None
+        return holder[1]
+
+    def claim_nik(self, nik: str | None, current: Client | None, number: str) -> None:
+        """``nik`` now belongs to the batch's record ``number`` (preloaded only)."""
+        if self._niks is None:
+            return
+        if current is not None and current.nik and current.nik != nik:
+            self._niks.pop(current.nik, None)
+        if nik:
+            self._niks[nik] = (current.id if current is not None else None, number)
+
+
+def _room_facts(query) -> list[RoomFacts]:
+    rows = db.session.execute(query.with_only_columns(
+        Room.id, Room.name, Room.sex, Room.capacity)).all()
+    return [RoomFacts(*row) for row in rows]
+
+
+def _lives_in(client: Client | None, room_id: int) -> bool:
+    return client is not None and client.id is not None and client.room_id == room_id \
+        and client.stage in ACTIVE_STAGES
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def client_problems(values: Mapping[str, Any], *, current: Client | None = None,
+                    facts: Facts | None = None, today: date | None = None) -> list[Problem]:
+    """Every reason the client ``values`` (field → value as stored; ``room`` is the room's
+    id) cannot be saved, in the order of the form. ``current`` is the client being changed
+    (None for a new one); a field missing from ``values`` is not checked."""
+    facts = facts or Facts()
+    today = today or date.today()
+    problems: list[Problem] = []
+
+    def get(name: str) -> Any:
+        value = values.get(name)
+        return None if _blank(value) else value
+
+    def refuse(name: str, message: str) -> None:
+        problems.append(Problem(name, message))
+
+    number = get("register_number")
+    if number is not None and not ALLOWED.match(str(number)):
+        refuse("register_number", _(
+            "Nomor induk hanya boleh berisi huruf, angka, titik, garis miring, atau tanda "
+            "hubung (maks. 20)."))
+    for name in REQUIRED:
+        if name in values and get(name) is None:
+            refuse(name, _("Kolom ini wajib diisi."))
+    cohort = get("cohort")
+    if cohort is not None and (not isinstance(cohort, int) or isinstance(cohort, bool)
+                               or cohort < 1):
+        refuse("cohort", _("Harus bilangan bulat positif."))
+    for name, limit in TEXT_LIMITS.items():
+        text = get(name)
+        if isinstance(text, str) and len(text) > limit:
+            refuse(name, _("Isian tidak boleh lebih dari %(max)s karakter (terisi %(n)s).",
+                           max=limit, n=len(text)))
+    for name, vocabulary in VOCABULARIES.items():
+        code = get(name)
+        if code is not None and code not in vocabulary.codes:
+            refuse(name, _("Pilihan tidak valid."))
+
+    sex, born = get("sex"), get("birth_date")
+    admitted, ended = get("admission_date"), get("termination_date")
+    if born is not None and born > today:
+        refuse("birth_date", _("Tanggal tidak boleh di masa depan."))
+    nik = get("nik")
+    if nik is not None:
+        if not DIGITS_16.match(nik):
+            refuse("nik", _("%(label)s harus tepat 16 angka (terisi %(n)s karakter).",
+                            label=_("NIK"), n=len(nik)))
+        elif problem := nik_problem(nik, sex, born):
+            refuse("nik", problem)
+        elif holder := facts.nik_holder(nik, current):
+            refuse("nik", _("NIK sudah dipakai klien %(n)s.", n=holder))
+    card = get("family_card_number")
+    if card is not None and not DIGITS_16.match(card):
+        refuse("family_card_number", _("%(label)s harus tepat 16 angka (terisi %(n)s "
+                                       "karakter).", label=_("Nomor KK"), n=len(card)))
+    phone = get("guardian_phone")
+    if phone is not None and not PHONE.match(re.sub(r"[\s\-]", "", phone)):
+        refuse("guardian_phone", _("Nomor telepon tidak valid (contoh: 0812 3456 7890)."))
+    if admitted is not None and born is not None and admitted < born:
+        refuse("admission_date", _("Tidak boleh sebelum %(other)s.", other=_("tanggal lahir")))
+    room_id = get("room")
+    if room_id is not None:
+        problems.extend(_room_problems(room_id, sex, get("stage"), current, facts))
+    if ended is not None and admitted is not None and ended < admitted:
+        refuse("termination_date", _("Tidak boleh sebelum %(other)s.",
+                                     other=_("tanggal masuk")))
+    if "termination_reason" in values or "termination_date" in values:
+        reason = get("termination_reason")
+        if (ended is None) != (reason is None):
+            refuse("termination_reason", _("Isi tanggal dan alasan terminasi bersama-sama."))
+        elif get("stage") in ("termination", "aftercare") and reason is None:
+            refuse("termination_reason", _(
+                "Klien pada tahap terminasi atau bimbingan lanjut harus punya alasan "
+                "terminasi."))
+    return problems
+
+
+def _room_problems(room_id: int, sex: str | None, stage: str | None, current: Client | None,
+                   facts: Facts) -> list[Problem]:
+    room = facts.room(room_id)
+    if room is None:
+        return [Problem("room", _("Pilihan tidak valid."))]
+    if room.sex in ("L", "P") and sex in ("L", "P") and room.sex != sex:
+        return [Problem("room", _("%(room)s khusus %(sex)s.", room=room.name,
+                                  sex=SEXES.label(room.sex).lower()))]
+    if stage in ACTIVE_STAGES and facts.occupants(room_id, current) >= room.capacity:
+        return [Problem("room", _("%(room)s sudah penuh (kapasitas %(capacity)s orang).",
+                                  room=room.name, capacity=room.capacity))]
+    return []
