@@ -79,20 +79,21 @@ def _lists_changed(record: Any) -> bool:
 def _bump_parent_versions(session: Session, _flush_context, _instances) -> None:
     """Give a record a new version when only its child rows or many-to-many lists changed
     (those changes do not UPDATE the record's own row)."""
+    new, dirty, deleted = session.new, session.dirty, session.deleted  # each a fresh set
     touched: set[int] = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    for obj in (*new, *dirty, *deleted):
         if not isinstance(obj, VersionMixin):
             continue
-        if obj in session.dirty and _lists_changed(obj) and id(obj) not in touched:
+        if obj in dirty and id(obj) not in touched and _lists_changed(obj):
             touched.add(id(obj))
             _touch(obj)
         if obj.__version_parent__ is None:
             continue
-        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+        if obj in dirty and not session.is_modified(obj, include_collections=False):
             continue
         parent = getattr(obj, obj.__version_parent__)
         if (parent is not None and id(parent) not in touched
-                and parent not in session.new and parent not in session.deleted):
+                and parent not in new and parent not in deleted):
             touched.add(id(parent))
             _touch(parent)
 

@@ -27,7 +27,14 @@ from models import (
     db,
 )
 
-from .conftest import PASSWORD, flashed_errors, make_class, make_client, make_user
+from .conftest import (
+    PASSWORD,
+    flashed_errors,
+    make_class,
+    make_client,
+    make_staff,
+    make_user,
+)
 
 
 class _FormReader(HTMLParser):
@@ -536,3 +543,135 @@ def _sheet_for_admin(app) -> tuple[str, list[int]]:
     with app.app_context():
         make_user("instructor", "instruktur")
     return _sheet(app, "instruktur")
+
+
+def test_a_login_at_the_same_instant_as_a_change_of_the_account_is_a_409_not_a_500(app):
+    with app.app_context():
+        user_id = make_user("admin", "rina").id
+    browser = app.test_client()
+    page = browser.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+    def other_save(conn):
+        conn.execute(update(User).where(User.id == user_id).values(
+            row_version=User.row_version + 1))
+        return user_id
+
+    with saved_by_someone_else_first(app, "user_account", other_save) as fired:
+        response = browser.post("/login", data={"username": "rina", "password": PASSWORD,
+                                                "csrf_token": token})
+    assert fired
+    assert response.status_code == 409
+    assert "baru saja diubah orang lain" in page_text(response)
+    # Not half logged in: the login's record was rolled back, so is the session.
+    assert browser.get("/admin/").status_code == 302
+
+
+# --- the migration ----------------------------------------------------------------------------
+
+ROWS_AT_0006 = [
+    "INSERT INTO staff (id, name, position, is_core_member, active, created_at, updated_at) "
+    "VALUES (1, 'Siti', 'social_worker', true, true, :now, :now)",
+    "INSERT INTO room (id, name, kind, sex, capacity, active, created_at, updated_at) "
+    "VALUES (1, 'Anggrek', 'dormitory', 'L', 10, true, :now, :now)",
+    "INSERT INTO register_number (number, issued_at) VALUES ('2026-0001', :now)",
+    "INSERT INTO client (id, register_number, full_name, sex, stage, social_worker_id, room_id, "
+    "created_at, updated_at) VALUES (1, '2026-0001', 'Budi', 'L', 'planning', 1, 1, :now, :now)",
+    "INSERT INTO recreation_activity (id, kind, title, date, start_time, end_time, "
+    "allow_overlap, created_at, updated_at) VALUES (1, 'music', 'Angklung', '2026-02-02', "
+    "'09:00', '10:00', false, :now, :now)",
+    "INSERT INTO recreation_participant (activity_id, client_id) VALUES (1, 1)",
+    "INSERT INTO attendance (id, activity_id, client_id, code, created_at, updated_at) "
+    "VALUES (1, 1, 1, 'H', :now, :now)",
+    "INSERT INTO service_plan (id, client_id, problems, created_at, updated_at) "
+    "VALUES (1, 1, 'Tidak punya KTP', :now, :now)",
+    "INSERT INTO plan_goal (id, plan_id, position, goal, owner, created_at, updated_at) "
+    "VALUES (1, 1, 1, 'Punya KTP', 'both', :now, :now)",
+    "INSERT INTO case_conference (id, date, kind, created_at, updated_at) "
+    "VALUES (1, '2026-02-03', 'periodic_review', :now, :now)",
+    "INSERT INTO conference_client (conference_id, client_id) VALUES (1, 1)",
+    "INSERT INTO conference_attendee (conference_id, staff_id) VALUES (1, 1)",
+]
+
+
+def test_migration_0007_keeps_every_row_and_versions_them_1(tmp_path):
+    """Upgrade a populated database from 0006 (SQLite with foreign keys ON, or PostgreSQL),
+    then downgrade and upgrade again: every row stays, each versioned at 1."""
+    from flask_migrate import downgrade
+    from flask_migrate import upgrade as migrate_up
+    from sqlalchemy import create_engine, inspect, text
+
+    from app import create_app
+
+    from .conftest import test_database_url
+
+    url = test_database_url() or f"sqlite:///{tmp_path / 'm.db'}"
+    engine = create_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS versions_check CASCADE"))
+            conn.execute(text("CREATE SCHEMA versions_check"))
+        url += ("&" if "?" in url else "?") + "options=-csearch_path%3Dversions_check"
+        engine.dispose()
+        engine = create_engine(url)
+    migrated = create_app({"TESTING": True, "SECRET_KEY": "x",
+                           "SQLALCHEMY_DATABASE_URI": url})
+    tables = ("staff", "room", "client", "recreation_activity", "recreation_participant",
+              "attendance", "service_plan", "plan_goal", "case_conference",
+              "conference_client", "conference_attendee")
+
+    def counts() -> dict[str, int]:
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}
+
+    try:
+        with migrated.app_context():
+            migrate_up(revision="0006_kk_decisions")
+            with db.engine.begin() as conn:
+                for statement in ROWS_AT_0006:
+                    conn.execute(text(statement), {"now": datetime.now(timezone.utc)})
+            before = counts()
+            assert set(before.values()) == {1}
+            migrate_up(revision="0007_record_versions")
+            assert counts() == before
+            with engine.connect() as conn:
+                for table in ("client", "attendance", "plan_goal", "case_conference"):
+                    assert conn.execute(text(f"SELECT row_version FROM {table}")).all() == [(1,)]
+            downgrade(revision="0006_kk_decisions")
+            assert counts() == before
+            assert "row_version" not in {c["name"] for c in inspect(engine).get_columns("client")}
+            migrate_up(revision="0007_record_versions")
+            assert counts() == before
+    finally:
+        with migrated.app_context():
+            db.engine.dispose()
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA versions_check CASCADE"))
+        engine.dispose()
+
+
+def test_a_list_changed_meanwhile_refuses_the_form(app):
+    """A KK's attendees are a many-to-many list: changing only them is a change of the KK."""
+    head = Browser(app, "kepala", "head")
+    worker = Browser(app, "peksos", "social_worker")
+    conference_id, _client = _conference_about(app, "peksos")
+    with app.app_context():
+        psychologist = make_staff("Dewi Psikolog", "psychologist")
+        db.session.commit()
+        extra = psychologist.id
+    url = f"/admin/conference/edit/?id={conference_id}"
+    head.open(url)
+    worker.open(url)
+    attendees = head.values["attendees"]
+    saved = head.save(attendees=f"{attendees},{extra}")
+    assert saved.status_code == 302, page_text(saved)
+
+    refused = worker.save(summary="Dibahas rencana penyaluran")
+    assert_refused(refused, by="kepala", field="Peserta rapat")
+    assert form_values(refused)["summary"] == "Dibahas rencana penyaluran"
+    with app.app_context():
+        conference = db.session.get(CaseConference, conference_id)
+        assert conference.summary is None and len(conference.attendees) == 2
