@@ -591,15 +591,19 @@ ROWS_AT_0006 = [
 
 
 def test_migration_0007_keeps_every_row_and_versions_them_1(tmp_path):
-    """Upgrade a populated database from 0006 (SQLite with foreign keys ON, or PostgreSQL),
-    then downgrade and upgrade again: every row stays, each versioned at 1."""
+    """Upgrade a database populated at 0006 through 0007 (SQLite with foreign keys ON, or
+    PostgreSQL), then downgrade 0007 and upgrade again: every row stays, each at version 1."""
+    from alembic.script import ScriptDirectory
     from flask_migrate import downgrade
     from flask_migrate import upgrade as migrate_up
     from sqlalchemy import create_engine, inspect, text
 
-    from app import create_app
+    from app import ROOT, create_app
 
     from .conftest import test_database_url
+
+    scripts = ScriptDirectory(str(ROOT / "migrations"))
+    before_0007 = scripts.get_revision("0007_record_versions").down_revision
 
     url = test_database_url() or f"sqlite:///{tmp_path / 'm.db'}"
     engine = create_engine(url)
@@ -635,7 +639,7 @@ def test_migration_0007_keeps_every_row_and_versions_them_1(tmp_path):
             with engine.connect() as conn:
                 for table in ("client", "attendance", "plan_goal", "case_conference"):
                     assert conn.execute(text(f"SELECT row_version FROM {table}")).all() == [(1,)]
-            downgrade(revision="0006_kk_decisions")
+            downgrade(revision=before_0007)
             assert counts() == before
             assert "row_version" not in {c["name"] for c in inspect(engine).get_columns("client")}
             migrate_up(revision="0007_record_versions")
