@@ -9,7 +9,7 @@ no table is rebuilt, so SQLite's foreign keys (ON here) cannot cascade a rebuild
 into child rows. Downgrade drops the column the same way (SQLite >= 3.35).
 
 Revision ID: 0007_record_versions
-Revises: 0010_audit_parent
+Revises: 0009_audit_parent
 Create Date: 2026-11-30 09:00:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_record_versions'
-down_revision = '0010_audit_parent'
+down_revision = '0009_audit_parent'
 branch_labels = None
 depends_on = None
 
