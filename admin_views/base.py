@@ -436,21 +436,31 @@ class SecureModelView(ModelView):
             mark_seen(form, obj)  # a POST carries the version the user saw
         return form
 
-    def update_model(self, form, model) -> bool:
-        """Refuse a save based on an older version of the record than the database's, with
-        who changed what; the user's input stays on the form, which now carries the new
-        version (saving again then overwrites knowingly)."""
-        field = getattr(form, versions.FIELD, None)
-        refusal = stale_refusal(model, field.data if field is not None else None, form)
+    def validate_form(self, form) -> bool:
+        """The form's own checks, then: refuse a save based on an older version of the
+        record than the database's, with who changed what (also when a field check failed:
+        the other change may be why). The user's input stays on the form, which now carries
+        the new version (saving again then overwrites knowingly)."""
+        valid = super().validate_form(form)
+        record, field = getattr(form, "_obj", None), getattr(form, versions.FIELD, None)
+        if field is None or not isinstance(record, VersionMixin) or not is_form_submitted():
+            return valid
+        refusal = stale_refusal(record, field.data, form)
         if refusal is None:
-            g.setdefault(_STALE, False)
-            if super().update_model(form, model):
-                return True
-            if not g.pop(_STALE, False):
-                return False
-            refusal = stale_write_message(model)  # changed at the very moment of saving
+            return valid
         flash(refusal, "error")
-        mark_seen(form, model)
+        mark_seen(form, record)
+        return False
+
+    def update_model(self, form, model) -> bool:
+        """Save; when the database finds the record changed at the very moment of saving
+        (another save between the check above and the write), refuse the same way."""
+        g.setdefault(_STALE, False)
+        if super().update_model(form, model):
+            return True
+        if g.pop(_STALE, False):
+            flash(stale_write_message(model), "error")
+            mark_seen(form, model)
         return False
 
     def delete_model(self, model) -> bool:

@@ -518,6 +518,10 @@ def test_a_save_at_the_same_instant_is_refused_by_the_database_not_a_500(app, tw
 
 
 def test_a_sheet_saved_at_the_same_instant_is_refused_not_a_500(app):
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            pytest.skip("SQLite: a sheet is saved under the write lock taken before it is "
+                        "read (services/transactions.py), so no save can land in between")
     office = Browser(app, "admin", "admin")
     with app.app_context():
         make_user("instructor", "instruktur")  # leads the session; saves through the database
