@@ -33,6 +33,7 @@ from models import (
     db,
 )
 from models.choices import CONTRACT_STATUSES, MONTHS, WEEKDAYS
+from services import versions
 from services.attendance import format_rate
 from services.schedule import EVENT_KINDS
 
@@ -147,4 +148,7 @@ def build_admin(app: Flask) -> Admin:
     app.add_template_global(month_name, "month_name")
     app.add_template_global(CONTRACT_STATUSES.label, "contract_status")
     app.add_template_global([label for _code, label in WEEKDAYS.pairs], "weekday_names")
+    # The hidden seen_version of a step form on a details page (services/versions.py).
+    app.add_template_global(lambda record: versions.token(record.row_version),
+                            "version_token")
     return admin

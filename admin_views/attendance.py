@@ -9,10 +9,13 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from forms.base import ConsoleForm
 from models import TrainingClass, db
 from models.choices import ATTENDANCE_CODES
+from services import versions
 from services.attendance import (
     GRID_KINDS,
     class_tallies,
@@ -22,6 +25,8 @@ from services.attendance import (
     parse_entries,
     recorded_counts,
     save_sheet,
+    sheet_changed,
+    sheet_token,
     total_of,
 )
 from services.inputs import parse_id
@@ -108,6 +113,7 @@ class AttendanceGridView(SecureView):
         may_record = self.can_write and leads(sheet, current_user)
         form = ConsoleForm(request.form if saving else None)
         errors: list[str] = []
+        seen = request.form.get(versions.FIELD) if saving else None
         if saving:
             if not may_record:
                 abort(403)
@@ -118,8 +124,11 @@ class AttendanceGridView(SecureView):
                 entries, errors = parse_entries(sheet, request.form)
                 codes = [entries[row.client_id].code if row.client_id in entries else row.code
                          for row in sheet.rows]
-                if not errors:
-                    errors = save_sheet(sheet, entries)
+                refusal = None if errors else sheet_changed(sheet, seen)
+                if refusal:
+                    errors, seen = [refusal], None  # the user now sees the sheet as it is
+                elif not errors:
+                    errors, sheet, seen = self._save(sheet, entries, seen)
             if not errors:
                 counts = {code: codes.count(code) for code in ATTENDANCE_CODES.codes}
                 flash(_("Kehadiran disimpan: %(h)s hadir, %(i)s izin, %(s)s sakit, %(a)s alpa.",
@@ -129,10 +138,27 @@ class AttendanceGridView(SecureView):
         return self.render(
             "admin/attendance_grid.html",
             sheet=sheet, form=form, errors=errors, codes=ATTENDANCE_CODES,
+            seen_version=seen if seen is not None else sheet_token(sheet),
             posted=request.form if request.method == "POST" else None,
             may_record=may_record and sheet.day <= date.today(),
             future=sheet.day > date.today(),
         )
+
+
+    @staticmethod
+    def _save(sheet, entries, seen):
+        """Save the sheet; when another save of it landed at the same moment (the database
+        refuses the outdated write), refuse like a change seen before saving. Returns the
+        problems, the sheet to show, and the token to keep (None: the sheet's current one)."""
+        try:
+            return save_sheet(sheet, entries), sheet, seen
+        except (StaleDataError, IntegrityError):
+            db.session.rollback()
+            fresh = load_sheet(sheet.kind, sheet.record_id, sheet.day)
+            refusal = sheet_changed(fresh, seen) if fresh is not None else None
+            if refusal is None:
+                raise  # not a concurrent save: a real fault
+            return [refusal], fresh, None
 
 
 class AttendanceSummaryView(SecureView):

@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forms.auth import LoginForm, LogoutForm, PasswordChangeForm
@@ -196,3 +197,15 @@ def too_large(_error):
     return render_template("errors/refused.html", code=413, message=_(
         "Berkas terlalu besar; paling besar %(mb)s MB per unggahan. Perkecil berkasnya lalu "
         "coba lagi.", mb=limit)), 413
+
+
+@bp.app_errorhandler(StaleDataError)
+def changed_meanwhile(_error):
+    """A write from an outdated reading that no screen turned into its own message (the
+    forms and step pages do): refused plainly, never a 500."""
+    db.session.rollback()
+    if request.endpoint == "auth.login":
+        session.clear()  # a login whose record was rolled back does not count as one
+    return render_template("errors/refused.html", code=409, message=_(
+        "Data ini baru saja diubah orang lain, jadi perubahan Anda tidak disimpan. Muat ulang "
+        "halaman, periksa datanya, lalu coba lagi.")), 409

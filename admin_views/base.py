@@ -6,11 +6,12 @@ import logging
 from datetime import date, datetime, time
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.helpers import is_form_submitted
 from flask_admin.model import typefmt
 from flask_admin.model.form import converts
 from flask_admin.model.template import EndpointLinkRowAction
@@ -18,14 +19,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import UniqueConstraint, and_, inspect, or_, select
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
+from wtforms.fields import HiddenField
 from wtforms.validators import StopValidation
 
 from forms.base import ConsoleForm
 from forms.fields import DateField, TimeField
-from models import AuditEntry, db
+from models import AuditEntry, VersionMixin, db
+from services import versions
 from services.audit import readable_changes
 from services.dashboard import build_dashboard
 from services.inputs import MAX_PAGE, clamp_page, parse_id
@@ -183,20 +187,157 @@ class ConsoleModelConverter(AdminModelConverter):
 FAILED = object()  # what run_step returns when the step did not happen
 
 
-def run_step(step):
-    """Run a state-changing step posted from a details page: the CSRF token checked, the
-    step's refusal (a ValueError with the user's message) flashed and rolled back, success
-    committed. Returns the step's result, or FAILED."""
+# --- edits from an outdated reading -------------------------------------------------------
+class VersionField(HiddenField):
+    """The hidden ``seen_version`` of a form: the record's version and the audit log's
+    position when the form was filled (services/versions.py). Bookkeeping of the form, never
+    written to the record."""
+
+    def populate_obj(self, obj, name) -> None:
+        pass
+
+
+# model class → its screen, so a step page can label a record's fields as its screen does
+_SCREENS: dict[type, SecureModelView] = {}
+_STALE = "_stale_record"  # set on g when the database refused a write from an old reading
+
+
+def _shown_value(value: Any, field=None) -> str:
+    """A record's current value as the user reads it on the form, shortened."""
+    if isinstance(value, (list, tuple, set)):
+        text = ", ".join(str(item) for item in value)
+    elif isinstance(value, bool):
+        text = _("Ya") if value else _("Tidak")
+    elif isinstance(value, datetime):
+        text = user_datetime(value)
+    elif isinstance(value, date):
+        text = value.strftime("%d/%m/%Y")
+    elif isinstance(value, time):
+        text = value.strftime("%H:%M")
+    else:
+        text = "" if value is None else str(value)
+        choices = getattr(field, "choices", None)  # a coded value shows its label
+        if isinstance(choices, (list, tuple)):
+            text = str(dict(choice[:2] for choice in choices).get(text, text))
+    text = " ".join(text.split())
+    return (text[:117] + "…" if len(text) > 120 else text) or "—"
+
+
+def describe_stale(record, seen: versions.Seen | None, form=None) -> tuple[str, dict[str, str]]:
+    """Why an edit of ``record`` from the reading ``seen`` is refused: the message (who
+    changed what when, since the form was opened) and, per field of ``form`` that someone
+    else changed, a note with its value now. Fields are named as ``form`` and the record's
+    screen name them; fields the screen does not show stay unnamed."""
+    view = _SCREENS.get(type(record))
+    position = seen.position if seen is not None else None
+    labels = dict(view.column_labels or {}) if view is not None else {}
+    visible = set(view.column_details_list or ()) if view is not None else set()
+    conflict, notes = versions.Conflict(), {}
+    entries = versions.entries_since(position, record.__tablename__, [record.id],
+                                     _created_as(record) if seen and not seen.version else None)
+    for entry in reversed(entries):
+        named = []
+        for key in entry.changes or {}:
+            name = key[:-3] if key.endswith("_id") and form is not None and key[:-3] in form \
+                else key
+            if form is not None and name in form and not isinstance(form[name], HiddenField):
+                named.append(str(form[name].label.text))
+                notes[name] = _("Diubah oleh %(who)s pada %(when)s; isinya sekarang: "
+                                "%(value)s", who=entry.username or _("pengguna lain"),
+                                when=versions.shown_time(entry.at),
+                                value=_shown_value(getattr(record, name, None), form[name]))
+            elif name in visible or key in visible:
+                named.append(str(labels.get(name, labels.get(key, name))))
+        conflict.add(entry, named)
+    for rel in inspect(type(record)).relationships:
+        child = rel.mapper.class_
+        if not (rel.uselist and rel.back_populates
+                and getattr(child, "__version_parent__", None) == rel.back_populates):
+            continue  # not a child row that is part of this record
+        fk = next(iter(rel.remote_side)).key
+        current = [item.id for item in getattr(record, rel.key)]
+        label = str(labels.get(rel.key, rel.key))
+        for entry in reversed(versions.entries_since(position, child.__tablename__, current,
+                                                     {fk: record.id})):
+            conflict.add(entry, [label])
+    if not conflict.by_user:
+        conflict.add(None, [])  # the log does not say (a change the database made itself)
+    what = _("Data «%(record)s»", record=record)
+    return conflict.message(what), notes
+
+
+def _created_as(record) -> dict[str, Any] | None:
+    """The values that single out ``record``'s creation in the audit log (its unique
+    columns), for a form opened before the record existed (a KK decision)."""
+    for constraint in record.__table__.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            return {column.key: getattr(record, column.key) for column in constraint.columns}
+    return None
+
+
+def stale_refusal(record, raw_token: str | None, form=None) -> str | None:
+    """The refusal message when the posted token shows ``record`` (None: not created yet)
+    changed since the form was opened; None when it did not (or no token was posted)."""
+    seen = versions.parse(raw_token)
+    if seen is None:
+        return None
+    version = getattr(record, "row_version", None) or 0
+    if seen.version == version:
+        return None
+    if record is None:
+        return _("Data ini sudah dihapus orang lain sejak Anda membukanya.")
+    message, notes = describe_stale(record, seen, form)
+    for name, note in notes.items():
+        form[name].errors = [*form[name].errors, note]
+    return message
+
+
+def mark_seen(form, record) -> None:
+    """Put the version of ``record`` as it is now into the form's hidden field (after a
+    refusal: the user has seen the other change and may save again)."""
+    field = getattr(form, versions.FIELD, None)
+    if field is not None:
+        field.data = versions.token(getattr(record, "row_version", None))
+        field.raw_data = [field.data]
+
+
+def stale_write_message(record) -> str:
+    """The refusal when the database itself found the record changed at the moment of
+    writing (both saved in the same instant)."""
+    try:
+        db.session.refresh(record)
+    except InvalidRequestError:
+        return _("Data ini sudah dihapus orang lain; perubahan Anda tidak disimpan.")
+    message, _notes = describe_stale(record, None)
+    return message
+
+
+def run_step(step, record=None):
+    """Run a state-changing step posted from a details page: the CSRF token checked, a step
+    on ``record`` refused when the record changed since the page was opened (the posted
+    ``seen_version``), the step's refusal (a ValueError with the user's message) flashed and
+    rolled back, success committed. Returns the step's result, or FAILED."""
     if not ConsoleForm(request.form).validate():
         flash(_("Formulir kedaluwarsa; coba lagi."), "error")
         return FAILED
+    if record is not None:
+        refusal = stale_refusal(record, request.form.get(versions.FIELD))
+        if refusal:
+            flash(refusal, "error")
+            return FAILED
     try:
         result = step()
+        db.session.commit()
     except ValueError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return FAILED
-    db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(stale_write_message(record) if record is not None else _(
+            "Data ini baru saja diubah orang lain; langkah Anda tidak dijalankan. Muat ulang "
+            "halaman lalu coba lagi."), "error")
+        return FAILED
     return result
 
 
@@ -264,7 +405,13 @@ class SecureModelView(ModelView):
     edit_modal = False
     details_template = "admin/panti_details.html"  # adds the link to the change history
     # Cannot be changed from a form whatever the model says.
-    form_excluded_columns = ("created_at", "updated_at")
+    form_excluded_columns = ("created_at", "updated_at", "row_version")
+    column_exclude_list = ("row_version",)
+    column_details_exclude_list = ("row_version",)
+
+    def __init__(self, model, *args, **kwargs):
+        super().__init__(model, *args, **kwargs)
+        _SCREENS[model] = self
 
     def get_list_row_actions(self):
         return [*super().get_list_row_actions(),
@@ -278,7 +425,52 @@ class SecureModelView(ModelView):
             if unbound is not None and hasattr(unbound, "kwargs"):
                 validators = list(unbound.kwargs.get("validators") or [])
                 unbound.kwargs["validators"] = [_picked_rows_exist, *validators]
+        if issubclass(self.model, VersionMixin):
+            setattr(form_class, versions.FIELD, VersionField())
         return form_class
+
+    # --- edits from an outdated reading ---------------------------------------------------
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if obj is not None and not is_form_submitted():
+            mark_seen(form, obj)  # a POST carries the version the user saw
+        return form
+
+    def validate_form(self, form) -> bool:
+        """The form's own checks, then: refuse a save based on an older version of the
+        record than the database's, with who changed what (also when a field check failed:
+        the other change may be why). The user's input stays on the form, which now carries
+        the new version (saving again then overwrites knowingly)."""
+        valid = super().validate_form(form)
+        record, field = getattr(form, "_obj", None), getattr(form, versions.FIELD, None)
+        if field is None or not isinstance(record, VersionMixin) or not is_form_submitted():
+            return valid
+        refusal = stale_refusal(record, field.data, form)
+        if refusal is None:
+            return valid
+        flash(refusal, "error")
+        mark_seen(form, record)
+        return False
+
+    def update_model(self, form, model) -> bool:
+        """Save; when the database finds the record changed at the very moment of saving
+        (another save between the check above and the write), refuse the same way."""
+        g.setdefault(_STALE, False)
+        if super().update_model(form, model):
+            return True
+        if g.pop(_STALE, False):
+            flash(stale_write_message(model), "error")
+            mark_seen(form, model)
+        return False
+
+    def delete_model(self, model) -> bool:
+        g.setdefault(_STALE, False)
+        if super().delete_model(model):
+            return True
+        if g.pop(_STALE, False):
+            flash(_("Data ini diubah orang lain pada saat yang sama, jadi tidak dihapus. "
+                    "Periksa datanya, lalu hapus lagi bila memang perlu."), "error")
+        return False
 
     # --- access -------------------------------------------------------------------
     @property
@@ -431,6 +623,14 @@ class SecureModelView(ModelView):
 
     # --- errors -----------------------------------------------------------------------
     def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, StaleDataError):
+            db.session.rollback()
+            if _STALE in g:  # update_model / delete_model say it, with the details
+                setattr(g, _STALE, True)
+            else:
+                flash(_("Data ini baru saja diubah orang lain; tidak disimpan. Muat ulang "
+                        "halaman lalu coba lagi."), "error")
+            return True
         if isinstance(exc, IntegrityError):
             db.session.rollback()
             flash(explain(exc), "error")

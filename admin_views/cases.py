@@ -22,7 +22,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, StopValidation, ValidationError
 
@@ -55,7 +57,16 @@ from services.schedule import Booking, staff_of
 from services.scopes import acting, conference_condition, decision_scope, own_client_ids
 from services.uploads import write_with_transaction
 
-from .base import FAILED, SecureModelView, choice_formatter, run_step
+from .base import (
+    FAILED,
+    SecureModelView,
+    VersionField,
+    choice_formatter,
+    mark_seen,
+    run_step,
+    stale_refusal,
+    stale_write_message,
+)
 from .conflicts import ConflictChecked
 from .pickers import client_picker, staff_picker
 
@@ -162,18 +173,28 @@ class ServiceContractView(SecureModelView):
         form.head.choices = [("", _("— tidak ada —"))] + [
             (str(s.id), s.name) for s in db.session.scalars(
                 select(Staff).where(Staff.position == "head", Staff.active.is_(True)))]
-        if request.method == "POST" and form.validate():
+        if request.method != "POST":
+            mark_seen(form, record)
+        elif form.validate():
+            refusal = stale_refusal(record, form.seen_version.data, form)
             try:
+                if refusal:
+                    raise contracts.ContractError(refusal)
                 scan = self._store_scan(request.files.get("scan"))
                 contracts.sign(record, contracts.Signing(
                     form.signed_date.data, form.signed_by_client.data,
                     form.signed_by_worker.data, (form.guardian_signer.data or "").strip(),
                     int(form.head.data) if form.head.data else None, scan))
+                db.session.commit()
             except contracts.ContractError as exc:
                 db.session.rollback()
                 form.form_errors.append(str(exc))
+                mark_seen(form, record)
+            except StaleDataError:
+                db.session.rollback()
+                form.form_errors.append(stale_write_message(record))
+                mark_seen(form, record)
             else:
-                db.session.commit()
                 flash(_("Kontrak ditandatangani dan kini hanya dapat dibaca."), "success")
                 return redirect(self.get_url(".details_view", id=record.id))
         return self.render("admin/contract_sign.html", record=record, form=form,
@@ -214,7 +235,8 @@ class ServiceContractView(SecureModelView):
     @expose("/step/", methods=("POST",))
     def transition_view(self):
         record = self.get_one(request.args.get("id", ""))
-        if run_step(lambda: contracts.move(record, request.form.get("step", ""))) is not FAILED:
+        if run_step(lambda: contracts.move(record, request.form.get("step", "")),
+                    record) is not FAILED:
             flash(_("Status kontrak: %(s)s.", s=CONTRACT_STATUSES.label(record.status)),
                   "success")
         return redirect(self.get_url(".details_view", id=record.id))
@@ -222,7 +244,7 @@ class ServiceContractView(SecureModelView):
     @expose("/amend/", methods=("POST",))
     def amend_view(self):
         record = self.get_one(request.args.get("id", ""))
-        newer = run_step(lambda: contracts.amend(record))
+        newer = run_step(lambda: contracts.amend(record), record)
         if newer is FAILED:
             return redirect(self.get_url(".details_view", id=record.id))
         flash(_("Draf amandemen (versi %(v)s) dibuat; ubah lalu tandatangani.",
@@ -260,6 +282,7 @@ def _own_clients(model) -> list:
 class DecisionForm(ConsoleForm):
     """A KK's decision about one client."""
 
+    seen_version = VersionField()
     placement = TextAreaField(_l("Penempatan dalam program"), validators=[Optional()])
     formulation = TextAreaField(_l("Formulasi pelayanan dan rehabilitasi (mengikat)"),
                                 validators=[Optional()])
@@ -336,6 +359,7 @@ def _stored_status(model) -> str | None:
 class SigningForm(ConsoleForm):
     """Who signed and when; the scan comes as a file."""
 
+    seen_version = VersionField()
     signed_date = DateField(_l("Tanggal penandatanganan"), validators=[Optional()])
     signed_by_client = BooleanField(_l("Klien menandatangani"))
     guardian_signer = StringField(_l("Keluarga/wali yang menandatangani (nama, bila ada)"),
@@ -445,17 +469,32 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
             abort(404)
         current = kk.decisions_of(conference).get(client.id)
         form = DecisionForm(request.form if request.method == "POST" else None, obj=current)
-        if request.method == "POST" and form.validate():
+        if request.method != "POST":
+            mark_seen(form, current)
+        elif form.validate():
+            refusal = stale_refusal(current, form.seen_version.data, form)
             try:
+                if refusal:
+                    raise kk.ConferenceError(refusal)
                 kk.record_decision(conference, client, kk.DecisionInput(
                     form.placement.data or None, form.formulation.data or None,
                     form.next_review.data, form.recommendation.data,
                     form.termination_reason.data or None))
+                db.session.commit()
             except kk.ConferenceError as exc:
                 db.session.rollback()
                 form.form_errors.append(str(exc))
+                mark_seen(form, kk.decisions_of(conference).get(client.id))
+            except (StaleDataError, IntegrityError):
+                # Saved by someone else at the same moment (the same decision created twice
+                # meets the unique constraint): refused like any other outdated edit.
+                db.session.rollback()
+                current = kk.decisions_of(conference).get(client.id)
+                if current is None:
+                    raise
+                form.form_errors.append(stale_write_message(current))
+                mark_seen(form, current)
             else:
-                db.session.commit()
                 flash(_("Keputusan KK untuk %(client)s disimpan.", client=client.full_name),
                       "success")
                 return redirect(self.get_url(".details_view", id=conference.id))
@@ -470,7 +509,7 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         # Through the emergency change screen's own scope: 404 for a change it would hide.
         change = self.nested_one("emergency_change", request.form.get("change_id", ""))
         if run_step(lambda: kk.decide_emergency(
-                change, conference, request.form.get("confirm") == "1")) is not FAILED:
+                change, conference, request.form.get("confirm") == "1"), change) is not FAILED:
             flash(_("Perubahan darurat untuk %(client)s: %(status)s.",
                     client=change.client.full_name,
                     status=EMERGENCY_STATUSES.label(change.status).lower()), "success")
@@ -494,7 +533,8 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         if decision is None:
             abort(404)
         if run_step(lambda: kk.decide_termination(
-                decision, current_user.staff, request.form.get("approve") == "1")) is not FAILED:
+                decision, current_user.staff, request.form.get("approve") == "1"),
+                decision) is not FAILED:
             flash(_("Terminasi %(client)s %(what)s.", client=decision.client.full_name,
                     what=_("disetujui; tahap klien kini terminasi") if decision.approval
                     == "approved" else _("ditolak")), "success")

@@ -2,7 +2,7 @@
 
 from .attendance import Attendance
 from .audit import AuditEntry
-from .base import Base, TimestampMixin, db
+from .base import Base, TimestampMixin, VersionMixin, db
 from .calendar import Holiday
 from .case_note import CaseNote
 from .client import Client, RegisterCounter, RegisterNumber
@@ -45,6 +45,7 @@ __all__ = [
     "TimestampMixin",
     "TrainingClass",
     "TrainingSession",
+    "VersionMixin",
     "User",
     "db",
 ]

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, check_in, db
+from .base import TimestampMixin, VersionMixin, check_in, db
 from .choices import ATTENDANCE_CODES
 from .client import Client
 from .guidance import GuidanceSchedule
@@ -16,7 +16,7 @@ from .recreation import RecreationActivity
 from .training import TrainingSession
 
 
-class Attendance(TimestampMixin, db.Model):
+class Attendance(VersionMixin, TimestampMixin, db.Model):
     """A client's code at one event: H hadir, I izin, S sakit, A alpa.
 
     Exactly one of the three event references is set. A guidance schedule repeats weekly,

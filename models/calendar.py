@@ -7,10 +7,10 @@ from datetime import date
 from sqlalchemy import Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import TimestampMixin, db
+from .base import TimestampMixin, VersionMixin, db
 
 
-class Holiday(TimestampMixin, db.Model):
+class Holiday(VersionMixin, TimestampMixin, db.Model):
     """A national holiday or a day the panti is closed: no sessions are generated on it."""
 
     __tablename__ = "holiday"

@@ -7,13 +7,13 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, check_in, db
+from .base import TimestampMixin, VersionMixin, check_in, db
 from .choices import ASSESSMENT_ASPECTS, CASE_NOTE_KINDS
 from .client import Client
 from .staff import Staff
 
 
-class CaseNote(TimestampMixin, db.Model):
+class CaseNote(VersionMixin, TimestampMixin, db.Model):
     """One dated entry of a client's confidential case record (Formulir 2 and its kin).
 
     Confidential: only the head and the social workers serving the client read it.

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from .base import TimestampMixin, check_in, check_order, db, utcnow
+from .base import TimestampMixin, VersionMixin, check_in, check_order, db, utcnow
 from .choices import (
     ACTIVE_STAGES,
     REFERRAL_SOURCES,
@@ -58,7 +58,7 @@ class RegisterCounter(db.Model):
     next_number: Mapped[int] = mapped_column(Integer)
 
 
-class Client(TimestampMixin, db.Model):
+class Client(VersionMixin, TimestampMixin, db.Model):
     """A client's registration (buku induk klien) and where they are in the service stages."""
 
     __tablename__ = "client"

@@ -7,7 +7,7 @@ from datetime import date, time
 from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, check_in, check_order, db
+from .base import TimestampMixin, VersionMixin, check_in, check_order, db
 from .choices import CONFERENCE_KINDS
 from .client import Client
 from .staff import Staff
@@ -29,7 +29,7 @@ conference_client = Table(
 )
 
 
-class CaseConference(TimestampMixin, db.Model):
+class CaseConference(VersionMixin, TimestampMixin, db.Model):
     """A KK meeting: its kind, chair, attendees, the clients discussed, summary and decisions."""
 
     __tablename__ = "case_conference"

@@ -7,13 +7,13 @@ from datetime import date
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, check_in, check_order, db
+from .base import TimestampMixin, VersionMixin, check_in, check_order, db
 from .choices import CONTRACT_KINDS, CONTRACT_STATUSES
 from .client import Client
 from .staff import Staff
 
 
-class ServiceContract(TimestampMixin, db.Model):
+class ServiceContract(VersionMixin, TimestampMixin, db.Model):
     """A written agreement on problem, goals, both sides' responsibilities, time and place."""
 
     __tablename__ = "service_contract"

@@ -18,14 +18,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, check_in, db
+from .base import TimestampMixin, VersionMixin, check_in, db
 from .choices import DECISION_RECOMMENDATIONS, EMERGENCY_STATUSES, TERMINATION_REASONS
 from .client import Client
 from .conference import CaseConference
 from .staff import Staff
 
 
-class ConferenceDecision(TimestampMixin, db.Model):
+class ConferenceDecision(VersionMixin, TimestampMixin, db.Model):
     """A KK's decision about one client on its agenda: placement, the binding service
     formulation, the next review, and a placement or termination recommendation.
 
@@ -76,7 +76,7 @@ emergency_agreement = Table(
 )
 
 
-class EmergencyChange(TimestampMixin, db.Model):
+class EmergencyChange(VersionMixin, TimestampMixin, db.Model):
     """A change to a client's service formulation made between conferences (force majeure):
     it stands on the agreement of at least three core members until the next KK confirms
     or cancels it; cancelling restores the formulation it replaced."""

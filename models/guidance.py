@@ -7,7 +7,7 @@ from datetime import date, time
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, check_in, check_order, db
+from .base import TimestampMixin, VersionMixin, check_in, check_order, db
 from .choices import GUIDANCE_TYPES, WEEKDAYS
 from .client import Client
 from .staff import Staff
@@ -21,7 +21,7 @@ guidance_client = Table(
 )
 
 
-class GuidanceSchedule(TimestampMixin, db.Model):
+class GuidanceSchedule(VersionMixin, TimestampMixin, db.Model):
     """A guidance slot: either weekly on a weekday (1 = Senin) or once on a date."""
 
     __tablename__ = "guidance_schedule"

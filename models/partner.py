@@ -7,11 +7,11 @@ from datetime import date
 from sqlalchemy import Boolean, Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import TimestampMixin, check_in, check_order, db
+from .base import TimestampMixin, VersionMixin, check_in, check_order, db
 from .choices import PARTNER_KINDS
 
 
-class NetworkPartner(TimestampMixin, db.Model):
+class NetworkPartner(VersionMixin, TimestampMixin, db.Model):
     """A resource owner the panti refers clients to or places them with."""
 
     __tablename__ = "network_partner"

@@ -7,13 +7,13 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, check_in, check_order, db
+from .base import TimestampMixin, VersionMixin, check_in, check_order, db
 from .choices import PLAN_OWNERS
 from .client import Client
 from .staff import Staff
 
 
-class ServicePlan(TimestampMixin, db.Model):
+class ServicePlan(VersionMixin, TimestampMixin, db.Model):
     """The plan of DOMAIN stage 4: problems, abilities and limits, and the goals to reach.
 
     ``formulation`` is the binding service formulation decided by the case conference.
@@ -41,13 +41,14 @@ class ServicePlan(TimestampMixin, db.Model):
         return f"Rencana pelayanan — {self.client.full_name}"
 
 
-class PlanGoal(TimestampMixin, db.Model):
+class PlanGoal(VersionMixin, TimestampMixin, db.Model):
     """One goal of a plan: the service, the tasks and whose they are, when, and the
     expected and achieved result."""
 
     __tablename__ = "plan_goal"
     # Its changes are part of the plan's history (services/audit.py).
     __audit_parent__ = "plan_id"
+    __version_parent__ = "plan"  # a goal changed is the plan changed (one form edits both)
     __table_args__ = (
         check_in("owner", "owner", PLAN_OWNERS.codes),
         check_order("dates_ordered", "planned_start", "planned_end"),

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, check_in, check_order, db
+from .base import TimestampMixin, VersionMixin, check_in, check_order, db
 from .choices import RECREATION_KINDS
 from .client import Client
 from .staff import Staff
@@ -31,7 +31,7 @@ recreation_participant = Table(
 )
 
 
-class RecreationActivity(TimestampMixin, db.Model):
+class RecreationActivity(VersionMixin, TimestampMixin, db.Model):
     """An angklung practice, an outing, a chess afternoon: when, where, who leads, who joins."""
 
     __tablename__ = "recreation_activity"

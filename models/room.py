@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import TimestampMixin, check_in, db
+from .base import TimestampMixin, VersionMixin, check_in, db
 from .choices import GROUP_HOME_MAX, ROOM_KINDS, ROOM_SEXES
 
 
-class Room(TimestampMixin, db.Model):
+class Room(VersionMixin, TimestampMixin, db.Model):
     """A dormitory room or a group home (rumah kelompok, at most five people)."""
 
     __tablename__ = "room"

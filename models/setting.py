@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import TimestampMixin, db
+from .base import TimestampMixin, VersionMixin, db
 
 
-class Setting(TimestampMixin, db.Model):
+class Setting(VersionMixin, TimestampMixin, db.Model):
     """One named setting; the known names and their defaults are in services/settings.py."""
 
     __tablename__ = "setting"

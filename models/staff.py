@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import TimestampMixin, check_in, db
+from .base import TimestampMixin, VersionMixin, check_in, db
 from .choices import POSITIONS
 
 
-class Staff(TimestampMixin, db.Model):
+class Staff(VersionMixin, TimestampMixin, db.Model):
     """A staff member: employee number (NIP, when a civil servant), name and position."""
 
     __tablename__ = "staff"

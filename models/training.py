@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from .base import TimestampMixin, check_order, db
+from .base import TimestampMixin, VersionMixin, check_order, db
 from .client import Client
 from .staff import Staff
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .attendance import Attendance
 
 
-class SkillType(TimestampMixin, db.Model):
+class SkillType(VersionMixin, TimestampMixin, db.Model):
     """A skill the panti teaches (menjahit, las, sablon, ...)."""
 
     __tablename__ = "skill_type"
@@ -42,7 +42,7 @@ class SkillType(TimestampMixin, db.Model):
         return self.name
 
 
-class TrainingClass(TimestampMixin, db.Model):
+class TrainingClass(VersionMixin, TimestampMixin, db.Model):
     """A class (kelas/kelompok) of one skill, taught by an instructor on a weekly pattern.
 
     ``weekdays`` holds ISO weekday digits, e.g. ``"135"`` for Monday, Wednesday, Friday.
@@ -88,7 +88,7 @@ class TrainingClass(TimestampMixin, db.Model):
         return self.name
 
 
-class Enrollment(TimestampMixin, db.Model):
+class Enrollment(VersionMixin, TimestampMixin, db.Model):
     """A client's place in a class; leaving sets ``left_on`` and keeps past attendance."""
 
     __tablename__ = "enrollment"
@@ -113,7 +113,7 @@ class Enrollment(TimestampMixin, db.Model):
         return f"{self.client} @ {self.training_class}"
 
 
-class TrainingSession(TimestampMixin, db.Model):
+class TrainingSession(VersionMixin, TimestampMixin, db.Model):
     """One dated meeting (pertemuan) of a class."""
 
     __tablename__ = "training_session"

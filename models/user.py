@@ -12,12 +12,12 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .base import TimestampMixin, check_in, db
+from .base import TimestampMixin, VersionMixin, check_in, db
 from .choices import ROLES
 from .staff import Staff
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, VersionMixin, TimestampMixin, db.Model):
     """A console account with one role (admin, head, social_worker, instructor, staff)."""
 
     __tablename__ = "user_account"

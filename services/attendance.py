@@ -35,6 +35,7 @@ from .audit import CALLER_AUDITS, record_created
 from .inputs import parse_id
 from .schedule import EVENT_KINDS, guidance_days, holidays_between
 from .transactions import lock_for_writing
+from .versions import Conflict, entries_since, log_position
 
 GRID_KINDS = ("training", "guidance", "recreation")
 NOTE_MAX = 255
@@ -225,6 +226,57 @@ def parse_entries(sheet: Sheet, form: Mapping) -> tuple[dict[int, Entry], list[s
             continue
         entries[client_id] = Entry(code, note)
     return entries, errors
+
+
+def sheet_token(sheet: Sheet) -> str:
+    """The sheet form's hidden ``seen_version``: the audit log's position, then per recorded
+    client the record's id and version ("120/7:31:2,9:32:1")."""
+    rows = ",".join(f"{row.client_id}:{row.record.id}:{row.record.row_version}"
+                    for row in sheet.rows if row.record is not None)
+    return f"{log_position()}/{rows}"
+
+
+def _read_token(raw: str | None) -> tuple[int, dict[int, tuple[int, int]]] | None:
+    position, slash, rows = (raw or "").partition("/")
+    numbers = [position, *(n for part in rows.split(",") if part for n in part.split(":"))]
+    if not slash or not all(n.isascii() and n.isdigit() and len(n) < 19 for n in numbers):
+        return None
+    seen = {}
+    for part in filter(None, rows.split(",")):
+        bits = [int(n) for n in part.split(":")]
+        if len(bits) != 3:
+            return None
+        seen[bits[0]] = (bits[1], bits[2])
+    return int(position), seen
+
+
+def sheet_changed(sheet: Sheet, raw_token: str | None) -> str | None:
+    """The refusal when someone recorded, corrected or removed a code on ``sheet`` since its
+    form was opened (``raw_token``, from sheet_token): who, when, and whose line, with the
+    code it holds now. None when nothing changed or no token was posted."""
+    read = _read_token(raw_token)
+    if read is None:
+        return None
+    position, seen = read
+    now = {row.client_id: (row.record.id, row.record.row_version)
+           for row in sheet.rows if row.record is not None}
+    changed = {client for client in seen.keys() | now.keys() if seen.get(client) != now.get(client)}
+    if not changed:
+        return None
+    rows = {row.client_id: row for row in sheet.rows}
+    client_of = {pair[0]: client for client in changed
+                 for pair in (seen.get(client), now.get(client)) if pair is not None}
+    conflict = Conflict()
+    for entry in reversed(entries_since(position, Attendance.__tablename__, client_of)):
+        row = rows.get(client_of.get(entry.record_id))
+        conflict.add(entry, [_line(row)] if row is not None else [])
+    if not conflict.by_user:
+        conflict.add(None, [_line(rows[c]) for c in sorted(changed) if c in rows])
+    return conflict.message(_("Daftar hadir ini"))
+
+
+def _line(row: Row) -> str:
+    return f"{row.full_name}: {row.code or _('kosong')}"
 
 
 def present_elsewhere(sheet: Sheet, client_ids: set[int]) -> list[str]:

@@ -24,7 +24,8 @@ from models.base import utcnow
 
 MASK = "••••••"
 # Never stored, not even masked: bookkeeping that says nothing about the record.
-IGNORED = frozenset({"created_at", "updated_at", "last_login_at", "session_token"})
+IGNORED = frozenset({"created_at", "updated_at", "last_login_at", "session_token",
+                     "row_version"})
 # Stored only as "changed", never the value.
 SECRET = frozenset({"password_hash"})
 # Tables that are themselves logs or ledgers.

@@ -125,9 +125,25 @@ def csrf_token(client, url: str) -> str:
     return match.group(1)
 
 
+SEEN_VERSION = re.compile(r'name="seen_version" type="hidden" value="([^"]*)"')
+
+
+def hidden_fields(client, url: str) -> dict[str, str]:
+    """The CSRF token and (on a form editing a record) the version the page shows."""
+    page = client.get(url)
+    html = page.get_data(as_text=True)
+    match = CSRF.search(html)
+    assert match, f"no CSRF token on {url} (status {page.status_code})"
+    fields = {"csrf_token": match.group(1)}
+    version = SEEN_VERSION.search(html)
+    if version:
+        fields["seen_version"] = version.group(1)
+    return fields
+
+
 def post_form(client, url: str, data: dict, **kwargs):
-    """Submit the form on ``url`` like a browser: fetch it, add its CSRF token, post."""
-    payload = {"csrf_token": csrf_token(client, url), **data}
+    """Submit the form on ``url`` like a browser: fetch it, add its hidden fields, post."""
+    payload = {**hidden_fields(client, url), **data}
     return client.post(url, data=payload, **kwargs)
 
 

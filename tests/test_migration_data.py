@@ -290,6 +290,11 @@ def fill(engine: Engine, tables: Iterable[str]) -> None:
     wanted = set(tables)
     metadata = MetaData()
     metadata.reflect(bind=engine, only=list(wanted))  # and the tables they refer to
+    # A new row may need a new parent (a unique reference, such as a client's register
+    # number): the tables referred to get rows too, parents of parents included.
+    for table in reversed(metadata.sorted_tables):
+        if table.name in wanted:
+            wanted |= {fk.column.table.name for fk in table.foreign_keys}
     for table in metadata.sorted_tables:
         if table.name in wanted:
             with engine.connect() as conn:
