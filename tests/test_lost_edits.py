@@ -594,9 +594,9 @@ ROWS_AT_0006 = [
 ]
 
 
-def test_migration_0007_keeps_every_row_and_versions_them_1(tmp_path):
-    """Upgrade a database populated at 0006 through 0007 (SQLite with foreign keys ON, or
-    PostgreSQL), then downgrade 0007 and upgrade again: every row stays, each at version 1."""
+def test_migration_0010_keeps_every_row_and_versions_them_1(tmp_path):
+    """Upgrade a database populated at 0006 through 0010 (SQLite with foreign keys ON, or
+    PostgreSQL), then downgrade 0010 and upgrade again: every row stays, each at version 1."""
     from alembic.script import ScriptDirectory
     from flask_migrate import downgrade
     from flask_migrate import upgrade as migrate_up
@@ -607,7 +607,7 @@ def test_migration_0007_keeps_every_row_and_versions_them_1(tmp_path):
     from .conftest import test_database_url
 
     scripts = ScriptDirectory(str(ROOT / "migrations"))
-    before_0007 = scripts.get_revision("0007_record_versions").down_revision
+    before_0010 = scripts.get_revision("0010_record_versions").down_revision
 
     url = test_database_url() or f"sqlite:///{tmp_path / 'm.db'}"
     engine = create_engine(url)
@@ -638,15 +638,15 @@ def test_migration_0007_keeps_every_row_and_versions_them_1(tmp_path):
                     conn.execute(text(statement), {"now": datetime.now(timezone.utc)})
             before = counts()
             assert set(before.values()) == {1}
-            migrate_up(revision="0007_record_versions")
+            migrate_up(revision="0010_record_versions")
             assert counts() == before
             with engine.connect() as conn:
                 for table in ("client", "attendance", "plan_goal", "case_conference"):
                     assert conn.execute(text(f"SELECT row_version FROM {table}")).all() == [(1,)]
-            downgrade(revision=before_0007)
+            downgrade(revision=before_0010)
             assert counts() == before
             assert "row_version" not in {c["name"] for c in inspect(engine).get_columns("client")}
-            migrate_up(revision="0007_record_versions")
+            migrate_up(revision="0010_record_versions")
             assert counts() == before
     finally:
         with migrated.app_context():

@@ -8,7 +8,7 @@ The column is added with a plain ALTER TABLE ... ADD COLUMN on both SQLite and P
 no table is rebuilt, so SQLite's foreign keys (ON here) cannot cascade a rebuild's DROP TABLE
 into child rows. Downgrade drops the column the same way (SQLite >= 3.35).
 
-Revision ID: 0007_record_versions
+Revision ID: 0010_record_versions
 Revises: 0009_audit_parent
 Create Date: 2026-11-30 09:00:00
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_record_versions'
+revision = '0010_record_versions'
 down_revision = '0009_audit_parent'
 branch_labels = None
 depends_on = None
