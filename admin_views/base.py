@@ -137,9 +137,14 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
             return self.get_query().filter(self.model.id == record_id).one_or_none()
 
     def get_list(self, term, offset=0, limit=10):
-        # offset and limit come from the query string: keep them within what a picker asks.
+        # offset and limit come from the query string: keep them within what a picker asks
+        # (PostgreSQL refuses an OFFSET beyond 64 bits with an error).
         offset = min(max(offset or 0, 0), MAX_PAGE * 100)
-        return super().get_list(term or "", offset, min(max(limit or 0, 1), 100))
+        return self.search(term or "", offset, min(max(limit or 0, 1), 100))
+
+    def search(self, term: str, offset: int, limit: int):
+        """One page of matches for ``term``; a picker with its own search overrides this."""
+        return super().get_list(term, offset, limit)
 
 
 def _picked_rows_exist(form, field):

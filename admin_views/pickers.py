@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from sqlalchemy import or_
 from sqlalchemy.orm import contains_eager
 
 from models import Client, Staff, TrainingClass, TrainingSession
 from models.choices import ACTIVE_STAGES
+from services.dates import parse_date
 from services.scopes import acting, class_client_ids, is_mine, own_class_ids
 
 from .base import ScopedAjaxLoader
@@ -74,7 +73,7 @@ def session_picker(name: str) -> ScopedAjaxLoader:
 class _SessionLoader(ScopedAjaxLoader):
     """Finds sessions by class name, topic or date (dd/mm/yyyy or yyyy-mm-dd)."""
 
-    def get_list(self, term, offset=0, limit=10):
+    def search(self, term, offset, limit):
         query = (
             self.get_query()
             .join(TrainingSession.training_class)
@@ -84,9 +83,10 @@ class _SessionLoader(ScopedAjaxLoader):
         if term:
             pattern = f"%{term}%"
             conditions = [TrainingClass.name.ilike(pattern), TrainingSession.topic.ilike(pattern)]
-            parsed = _parse_date(term)
-            if parsed is not None:
-                conditions.append(TrainingSession.date == parsed)
+            try:
+                conditions.append(TrainingSession.date == parse_date(term))
+            except ValueError:
+                pass  # not a date: the name and topic still match
             query = query.filter(or_(*conditions))
         return (
             query.order_by(TrainingSession.date.desc(), TrainingClass.name)
@@ -96,10 +96,3 @@ class _SessionLoader(ScopedAjaxLoader):
         )
 
 
-def _parse_date(text: str) -> date | None:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
