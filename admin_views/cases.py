@@ -54,7 +54,14 @@ from services import conferences as kk
 from services import contracts
 from services.inputs import parse_id
 from services.schedule import Booking, staff_of
-from services.scopes import acting, conference_condition, decision_scope, own_client_ids
+from services.scopes import (
+    acting,
+    conference_condition,
+    decision_scope,
+    minutes_condition,
+    own_client_ids,
+    reads_minutes,
+)
 from services.uploads import write_with_transaction
 
 from .base import (
@@ -269,6 +276,15 @@ class ServiceContractView(SecureModelView):
                            days=contracts.EXPIRY_DAYS)
 
 
+MINUTES_HIDDEN = kk.MINUTES_HIDDEN
+MINUTES_FIELDS = ("summary", "decisions")
+
+
+def _minutes_text(_view, _context, conference, name):
+    """The summary or the decisions text, if the user may read this KK's minutes."""
+    return getattr(conference, name) if reads_minutes(conference) else MINUTES_HIDDEN
+
+
 def _visible_decisions(conference) -> dict:
     """The conference's decisions the user may read (``services.scopes.decision_scope``)."""
     return kk.decisions_of(conference, decision_scope())
@@ -417,7 +433,8 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         DateBetweenFilter(CaseConference.date, _l("Tanggal")),
         "chair.name",
     )
-    column_formatters = {"kind": choice_formatter(CONFERENCE_KINDS)}
+    column_formatters = {"kind": choice_formatter(CONFERENCE_KINDS),
+                         "summary": _minutes_text, "decisions": _minutes_text}
     column_formatters_detail = column_formatters
     form_columns = ("date", "start_time", "end_time", "kind", "location", "chair", "attendees",
                     "clients", "summary", "decisions")
@@ -442,6 +459,32 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         if acting("social_worker"):
             return [conference_condition()]
         return []
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        # The searchable fields are the minutes: found only where they may be read.
+        query, count_query, joins, count_joins = super()._apply_search(
+            query, count_query, joins, count_joins, search)
+        condition = minutes_condition()
+        if search and condition is not None:
+            query = query.filter(condition)
+            count_query = count_query.filter(condition) if count_query is not None else None
+        return query, count_query, joins, count_joins
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if obj is not None and not reads_minutes(obj):
+            for name in MINUTES_FIELDS:  # neither shown nor changed by one who may not read
+                delattr(form, name)
+        return form
+
+    def describe_changes(self, entries):
+        changes = super().describe_changes(entries)
+        record = self.get_one(request.args.get("id", ""))
+        if reads_minutes(record):
+            return changes
+        hidden = {str(self.column_labels[name]) for name in MINUTES_FIELDS}
+        return {entry: [row for row in rows if row[0] not in hidden]
+                for entry, rows in changes.items()}
 
     @expose("/details/")
     def details_view(self):
@@ -552,6 +595,7 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         conference = self.get_one(request.args.get("id", ""))
         return render_template(
             "print/minutes.html", conference=conference,
+            minutes_readable=reads_minutes(conference), minutes_hidden=MINUTES_HIDDEN,
             decisions=_visible_decisions(conference), recommendations=DECISION_RECOMMENDATIONS,
             reasons=TERMINATION_REASONS, kind=CONFERENCE_KINDS.label(conference.kind),
             handled=db.session.scalars(select(EmergencyChange).where(

@@ -21,7 +21,7 @@ from services import exports
 from services.audit import record_event
 from services.inputs import parse_id
 from services.permissions import readers
-from services.scopes import acting, conference_condition, own_class_ids
+from services.scopes import acting, conference_condition, minutes_condition, own_class_ids
 from services.workbook import sweep
 
 from .attendance import parse_month
@@ -131,9 +131,10 @@ class ExportCenterView(SecureView):
         where = [conference_condition()] if acting("social_worker") else []
         if report == "monthly":
             census = exports.monthly_report(path, ctx, _head_of_panti(),
-                                            where if may_export("conferences") else None)
+                                            where if may_export("conferences") else None,
+                                            minutes_condition())
             return f" (akhir bulan {census.total(exports.END)} klien)"
-        return f" ({exports.conference_log(path, ctx, where)} KK)"
+        return f" ({exports.conference_log(path, ctx, where, minutes_condition())} KK)"
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -35,6 +36,10 @@ ASSESSMENT_DAYS = 28  # the initial diagnostic study takes at most four weeks
 # Stages after assessment in which a client lives in the panti: their plan needs a KK.
 REVIEWED_STAGES = ("planning", "contract", "intervention", "case_conference",
                    "resocialization")
+
+# What a reader sees instead of a KK's summary and decisions texts they may not read
+# (services.scopes.minutes_condition).
+MINUTES_HIDDEN = _l("— (hanya untuk pimpinan rapat dan peserta KK)")
 
 
 class ConferenceError(ValueError):

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from models import (
@@ -45,6 +45,7 @@ from models.choices import (
 from models.conference import conference_attendee, conference_client
 
 from .attendance import code_counts
+from .conferences import MINUTES_HIDDEN
 from .schedule import bookings_between, month_end
 from .workbook import Percent, Report
 
@@ -308,7 +309,7 @@ def census(first: date, last: date) -> Census:
 
 
 def monthly_report(path: str, ctx: Context, head: tuple[str, str | None] | None,
-                   decisions: list[Any] | None = None) -> Census:
+                   decisions: list[Any] | None = None, readable: Any = None) -> Census:
     """The laporan bulanan: census with its check, activities held with participation,
     case conferences, contracts signed, placements and aftercare visits. The decisions of
     the conferences are case content: their sheet is added only for a reader of case
@@ -319,7 +320,7 @@ def monthly_report(path: str, ctx: Context, head: tuple[str, str | None] | None,
         _activity_sheet(book, ctx)
         _case_work_sheet(book, ctx)
         if decisions is not None:
-            _decisions_sheet(book, ctx, decisions)
+            _decisions_sheet(book, ctx, decisions, readable)
     return data
 
 
@@ -445,14 +446,23 @@ def _case_work_sheet(book: Report, ctx: Context) -> None:
 
 # --- 4. Log konferensi kasus ----------------------------------------------------------------
 
-def conference_rows(ctx: Context, where: list[Any] | None = None):
+def _minutes(column: Any, readable: Any) -> Any:
+    """``column`` where ``readable`` holds (None: everywhere), else the "hidden" note."""
+    if readable is None:
+        return column
+    return case((readable, column), else_=literal(str(MINUTES_HIDDEN))).label(column.key)
+
+
+def conference_rows(ctx: Context, where: list[Any] | None = None, readable: Any = None):
     """The month's conferences (within ``where``), each with its attendees and clients
-    discussed as text; a few names per meeting, read in two more queries."""
+    discussed as text; a few names per meeting, read in two more queries. The summary and
+    decisions texts only where ``readable`` holds (``services.scopes.minutes_condition``)."""
     chair = aliased(Staff)
     conferences = (
         select(CaseConference.id, CaseConference.date, CaseConference.start_time,
                CaseConference.end_time, CaseConference.kind, CaseConference.location,
-               chair.name.label("chair"), CaseConference.summary, CaseConference.decisions)
+               chair.name.label("chair"), _minutes(CaseConference.summary, readable),
+               _minutes(CaseConference.decisions, readable))
         .outerjoin(chair, chair.id == CaseConference.chair_id)
         .where(CaseConference.date.between(ctx.first, ctx.last), *(where or []))
         .order_by(CaseConference.date, CaseConference.start_time, CaseConference.id)
@@ -479,7 +489,8 @@ def conference_rows(ctx: Context, where: list[Any] | None = None):
         yield row, hours, "\n".join(people[row.id]), "\n".join(discussed[row.id])
 
 
-def conference_log(path: str, ctx: Context, where: list[Any] | None = None) -> int:
+def conference_log(path: str, ctx: Context, where: list[Any] | None = None,
+                   readable: Any = None) -> int:
     """Every case conference of the month with attendees, clients and decisions."""
     count = 0
     with ctx.report(path, _("Log Konferensi Kasus")) as book:
@@ -487,7 +498,7 @@ def conference_log(path: str, ctx: Context, where: list[Any] | None = None) -> i
             _("No"), _("Tanggal"), _("Jam"), _("Jenis KK"), _("Tempat"), _("Pimpinan rapat"),
             _("Peserta"), _("Klien dibahas"), _("Ringkasan"), _("Keputusan")],
             freeze_columns=2)
-        for row, hours, people, discussed in conference_rows(ctx, where):
+        for row, hours, people, discussed in conference_rows(ctx, where, readable):
             count += 1
             sheet.row([count, row.date, hours, CONFERENCE_KINDS.label(row.kind), row.location,
                        row.chair, people, discussed, row.summary, row.decisions])
@@ -495,11 +506,11 @@ def conference_log(path: str, ctx: Context, where: list[Any] | None = None) -> i
     return count
 
 
-def _decisions_sheet(book: Report, ctx: Context, where: list[Any]) -> None:
+def _decisions_sheet(book: Report, ctx: Context, where: list[Any], readable: Any) -> None:
     """The decisions of the month's conferences, for readers of case conferences."""
     sheet = book.sheet(_("Keputusan KK"), [_("Tanggal"), _("Jenis KK"), _("Klien dibahas"),
                                            _("Keputusan")], freeze_columns=1)
-    for row, _hours, _people, discussed in conference_rows(ctx, where):
+    for row, _hours, _people, discussed in conference_rows(ctx, where, readable):
         sheet.row([row.date, CONFERENCE_KINDS.label(row.kind), discussed, row.decisions])
     sheet.finish()
 

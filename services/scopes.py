@@ -19,6 +19,7 @@ from models import (
     RecreationActivity,
     Staff,
     TrainingClass,
+    db,
 )
 
 from .permissions import readers
@@ -59,6 +60,23 @@ def took_part(user: Any = None) -> Any:
         is_mine(CaseConference.chair_id, user),
         CaseConference.attendees.any(is_mine(Staff.id, user)),
     )
+
+
+def minutes_condition(user: Any = None) -> Any:
+    """A condition on the conference whose free-text summary and decisions the user may read:
+    the head all; a social worker only those they chair or attend — one who reads a KK
+    because their client is on its agenda gets their client's decision, not the minutes,
+    which may speak of everyone discussed. None: no limit."""
+    return took_part(user) if acting("social_worker", user) else None
+
+
+def reads_minutes(conference: CaseConference, user: Any = None) -> bool:
+    """``minutes_condition`` asked of one conference."""
+    condition = minutes_condition(user)
+    if condition is None:
+        return True
+    return bool(db.session.scalar(select(CaseConference.id).where(
+        CaseConference.id == conference.id, condition)))
 
 
 def conference_condition(user: Any = None) -> Any:

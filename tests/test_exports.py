@@ -278,8 +278,10 @@ def test_conference_log_and_its_scope(app, client, login_as):
     assert (no, day, hours, kind) == (1, datetime(2026, 2, 10), "09:00–11:00",
                                       "Peninjauan berkala (3 bulanan)")
     assert people == "Drs. Bambang Sutrisno, M.Si. (inti)" and "Asep Saepudin" in clients
-    assert decisions == "Lanjut pelatihan las tiga bulan"
+    # Their client was discussed, but they did not attend: the minutes' texts stay hidden.
+    assert decisions == "— (hanya untuk pimpinan rapat dan peserta KK)"
     assert "Rahasia" not in str(list(ws.values))
+    assert "Lanjut pelatihan" not in str(list(ws.values))
 
 
 @pytest.mark.parametrize("report", ["roster", "attendance", "monthly", "conferences"])

@@ -489,3 +489,55 @@ def test_one_rule_for_the_form_and_the_command(app):
         with pytest.raises(AccountError, match="hanya dapat diberikan"):
             create_account("kepala.lain", "head", "Melati-Putih-di-Bukit-42",
                            granted_by=admin)
+
+
+def test_a_social_worker_who_did_not_attend_reads_no_minutes_of_the_kk(app, client):
+    """KK A is open to "peksos" for their own client's decision; its summary and decisions
+    texts speak of everyone discussed, so they stay hidden on every path — details, list
+    search, edit form, history, minutes and the conference log — and a save leaves them."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from models import CaseConference
+
+    ids = _world(app)
+    with app.app_context():
+        kk = db.session.get(CaseConference, ids["kk_a"])
+        kk.summary, kk.decisions = f"{SECRET} ringkasan", f"{SECRET} keputusan"
+        db.session.commit()
+    _login(client, "peksos")
+    details = client.get(f"/admin/conference/details/?id={ids['kk_a']}").get_data(as_text=True)
+    assert SECRET not in details and "hanya untuk pimpinan rapat dan peserta KK" in details
+    for url in (f"/admin/conference/minutes/?id={ids['kk_a']}",
+                f"/admin/conference/history/?id={ids['kk_a']}",
+                f"/admin/conference/edit/?id={ids['kk_a']}"):
+        page = client.get(url)
+        assert page.status_code == 200 and SECRET not in page.get_data(as_text=True), url
+    assert 'name="summary"' not in client.get(
+        f"/admin/conference/edit/?id={ids['kk_a']}").get_data(as_text=True)
+    found = client.get(f"/admin/conference/?search={SECRET}").get_data(as_text=True)
+    assert f"details/?id={ids['kk_a']}" not in found
+    listed = client.get("/admin/conference/").get_data(as_text=True)
+    assert f"details/?id={ids['kk_a']}" in listed  # the KK itself is still theirs to read
+
+    response = post_form(client, f"/admin/conference/edit/?id={ids['kk_a']}", {
+        **_conference_form(ids, summary="Ditimpa", decisions="Ditimpa"), "location": "Aula"})
+    assert response.status_code == 302
+    with app.app_context():
+        kk = db.session.get(CaseConference, ids["kk_a"])
+        assert (kk.location, kk.summary) == ("Aula", f"{SECRET} ringkasan")
+
+    log = client.get("/admin/export/download/conferences/?month=2026-03")
+    cells = [str(c) for row in load_workbook(io.BytesIO(log.data)).active.iter_rows(
+        values_only=True) for c in row if c]
+    assert not any(SECRET in c for c in cells)
+    assert any("hanya untuk pimpinan rapat dan peserta KK" in c for c in cells)
+
+    # The head reads the minutes.
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    with app.app_context():
+        make_user("head", "kepala")
+    _login(client, "kepala")
+    assert SECRET in client.get(f"/admin/conference/details/?id={ids['kk_a']}").get_data(
+        as_text=True)
