@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_admin.form import Select2Field
 from flask_babel import gettext as _
@@ -14,6 +12,7 @@ from wtforms.validators import Optional, StopValidation, ValidationError
 from forms.validators import NotBefore, strip_text
 from models import GuidanceSchedule, RecreationActivity
 from models.choices import GUIDANCE_TYPES, RECREATION_KINDS, WEEKDAYS
+from services.dates import today as panti_today
 from services.schedule import Booking, guidance_bookings, staff_of
 from services.scopes import acting, is_mine
 
@@ -190,4 +189,4 @@ class GuidanceScheduleView(ConflictChecked, SecureModelView):
         if schedule.start_time is None or schedule.end_time is None \
                 or (schedule.weekday is None) == (schedule.date is None):
             return []
-        return guidance_bookings(schedule, date.today())
+        return guidance_bookings(schedule, panti_today())

@@ -29,6 +29,7 @@ from services.attendance import (
     sheet_token,
     total_of,
 )
+from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.schedule import bookings_between, month_end
 from services.scopes import acting, led_events, own_class_ids, own_client_ids
@@ -71,7 +72,7 @@ class AttendanceGridView(SecureView):
 
     @expose("/")
     def index(self):
-        today = date.today()
+        today = panti_today()
         day = parse_day(request.args.get("day")) or today
         week_start = day - timedelta(days=day.isoweekday() - 1)
         week_end = week_start + timedelta(days=6)
@@ -140,8 +141,8 @@ class AttendanceGridView(SecureView):
             sheet=sheet, form=form, errors=errors, codes=ATTENDANCE_CODES,
             seen_version=seen if seen is not None else sheet_token(sheet),
             posted=request.form if request.method == "POST" else None,
-            may_record=may_record and sheet.day <= date.today(),
-            future=sheet.day > date.today(),
+            may_record=may_record and sheet.day <= panti_today(),
+            future=sheet.day > panti_today(),
         )
 
 
@@ -166,7 +167,7 @@ class AttendanceSummaryView(SecureView):
 
     @expose("/")
     def index(self):
-        today = date.today()
+        today = panti_today()
         first = parse_month(request.args.get("month"), today)
         last = month_end(first)
         class_scope = own_class_ids() if acting("instructor") else None

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from models import Client, Staff, db
 from models.choices import ACTIVE_STAGES
+from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.schedule import EVENT_KINDS, bookings_between, month_end
 from services.scopes import acting, calendar_scope, class_client_ids, own_client_ids
@@ -28,7 +29,7 @@ class CalendarView(SecureView):
 
     @expose("/")
     def index(self):
-        today = date.today()
+        today = panti_today()
         day = parse_day(request.args.get("day")) or today
         mode = request.args.get("view") if request.args.get("view") in VIEWS else "month"
         if mode == "month":

@@ -52,6 +52,7 @@ from models.choices import (
 )
 from services import conferences as kk
 from services import contracts
+from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.schedule import Booking, staff_of
 from services.scopes import (
@@ -176,7 +177,7 @@ class ServiceContractView(SecureModelView):
     def sign_view(self):
         record = self.get_one(request.args.get("id", ""))
         form = SigningForm(request.form if request.method == "POST" else None,
-                           signed_date=date.today())
+                           signed_date=panti_today())
         form.head.choices = [("", _("— tidak ada —"))] + [
             (str(s.id), s.name) for s in db.session.scalars(
                 select(Staff).where(Staff.position == "head", Staff.active.is_(True)))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import Response, abort, current_app, request
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from models import Staff, TrainingClass, db
 from services import exports
 from services.audit import record_event
+from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.permissions import readers
 from services.scopes import acting, conference_condition, minutes_condition, own_class_ids
@@ -64,7 +65,7 @@ class ExportCenterView(SecureView):
 
     @expose("/")
     def index(self):
-        first = parse_month(request.args.get("month"), date.today())
+        first = parse_month(request.args.get("month"), panti_today())
         reports = [(key, label, DESCRIPTIONS[key]) for key, label in exports.REPORTS.items()
                    if may_export(key)]
         return self.render("admin/export_center.html", first=first, reports=reports,
@@ -82,7 +83,7 @@ class ExportCenterView(SecureView):
             abort(404)
         if not may_export(report):
             abort(403)
-        first, last = exports.month_bounds(parse_month(request.args.get("month"), date.today()))
+        first, last = exports.month_bounds(parse_month(request.args.get("month"), panti_today()))
         ctx = exports.Context(
             first, last, current_app.config["INSTITUTION_NAME"],
             current_app.config["INSTITUTION_ADDRESS"],

@@ -31,6 +31,7 @@ from models import (
 )
 from models.choices import ATTENDANCE_CODES, INTERVENTION_STAGES, STAGES, WEEKDAYS
 from services.attendance import Sheet, present_elsewhere
+from services.dates import today as panti_today
 from services.inputs import date_in_range, parse_id
 from services.schedule import (
     Booking,
@@ -124,7 +125,7 @@ class TrainingClassView(ConflictChecked, SecureModelView):
         if None in (klass.start_date, klass.end_date, klass.start_time, klass.end_time) \
                 or not klass.weekdays:
             return []
-        return pattern_bookings(klass, date.today())
+        return pattern_bookings(klass, panti_today())
 
     @action(
         "generate_sessions",
@@ -271,7 +272,7 @@ class EnrollmentView(ConflictChecked, SecureModelView):
             return []
         if record_id is not None and left is not None:
             return []  # leaving a class books nothing new
-        bookings = [b for b in pattern_bookings(klass, max(enrolled, date.today()),
+        bookings = [b for b in pattern_bookings(klass, max(enrolled, panti_today()),
                                                 clients=[client.id])
                     if left is None or b.day <= left]
         for booking in bookings:
@@ -359,7 +360,7 @@ def _attendance_allowed(form, field):
 
 
 def _session_not_future(form, field):
-    if field.data is not None and field.data.date > date.today():
+    if field.data is not None and field.data.date > panti_today():
         raise ValidationError(_("Kehadiran tidak dapat dicatat untuk pertemuan yang belum "
                                  "berlangsung."))
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
 from services.clients import PHONE
+from services.dates import today as panti_today
 
 
 def _blank(value) -> bool:
@@ -68,6 +68,6 @@ def excluding_edited(query, form, model):
 
 def not_in_future(form, field):
     """A date that cannot lie in the future (birth, admission)."""
-    if field.data is not None and field.data > date.today():
+    if field.data is not None and field.data > panti_today():
         raise ValidationError(_("Tanggal tidak boleh di masa depan."))
 

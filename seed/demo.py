@@ -42,6 +42,7 @@ from models import (
 from models.choices import ACTIVE_STAGES
 from services.accounts import AccountError, create_account, password_problem
 from services.clients import issue_register_number
+from services.dates import today as panti_today
 from services.schedule import Booking, bookings_between
 
 SEED = 2026
@@ -1394,7 +1395,7 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     problem = password_problem(password)
     if problem:  # checked before anything is added, so a bad password leaves no half demo
         raise AccountError(problem)
-    today = today or _first_load_day() or date.today()
+    today = today or _first_load_day() or panti_today()
     rng = random.Random(SEED)
     demo = _Demo(today=today, first=today.replace(day=1),
                  streams={name: random.Random(rng.getrandbits(64)) for name in STREAMS})

@@ -32,6 +32,7 @@ from models.guidance import guidance_client
 from models.recreation import recreation_participant
 
 from .audit import CALLER_AUDITS, record_created
+from .dates import today as panti_today
 from .inputs import parse_id
 from .schedule import EVENT_KINDS, guidance_days, holidays_between
 from .transactions import lock_for_writing
@@ -320,7 +321,7 @@ def save_sheet(sheet: Sheet, entries: dict[int, Entry], today: date | None = Non
     which cannot match generated ids to rows otherwise), with their audit entries in one
     more statement; changes and removals go through the session and its audit hook.
     """
-    today = today or date.today()
+    today = today or panti_today()
     if sheet.day > today:
         return [_("Kehadiran tidak dapat dicatat untuk kegiatan yang belum berlangsung "
                   "(%(day)s).", day=f"{sheet.day:%d/%m/%Y}")]

@@ -28,6 +28,7 @@ from models.choices import (
 )
 
 from .clients import ALLOWED, DIGITS_16, PHONE, nik_problem
+from .dates import today as panti_today
 
 VOCABULARIES: dict[str, Choices] = {
     "sex": SEXES, "religion": RELIGIONS, "stage": STAGES, "referral_source": REFERRAL_SOURCES,
@@ -159,7 +160,7 @@ def client_problems(values: Mapping[str, Any], *, current: Client | None = None,
     id) cannot be saved, in the order of the form. ``current`` is the client being changed
     (None for a new one); a field missing from ``values`` is not checked."""
     facts = facts or Facts()
-    today = today or date.today()
+    today = today or panti_today()
     problems: list[Problem] = []
 
     def get(name: str) -> Any:

@@ -13,6 +13,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from models import Client, RegisterCounter, RegisterNumber, db
 
+from .dates import today as panti_today
+
 # Sixteen digits: a NIK (identity number) or a family card number (nomor KK).
 DIGITS_16 = re.compile(r"^\d{16}$")
 # An Indonesian phone number once spaces and dashes are taken out: 0812…, 62812…, +62812….
@@ -114,7 +116,7 @@ def next_register_numbers(year: int, count: int) -> list[str]:
 def next_register_number(year: int | None = None) -> str:
     """A preview of the next automatic number of ``year`` (this year by default); it reserves
     nothing, so only ``next_register_numbers`` may be used to issue one."""
-    year = year or date.today().year
+    year = year or panti_today().year
     stored = db.session.scalar(
         select(RegisterCounter.next_number).where(RegisterCounter.year == year))
     return format_register_number(year, stored or _highest_issued(year) + 1)
@@ -157,7 +159,7 @@ def issue_register_number(client: Client, number: str | None = None) -> str:
     if number:
         _keep_counter_above(number)
     else:
-        year = client.admission_date.year if client.admission_date else date.today().year
+        year = client.admission_date.year if client.admission_date else panti_today().year
         number = next_register_numbers(year, 1)[0]
     with db.session.no_autoflush:  # the client may be half-built; don't flush it yet
         client.register = RegisterNumber(number=number)

@@ -31,6 +31,8 @@ from models import (
 from models.choices import EMERGENCY_MIN_CORE
 from models.conference import conference_client
 
+from .dates import today as panti_today
+
 REVIEW_DAYS = 90
 ASSESSMENT_DAYS = 28  # the initial diagnostic study takes at most four weeks
 # Stages after assessment in which a client lives in the panti: their plan needs a KK.
@@ -152,7 +154,7 @@ def record_decision(conference: CaseConference, client: Client,
 def decide_termination(decision: ConferenceDecision, head: Staff | None, approve: bool,
                        today: date | None = None) -> None:
     """The head's approval: only then does the client's stage become terminated."""
-    today = today or date.today()
+    today = today or panti_today()
     if decision.approval != "pending":
         raise ConferenceError(_("Tidak ada rekomendasi terminasi yang menunggu persetujuan."))
     decision.approval = "approved" if approve else "rejected"
@@ -240,7 +242,7 @@ class Due:
 def review_due(today: date | None = None, where: list | None = None) -> list[Due]:
     """Every client past assessment whose last KK decision is more than 90 days old, or who
     never had one (due since assessment ended), most overdue first."""
-    today = today or date.today()
+    today = today or panti_today()
     last = (select(ConferenceDecision.client_id,
                    func.max(CaseConference.date).label("last"))
             .join(CaseConference, CaseConference.id == ConferenceDecision.conference_id)

@@ -19,6 +19,8 @@ from sqlalchemy.orm import joinedload
 from models import Client, PlanGoal, ServiceContract, ServicePlan, Setting, db
 from models.choices import ACTIVE_STAGES, CONTRACT_STATUSES
 
+from .dates import today as panti_today
+
 RIGHTS_KEY = "contract_rights_text"
 # The default text is section D ("Hak dan kewajiban") of the panti's rehabilitation module
 # (seeds/modul-rehabilitasi-gepeng-psbk.txt); each institution may edit it in Pengaturan.
@@ -98,7 +100,7 @@ def draft_from_plan(plan: ServicePlan, today: date | None = None) -> ServiceCont
     Its period runs over the goals' planned dates (from today and three months on when the
     plan has none); the rights text is the institution's current one.
     """
-    today = today or date.today()
+    today = today or panti_today()
     goals = list(plan.goals)
     if not goals:
         raise ContractError(_("Rencana pelayanan belum punya tujuan; tambahkan tujuan lebih "
@@ -135,7 +137,7 @@ class Signing:
 def sign(contract: ServiceContract, signing: Signing, today: date | None = None) -> None:
     """Record the signatures: the draft becomes signed and read-only; an amendment replaces
     the version before it, which ends."""
-    today = today or date.today()
+    today = today or panti_today()
     if contract.status != "draft":
         raise ContractError(_("Hanya draf yang dapat ditandatangani; kontrak ini berstatus "
                               "%(s)s.", s=_status(contract.status)))
@@ -204,7 +206,7 @@ def _status(code: str) -> str:
 
 def expiring(where: list, today: date | None = None, days: int = EXPIRY_DAYS):
     """Signed or running contracts ending within ``days`` (soonest first)."""
-    today = today or date.today()
+    today = today or panti_today()
     return db.session.scalars(
         select(ServiceContract).options(joinedload(ServiceContract.client))
         .where(ServiceContract.status.in_(("signed", "active")),
@@ -215,7 +217,7 @@ def expiring(where: list, today: date | None = None, days: int = EXPIRY_DAYS):
 
 def without_signed_contract(where: list, today: date | None = None):
     """Clients living in the panti with no signed or running contract covering today."""
-    today = today or date.today()
+    today = today or panti_today()
     covered = exists().where(
         ServiceContract.client_id == Client.id,
         ServiceContract.status.in_(("signed", "active")),

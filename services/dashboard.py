@@ -21,6 +21,8 @@ from models import (
 from models.choices import ACTIVE_STAGES, STAGES
 from services.scopes import conference_condition, is_mine, own_client_ids
 
+from .dates import today as panti_today
+
 
 @dataclass
 class Dashboard:
@@ -37,7 +39,7 @@ class Dashboard:
 
 def build_dashboard(user: User, today: date | None = None) -> Dashboard:
     """The home page of ``user``: each part only for the roles that may see it."""
-    today = today or date.today()
+    today = today or panti_today()
     board = Dashboard()
     role = user.role
     if role in ("admin", "head", "social_worker", "staff"):

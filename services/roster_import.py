@@ -38,6 +38,7 @@ from models.choices import (
 from .audit import CALLER_AUDITS, record_created
 from .client_rules import Facts, client_problems
 from .clients import keep_counters_above, next_register_numbers
+from .dates import today as panti_today
 from .exports import ROSTER_COLUMNS
 from .workbook import HEADER_ROW, restore
 from .workbook_reader import Cell, first_sheet_rows
@@ -486,7 +487,7 @@ def _create(rows: list[RowPlan]) -> None:
     for row in rows:
         if not row.register_number:
             admitted = row.values.get("admission_date")
-            by_year[admitted.year if admitted else date.today().year].append(row)
+            by_year[admitted.year if admitted else panti_today().year].append(row)
     for year, numbered in by_year.items():
         numbers = next_register_numbers(year, len(numbered))
         db.session.execute(insert(RegisterNumber), [{"number": n} for n in numbers])
