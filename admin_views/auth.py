@@ -199,6 +199,16 @@ def too_large(_error):
         "coba lagi.", mb=limit)), 413
 
 
+@bp.app_errorhandler(500)
+def server_error(_error):
+    """A defect (logged with its traceback by Flask): nothing half-done is kept, and the user
+    gets a plain page instead of a stack trace."""
+    db.session.rollback()
+    return render_template("errors/refused.html", code=500, message=_(
+        "Terjadi kesalahan pada aplikasi; tidak ada data yang disimpan. Coba lagi; bila "
+        "terulang, hubungi petugas tata usaha.")), 500
+
+
 @bp.app_errorhandler(StaleDataError)
 def changed_meanwhile(_error):
     """A write from an outdated reading that no screen turned into its own message (the

@@ -32,6 +32,7 @@ from models import AuditEntry, VersionMixin, db
 from services import versions
 from services.audit import readable_changes
 from services.dashboard import build_dashboard
+from services.errors import Refusal
 from services.inputs import MAX_PAGE, clamp_page, parse_id
 from services.integrity import explain
 from services.permissions import readers, writers
@@ -320,8 +321,10 @@ def stale_write_message(record) -> str:
 def run_step(step, record=None):
     """Run a state-changing step posted from a details page: the CSRF token checked, a step
     on ``record`` refused when the record changed since the page was opened (the posted
-    ``seen_version``), the step's refusal (a ValueError with the user's message) flashed and
-    rolled back, success committed. Returns the step's result, or FAILED."""
+    ``seen_version``), the step's refusal (``services.errors.Refusal``, with the user's
+    message) flashed and rolled back, success committed. Returns the step's result, or
+    FAILED. Any other error is a defect: it goes on to the error page (logged, rolled back)
+    instead of being shown as if the user had broken a rule."""
     if not ConsoleForm(request.form).validate():
         flash(_("Formulir kedaluwarsa; coba lagi."), "error")
         return FAILED
@@ -333,7 +336,7 @@ def run_step(step, record=None):
     try:
         result = step()
         db.session.commit()
-    except ValueError as exc:
+    except Refusal as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return FAILED

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from models import Staff, User, db
 from models.choices import ROLES
 
+from .errors import Refusal
 from .permissions import grantable_by
 
 PASSWORD_MIN = 10
@@ -21,7 +22,7 @@ USERNAME = re.compile(r"^[a-z0-9._-]{3,50}$")
 COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
 
 
-class AccountError(ValueError):
+class AccountError(Refusal):
     """An account cannot be created as asked; the message says why."""
 
 

@@ -32,6 +32,7 @@ from models.choices import EMERGENCY_MIN_CORE
 from models.conference import conference_client
 
 from .dates import today as panti_today
+from .errors import Refusal
 
 REVIEW_DAYS = 90
 ASSESSMENT_DAYS = 28  # the initial diagnostic study takes at most four weeks
@@ -44,7 +45,7 @@ REVIEWED_STAGES = ("planning", "contract", "intervention", "case_conference",
 MINUTES_HIDDEN = _l("— (hanya untuk pimpinan rapat dan peserta KK)")
 
 
-class ConferenceError(ValueError):
+class ConferenceError(Refusal):
     """A refused step, with the message for the user."""
 
 

@@ -20,6 +20,7 @@ from models import Client, PlanGoal, ServiceContract, ServicePlan, Setting, db
 from models.choices import ACTIVE_STAGES, CONTRACT_STATUSES
 
 from .dates import today as panti_today
+from .errors import Refusal
 
 RIGHTS_KEY = "contract_rights_text"
 # The default text is section D ("Hak dan kewajiban") of the panti's rehabilitation module
@@ -66,7 +67,7 @@ TRANSITIONS = {
 EXPIRY_DAYS = 30
 
 
-class ContractError(ValueError):
+class ContractError(Refusal):
     """A refused step, with the message for the user."""
 
 

@@ -39,6 +39,7 @@ from .audit import CALLER_AUDITS, record_created
 from .client_rules import Facts, client_problems
 from .clients import keep_counters_above, next_register_numbers
 from .dates import today as panti_today
+from .errors import Refusal
 from .exports import ROSTER_COLUMNS
 from .workbook import HEADER_ROW, restore
 from .workbook_reader import Cell, first_sheet_rows
@@ -78,7 +79,7 @@ RULE_FIELDS = ("full_name", "cohort", "sex", "birth_place", "birth_date", "relig
 NEW_CLIENT_STAGE = "admission"
 
 
-class ImportFileError(ValueError):
+class ImportFileError(Refusal):
     """The file as a whole cannot be read as a roster."""
 
 

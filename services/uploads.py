@@ -24,6 +24,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
+from .errors import Refusal
+
 IMAGE_SIGNATURES = {  # Pillow format name → how such a file starts
     "JPEG": (b"\xff\xd8\xff",),
     "PNG": (b"\x89PNG\r\n\x1a\n",),
@@ -34,7 +36,7 @@ PHOTO_MAX_SIDE = 1600  # pixels on the longer side of the stored photo: enough f
 _QUALITIES = (85, 75, 60, 45)
 
 
-class PhotoRefused(ValueError):
+class PhotoRefused(Refusal):
     """A photo that cannot be accepted, with the message for the user."""
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from .errors import Refusal
+
 try:  # refuses DTDs and entities outright; the standard parser never fetches them either
     from defusedxml.ElementTree import iterparse
 except ImportError:  # pragma: no cover - defusedxml is in requirements.txt
@@ -32,7 +34,7 @@ EPOCH_1900 = datetime(1899, 12, 30)
 EPOCH_1904 = datetime(1904, 1, 1)
 
 
-class WorkbookError(ValueError):
+class WorkbookError(Refusal):
     """The package is not a workbook this reader understands."""
 
 

@@ -251,3 +251,35 @@ def test_follow_up_lists(app, client, login_as):
     assert "Klien Peksos Lain" not in missing  # another worker's client
     assert 'data-testid="follow-up-link"' in client.get("/admin/contract/").get_data(
         as_text=True)
+
+
+def test_a_defect_inside_a_step_is_logged_and_shown_as_the_error_page(
+        app, client, login_as, monkeypatch, caplog):
+    """Only a rule's refusal (services.errors.Refusal) is flashed as the user's mistake: a
+    programming error half-way through a step is logged with its traceback, answered with
+    the error page, and what it had written is rolled back."""
+    from services import contracts
+
+    me = login_as("social_worker")
+    with app.app_context():
+        plan_id, _person = _plan(me["staff_id"])
+
+    def half_done_then_broken(plan):
+        plan.problems = "Ditulis setengah jalan"
+        db.session.flush()
+        raise ValueError("a defect, not a refusal")
+
+    monkeypatch.setattr(contracts, "draft_from_plan", half_done_then_broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    url = f"/admin/service_plan/details/?id={plan_id}"
+    response = client.post(f"/admin/service_plan/draft-contract/?id={plan_id}",
+                           data={"csrf_token": csrf_token(client, url)})
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Terjadi kesalahan pada aplikasi; tidak ada data yang disimpan." in page
+    assert "a defect, not a refusal" not in page and "Traceback" not in page
+    assert any(r.exc_info and "a defect, not a refusal" in str(r.exc_info[1])
+               for r in caplog.records)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ServiceContract)) == 0
+        assert db.session.get(ServicePlan, plan_id).problems.startswith("Belum memiliki")
