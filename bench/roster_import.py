@@ -21,12 +21,11 @@ import re
 import statistics
 import sys
 import tempfile
-import time
 from datetime import date
 
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
-from bench import bench_app, login
+from bench import bench_app, login, measured
 from models import Client, RegisterNumber, Room, Staff, User, db
 from services.exports import ROSTER_COLUMNS
 from services.workbook import Report
@@ -109,24 +108,6 @@ def _csrf(client, url: str) -> str:
     return page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
 
 
-def _measure(app, call):
-    with app.app_context():
-        engine = db.engine
-    statements: list[int] = []
-
-    def record(*_args):
-        statements.append(1)
-
-    event.listen(engine, "before_cursor_execute", record)
-    wall, cpu = time.perf_counter(), time.process_time()
-    try:
-        result = call()
-    finally:
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        event.remove(engine, "before_cursor_execute", record)
-    return result, wall, cpu, len(statements)
-
-
 def run(app, path: str) -> dict[str, tuple[float, float, int]]:
     """Upload ``path`` and confirm it; (wall s, CPU s, statements) of each step."""
     client = app.test_client()
@@ -134,14 +115,14 @@ def run(app, path: str) -> dict[str, tuple[float, float, int]]:
     token = _csrf(client, "/admin/client_import/")
     with open(path, "rb") as handle:
         content = handle.read()
-    response, *upload = _measure(app, lambda: client.post("/admin/client_import/", data={
+    response, *upload = measured(app, lambda: client.post("/admin/client_import/", data={
         "csrf_token": token, "file": (io.BytesIO(content), "buku-induk.xlsx")},
         content_type="multipart/form-data"))
     html = response.get_data(as_text=True)
     found = re.search(r'name="token" value="(\w+)"', html)
     assert found, re.findall(r'data-testid="import-(?:summary|error)">(.*?)<', html)
     data = {"csrf_token": token, "token": found.group(1)}
-    response, *confirm = _measure(app, lambda: client.post("/admin/client_import/confirm/",
+    response, *confirm = measured(app, lambda: client.post("/admin/client_import/confirm/",
                                                            data=data))
     assert response.status_code == 302, response.status_code
     assert "Impor selesai" in client.get(response.headers["Location"]).get_data(as_text=True)
