@@ -10,6 +10,7 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.helpers import is_form_submitted
 from flask_admin.model import typefmt
@@ -24,6 +25,7 @@ from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
 from wtforms.fields import HiddenField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation
 
 from forms.base import ConsoleForm
@@ -150,7 +152,8 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
 def _picked_rows_exist(form, field):
     """Refuse a picked id the picker does not offer (any more) instead of silently saving
-    nothing: Flask-Admin's AJAX fields turn an unknown id into an empty value."""
+    nothing: Flask-Admin's AJAX fields, and its optional select lists, turn an unknown id
+    (a room deleted since the form opened, a tampered value) into an empty one."""
     raw = getattr(field, "_formdata", None)
     if not raw:
         return
@@ -428,9 +431,11 @@ class SecureModelView(ModelView):
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
-        for name in self.form_ajax_refs or {}:
-            unbound = getattr(form_class, name, None)
-            if unbound is not None and hasattr(unbound, "kwargs"):
+        pickers = set(self.form_ajax_refs or {})
+        for name, unbound in vars(form_class).items():
+            if not isinstance(unbound, UnboundField):
+                continue
+            if name in pickers or issubclass(unbound.field_class, QuerySelectField):
                 validators = list(unbound.kwargs.get("validators") or [])
                 unbound.kwargs["validators"] = [_picked_rows_exist, *validators]
         if issubclass(self.model, VersionMixin):

@@ -58,3 +58,17 @@ def test_session_picker_finds_by_class_name_and_date(app, client, login_as):
         "Las Dasar — 02/02/2026"]
     assert len(lookup(client, "attendance", "session", "02/02/2026")) == 1
     assert lookup(client, "attendance", "session", "Menjahit") == []
+
+
+def test_a_room_id_no_longer_offered_is_refused_not_dropped(app, client, login_as):
+    """A select list (not only an AJAX picker) answers an unknown id with a message instead
+    of saving the client without a room."""
+    login_as("admin")
+    response = post_form(client, "/admin/client/new/", {
+        "full_name": "Budi Santoso", "sex": "L", "stage": "approach",
+        "admission_date": "05/01/2026", "religion": "__None", "referral_source": "__None",
+        "termination_reason": "__None", "room": "999999"})
+    assert field_errors(response.get_data(as_text=True), "room") == [
+        "Pilihan tidak valid atau tidak lagi tersedia. Silakan pilih ulang."]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Client)) == 0
