@@ -18,7 +18,6 @@ from flask_admin.model.form import converts
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
 from flask_login import current_user
 from sqlalchemy import UniqueConstraint, and_, inspect, or_, select
 from sqlalchemy.exc import IntegrityError, InvalidRequestError
@@ -34,6 +33,7 @@ from models import AuditEntry, VersionMixin, db
 from services import versions
 from services.audit import readable_changes
 from services.dashboard import build_dashboard
+from services.dates import format_date, format_datetime, format_time
 from services.errors import Refusal
 from services.inputs import MAX_PAGE, clamp_page, parse_id
 from services.integrity import explain
@@ -52,12 +52,12 @@ def role_in(roles: frozenset[str]) -> bool:
 
 
 def _date(_view, value: date, _name) -> str:
-    return value.strftime("%d/%m/%Y")
+    return format_date(value)
 
 
 def user_datetime(value: datetime | None) -> str:
     """A stored (UTC) time in the panti's time zone (BABEL_DEFAULT_TIMEZONE), dd/mm/yyyy."""
-    return to_user_timezone(value).strftime("%d/%m/%Y %H:%M") if value else ""
+    return format_datetime(value)
 
 
 def _datetime(_view, value: datetime, _name) -> str:
@@ -65,7 +65,7 @@ def _datetime(_view, value: datetime, _name) -> str:
 
 
 def _time(_view, value: time, _name) -> str:
-    return value.strftime("%H:%M")
+    return format_time(value)
 
 
 def _bool(_view, value: bool, _name) -> str:
@@ -220,9 +220,9 @@ def _shown_value(value: Any, field=None) -> str:
     elif isinstance(value, datetime):
         text = user_datetime(value)
     elif isinstance(value, date):
-        text = value.strftime("%d/%m/%Y")
+        text = format_date(value)
     elif isinstance(value, time):
-        text = value.strftime("%H:%M")
+        text = format_time(value)
     else:
         text = "" if value is None else str(value)
         choices = getattr(field, "choices", None)  # a coded value shows its label

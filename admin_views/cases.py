@@ -277,13 +277,12 @@ class ServiceContractView(SecureModelView):
                            days=contracts.EXPIRY_DAYS)
 
 
-MINUTES_HIDDEN = kk.MINUTES_HIDDEN
 MINUTES_FIELDS = ("summary", "decisions")
 
 
 def _minutes_text(_view, _context, conference, name):
     """The summary or the decisions text, if the user may read this KK's minutes."""
-    return getattr(conference, name) if reads_minutes(conference) else MINUTES_HIDDEN
+    return getattr(conference, name) if reads_minutes(conference) else kk.MINUTES_HIDDEN
 
 
 def _visible_decisions(conference) -> dict:
@@ -596,7 +595,7 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         conference = self.get_one(request.args.get("id", ""))
         return render_template(
             "print/minutes.html", conference=conference,
-            minutes_readable=reads_minutes(conference), minutes_hidden=MINUTES_HIDDEN,
+            minutes_readable=reads_minutes(conference), minutes_hidden=kk.MINUTES_HIDDEN,
             decisions=_visible_decisions(conference), recommendations=DECISION_RECOMMENDATIONS,
             reasons=TERMINATION_REASONS, kind=CONFERENCE_KINDS.label(conference.kind),
             handled=db.session.scalars(select(EmergencyChange).where(

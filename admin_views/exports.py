@@ -12,13 +12,13 @@ from flask import Response, abort, current_app, request
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
 from flask_login import current_user
 from sqlalchemy import select
 
 from models import Staff, TrainingClass, db
 from services import exports
 from services.audit import record_event
+from services.dates import format_datetime
 from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.permissions import readers
@@ -88,7 +88,7 @@ class ExportCenterView(SecureView):
             first, last, current_app.config["INSTITUTION_NAME"],
             current_app.config["INSTITUTION_ADDRESS"],
             _("Dicetak oleh %(who)s pada %(when)s", who=_printed_by(),
-              when=to_user_timezone(datetime.now(timezone.utc)).strftime("%d/%m/%Y %H:%M")),
+              when=format_datetime(datetime.now(timezone.utc))),
         )
         handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="panti-export-",
                                         dir=_export_folder())

@@ -31,6 +31,7 @@ from models import (
 )
 from models.choices import ATTENDANCE_CODES, INTERVENTION_STAGES, STAGES, WEEKDAYS
 from services.attendance import Sheet, present_elsewhere
+from services.dates import format_date
 from services.dates import today as panti_today
 from services.inputs import date_in_range, parse_id
 from services.schedule import (
@@ -154,7 +155,7 @@ def _class_span(form, field):
     if field.data > pattern_end(start):
         raise ValidationError(_("Kelas paling lama 2 tahun: tanggal selesai paling lambat "
                                 "%(last)s. Buat kelas baru untuk angkatan berikutnya.",
-                                last=f"{pattern_end(start):%d/%m/%Y}"))
+                                last=format_date(pattern_end(start))))
 
 
 def _class_capacity_fits(form, field):

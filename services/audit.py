@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from models import AuditEntry, RegisterCounter, RegisterNumber, db
 from models.base import utcnow
 
+from .dates import format_date, format_datetime
+
 MASK = "••••••"
 # Never stored, not even masked: bookkeeping that says nothing about the record.
 IGNORED = frozenset({"created_at", "updated_at", "last_login_at", "session_token",
@@ -335,7 +337,6 @@ def record_event(action: str, *, username: str | None = None, user_id: int | Non
 def _shown(value: Any) -> str:
     """A stored value as a user reads it (dates dd/mm/yyyy, booleans Ya/Tidak)."""
     from flask_babel import gettext as _
-    from flask_babel import to_user_timezone
 
     if value is None or value == "":
         return "—"
@@ -344,8 +345,8 @@ def _shown(value: Any) -> str:
     if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
         try:
             if len(value) == 10:
-                return date.fromisoformat(value).strftime("%d/%m/%Y")
-            return to_user_timezone(datetime.fromisoformat(value)).strftime("%d/%m/%Y %H:%M")
+                return format_date(date.fromisoformat(value))
+            return format_datetime(datetime.fromisoformat(value))
         except ValueError:
             return value
     return str(value)

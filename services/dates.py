@@ -64,6 +64,16 @@ def format_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def format_datetime(value: datetime | None) -> str:
+    """A stored (UTC) moment as the panti reads it: dd/mm/yyyy HH:MM in its time zone.
+    SQLite hands stored moments back without a zone: they are UTC."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(panti_zone()).strftime("%d/%m/%Y %H:%M")
+
+
 def parse_time(text: str) -> time:
     """``13:00``, ``13.00`` or ``13:00:00`` → a time; a ValueError with the message."""
     match = _TIME.fullmatch((text or "").strip())

@@ -15,10 +15,11 @@ from datetime import datetime
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone
 from sqlalchemy import func, or_, select
 
 from models import AuditEntry, db
+
+from .dates import format_datetime
 
 FIELD = "seen_version"  # the hidden form field's name on every form that edits a record
 MOST_ENTRIES = 200  # a forged or ancient position must not read the whole log
@@ -117,6 +118,4 @@ class Conflict:
 
 def shown_time(value: datetime | None) -> str:
     """A stored (UTC) time as the panti reads it."""
-    if value is None:
-        return "—"
-    return to_user_timezone(value).strftime("%d/%m/%Y %H:%M")
+    return format_datetime(value) or "—"

@@ -84,3 +84,11 @@ def test_the_client_form_takes_day_first_dates_and_says_what_is_wrong(app, clien
                                                               date(2026, 1, 5))
     edit = client.get(f"/admin/client/edit/?id={person.id}").get_data(as_text=True)
     assert 'value="15/05/1968"' in edit and 'data-date-format="DD/MM/YYYY"' in edit
+
+
+def test_stored_moments_are_shown_in_the_panti_time(app):
+    with app.app_context():
+        aware = datetime(2026, 11, 30, 23, 30, tzinfo=timezone.utc)
+        naive = datetime(2026, 11, 30, 23, 30)  # as SQLite hands it back: UTC
+        assert dates.format_datetime(aware) == dates.format_datetime(naive) == "01/12/2026 06:30"
+        assert dates.format_datetime(None) == ""
