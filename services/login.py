@@ -23,6 +23,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from models import AuditEntry, db
 from models.base import utcnow
 from services.audit import actor, record_event
+from services.transactions import lock_for_writing
 
 # Any fixed number: the PostgreSQL advisory lock that makes counting and claiming one step.
 _LOCK_KEY = 0x70616E7469  # "panti"
@@ -89,12 +90,9 @@ def _serialise() -> None:
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    elif connection.dialect.name == "sqlite":
-        # SQLite has one writer at a time: taking the write lock before counting makes the
-        # count and the claim atomic. (The driver only opens a transaction at the first
-        # write; one already open has written, so it holds the lock already.)
-        if not connection.connection.dbapi_connection.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # SQLite has one writer at a time: its write lock, taken before counting, makes the count
+    # and the claim atomic.
+    lock_for_writing()
 
 
 def begin_attempt(username: str, user_id: int | None = None,
