@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import String, func, select
+from sqlalchemy import String, select
 
 from models import Client, Room, db
 from models.choices import (
@@ -59,6 +59,7 @@ class RoomFacts:
     name: str
     sex: str
     capacity: int
+    occupancy: int  # active clients living there (``Room.occupancy``: the model's count)
 
 
 class Facts:
@@ -79,10 +80,7 @@ class Facts:
     def preloaded(cls) -> Facts:
         facts = cls()
         facts._rooms = {room.id: room for room in _room_facts(select(Room))}
-        facts._occupants = dict(db.session.execute(
-            select(Client.room_id, func.count(Client.id))
-            .where(Client.room_id.is_not(None), Client.stage.in_(ACTIVE_STAGES))
-            .group_by(Client.room_id)).all())
+        facts._occupants = {room.id: room.occupancy for room in facts._rooms.values()}
         facts._niks = {nik: (client_id, number) for nik, client_id, number in db.session.execute(
             select(Client.nik, Client.id, Client.register_number)
             .where(Client.nik.is_not(None)))}
@@ -96,13 +94,11 @@ class Facts:
 
     def occupants(self, room_id: int, current: Client | None) -> int:
         """Active clients living in ``room_id``, not counting ``current`` itself."""
-        if self._occupants is None:
-            query = select(func.count(Client.id)).where(
-                Client.room_id == room_id, Client.stage.in_(ACTIVE_STAGES))
-            if current is not None and current.id is not None:
-                query = query.where(Client.id != current.id)
-            return db.session.scalar(query) or 0
-        counted = self._occupants.get(room_id, 0)
+        if self._occupants is not None:
+            counted = self._occupants.get(room_id, 0)
+        else:
+            room = self.room(room_id)
+            counted = room.occupancy if room is not None else 0
         if _lives_in(current, room_id):
             counted -= 1
         return counted
@@ -141,7 +137,7 @@ class Facts:
 
 def _room_facts(query) -> list[RoomFacts]:
     rows = db.session.execute(query.with_only_columns(
-        Room.id, Room.name, Room.sex, Room.capacity)).all()
+        Room.id, Room.name, Room.sex, Room.capacity, Room.occupancy)).all()
     return [RoomFacts(*row) for row in rows]
 
 
