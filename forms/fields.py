@@ -14,10 +14,19 @@ from services.dates import format_date, format_time, parse_date, parse_time
 
 class _TypedField(Field):
     """A text input read by a parser of services/dates.py and shown by its formatter; after
-    a refused save the user's own text comes back as typed."""
+    a refused save the user's own text comes back as typed. ``picker_format`` is the
+    format the picker (moment.js) writes, ``hint`` the placeholder."""
 
     parse = staticmethod(parse_date)
     show = staticmethod(format_date)
+    picker_format = "DD/MM/YYYY"
+    hint = "dd/mm/yyyy"
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("data-date-format", self.picker_format)
+        kwargs.setdefault("placeholder", self.hint)
+        kwargs.setdefault("autocomplete", "off")
+        return super().__call__(**kwargs)
 
     def _value(self) -> str:
         if self.raw_data:
@@ -36,12 +45,6 @@ class DateField(_TypedField):
 
     widget = DatePickerWidget()
 
-    def __call__(self, **kwargs):
-        kwargs.setdefault("data-date-format", "DD/MM/YYYY")
-        kwargs.setdefault("placeholder", "dd/mm/yyyy")
-        kwargs.setdefault("autocomplete", "off")
-        return super().__call__(**kwargs)
-
 
 class TimeField(_TypedField):
     """A time typed and shown as HH:MM, with the picker."""
@@ -49,12 +52,8 @@ class TimeField(_TypedField):
     widget = TimePickerWidget()
     parse = staticmethod(parse_time)
     show = staticmethod(format_time)
-
-    def __call__(self, **kwargs):
-        kwargs.setdefault("data-date-format", "HH:mm")
-        kwargs.setdefault("placeholder", "hh:mm")
-        kwargs.setdefault("autocomplete", "off")
-        return super().__call__(**kwargs)
+    picker_format = "HH:mm"
+    hint = "hh:mm"
 
 
 class WeekdaysField(SelectMultipleField):
