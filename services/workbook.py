@@ -239,14 +239,17 @@ class Report:
 
 
 def sweep(folder: Path, now: float | None = None) -> int:
-    """Remove files older than an hour from the export folder ``folder`` — what a worker
+    """Remove files untouched for an hour from the export folder ``folder`` — what a worker
     killed while writing left behind (finished workbooks are unlinked when opened for
     sending). Returns how many were removed."""
     cutoff = (time.time() if now is None else now) - STALE_SECONDS
     removed = 0
     for entry in os.scandir(folder):
         try:
-            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+            # The inode's change time, not st_mtime: XlsxWriter stamps each part file with
+            # 1980 just before zipping it, so by mtime a workbook being written by another
+            # worker looks decades old. utime() itself moves st_ctime to now.
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_ctime < cutoff:
                 os.unlink(entry.path)
                 removed += 1
         except FileNotFoundError:  # another worker swept it first

@@ -7,11 +7,13 @@ import os
 import tempfile
 import time
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
 
 from models import db
+from services import workbook
 from services.workbook import neutralise, restore
 from tests.conftest import make_client
 
@@ -50,17 +52,28 @@ def test_a_workbook_being_sent_is_already_gone_from_disk(app, client, login_as,
 
 
 def test_leftovers_of_a_killed_worker_are_swept_at_the_next_export(app, client, login_as,
-                                                                 export_folder):
+                                                                 export_folder, monkeypatch):
     export_folder.mkdir(parents=True)
-    leftover = export_folder / "panti-export-dead.xlsx"
-    leftover.write_bytes(b"PK half a workbook")
-    two_hours_ago = time.time() - 2 * 3600
-    os.utime(leftover, (two_hours_ago, two_hours_ago))
-    in_progress = export_folder / "panti-export-busy.xlsx"  # another worker, writing now
-    in_progress.write_bytes(b"PK")
+    (export_folder / "panti-export-dead.xlsx").write_bytes(b"PK half a workbook")
+    # Two hours on: a file's change time cannot be set back, so the clock moves instead.
+    later = time.time() + 2 * 3600
+    monkeypatch.setattr(workbook, "time", SimpleNamespace(time=lambda: later))
     login_as("admin")
     client.get("/admin/export/download/roster/?month=2026-02").close()
-    assert sorted(os.listdir(export_folder)) == ["panti-export-busy.xlsx"]
+    assert os.listdir(export_folder) == []
+
+
+def test_a_part_file_another_worker_is_zipping_is_not_swept(tmp_path):
+    """XlsxWriter stamps each part file with 31/01/1980 just before zipping it; a sweep by
+    another worker at that instant must leave it (it once failed an export mid-write)."""
+    part = tmp_path / "tmpes8ridnb"
+    part.write_bytes(b"<worksheet/>")
+    stamp = time.mktime((1980, 1, 31, 0, 0, 0, 0, 0, -1))
+    os.utime(part, (stamp, stamp))
+    assert workbook.sweep(tmp_path) == 0
+    assert part.exists()
+    assert workbook.sweep(tmp_path, now=time.time() + 2 * 3600) == 1
+    assert not part.exists()
 
 
 @pytest.mark.parametrize("text", [
