@@ -14,7 +14,6 @@ from models import GuidanceSchedule, RecreationActivity
 from models.choices import GUIDANCE_TYPES, RECREATION_KINDS, WEEKDAYS
 from services.dates import today as panti_today
 from services.schedule import Booking, guidance_bookings, staff_of
-from services.scopes import acting, is_mine
 
 from .base import SecureModelView, choice_formatter
 from .conflicts import ConflictChecked, form_record
@@ -80,11 +79,6 @@ class RecreationActivityView(ConflictChecked, SecureModelView):
         "overlap_reason": {"filters": [strip_text],
                            "validators": [_reason_when_overlap_allowed]},
     }
-
-    def scope(self):
-        if acting("staff"):  # staff see the activities they lead
-            return [is_mine(RecreationActivity.leader_id)]
-        return []
 
     def form_bookings(self, form, record_id):
         if form.allow_overlap.data or form.date.data is None:
@@ -175,11 +169,6 @@ class GuidanceScheduleView(ConflictChecked, SecureModelView):
         "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
         "valid_until": {"validators": [Optional(), NotBefore("valid_from", _l("berlaku sejak"))]},
     }
-
-    def scope(self):
-        if acting("staff"):  # staff see the guidance schedules they lead
-            return [is_mine(GuidanceSchedule.staff_id)]
-        return []
 
     def form_bookings(self, form, record_id):
         """Every meeting from today on (a weekly schedule: up to its end or a year)."""

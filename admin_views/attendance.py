@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from forms.base import ConsoleForm
-from models import TrainingClass, db
+from models import Attendance, TrainingClass, db
 from models.choices import ATTENDANCE_CODES
 from services import versions
 from services.attendance import (
@@ -32,7 +32,7 @@ from services.attendance import (
 from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.schedule import bookings_between, month_end
-from services.scopes import acting, led_events, own_class_ids, own_client_ids
+from services.scopes import led_events, visible
 
 from .base import SecureView
 
@@ -109,7 +109,7 @@ class AttendanceGridView(SecureView):
             abort(404)
         # The head reads every sheet; everyone else only those of the events they lead (the
         # events the index lists for them). Another's event answers as a missing one does.
-        if not (acting("head") or leads(sheet, current_user)):
+        if not leads(sheet, current_user):
             abort(404)
         may_record = self.can_write and leads(sheet, current_user)
         form = ConsoleForm(request.form if saving else None)
@@ -170,21 +170,18 @@ class AttendanceSummaryView(SecureView):
         today = panti_today()
         first = parse_month(request.args.get("month"), today)
         last = month_end(first)
-        class_scope = own_class_ids() if acting("instructor") else None
-        client_scope = own_client_ids() if acting("social_worker") else None
+        where = visible(Attendance)
         classes = db.session.scalars(
             select(TrainingClass).where(TrainingClass.start_date <= last,
                                         TrainingClass.end_date >= first,
-                                        *([TrainingClass.id.in_(class_scope)]
-                                          if class_scope is not None else []))
+                                        *visible(TrainingClass))
             .order_by(TrainingClass.name)
         ).all()
         raw_class = request.args.get("class_id", "")
         chosen = next((k for k in classes if str(k.id) == raw_class), None)
-        per_class = class_tallies(first, last, class_scope, client_scope)
+        per_class = class_tallies(first, last, where=where)
         per_client = client_tallies(
-            first, last,
-            [chosen.id] if chosen is not None else class_scope, client_scope)
+            first, last, [chosen.id] if chosen is not None else None, where=where)
         return self.render(
             "admin/attendance_summary.html",
             first=first, last=last, classes=classes, chosen=chosen,

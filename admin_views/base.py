@@ -38,6 +38,7 @@ from services.errors import Refusal
 from services.inputs import MAX_PAGE, clamp_page, parse_id
 from services.integrity import explain
 from services.permissions import readers, writers
+from services.scopes import visible
 
 from .auth import safe_next
 
@@ -119,15 +120,16 @@ def _drop_offsite_return_url() -> None:
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):
-    """An AJAX picker whose search *and* id lookup both obey ``where`` (Flask-Admin's own
-    loader checks filters only while searching, so any id could be posted)."""
+    """An AJAX picker whose search *and* id lookup both obey the visibility policy and
+    ``where`` (Flask-Admin's own loader checks filters only while searching, so any id
+    could be posted)."""
 
     def __init__(self, name, model, fields, where=None, order_by=None, page_size=10):
         super().__init__(name, db, model, fields=fields, order_by=order_by, page_size=page_size)
         self.where = where
 
     def get_query(self):
-        query = super().get_query()
+        query = super().get_query().filter(*visible(self.model))
         if self.where is not None:
             query = query.filter(*self.where())
         return query
@@ -600,8 +602,9 @@ class SecureModelView(ModelView):
 
     # --- record scope ---------------------------------------------------------------
     def scope(self) -> list[Any]:
-        """Filter expressions limiting the rows the current user may see (none: all)."""
-        return []
+        """Filter expressions limiting the rows the current user may see (none: all): the
+        visibility policy's (``services.scopes.visible``), which every other path asks too."""
+        return visible(self.model)
 
     def get_query(self):
         return super().get_query().filter(*self.scope()).options(*self.list_options)

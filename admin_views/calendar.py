@@ -14,8 +14,9 @@ from models import Client, Staff, db
 from models.choices import ACTIVE_STAGES
 from services.dates import today as panti_today
 from services.inputs import parse_id
+from services.permissions import OVERSEERS
 from services.schedule import EVENT_KINDS, bookings_between, month_end
-from services.scopes import acting, calendar_scope, class_client_ids, own_client_ids
+from services.scopes import calendar_scope, caseload, visible
 
 from .attendance import parse_day, sheet_url
 from .base import SecureView
@@ -66,7 +67,7 @@ class CalendarView(SecureView):
             bookings = [b for b in bookings if b.place_key == wanted]
 
         by_day: dict[date, list] = defaultdict(list)
-        reads_all = acting("admin") or acting("head")
+        reads_all = current_user.role in OVERSEERS
         mine = current_user.staff_id
         for booking in bookings:
             by_day[booking.day].append(booking)
@@ -105,13 +106,11 @@ def _staff_choices() -> list[tuple[int, str]]:
 
 
 def _client_choices() -> list[tuple[int, str]]:
-    """Clients living in the panti that the user may see (a social worker: their own; an
-    instructor: those in their classes)."""
+    """Clients living in the panti that the user may see, of their caseload (a social
+    worker: their own; an instructor: those in their classes)."""
     query = select(Client.id, Client.full_name, Client.register_number).where(
-        Client.stage.in_(ACTIVE_STAGES)).order_by(Client.full_name)
-    if acting("social_worker"):
-        query = query.where(Client.id.in_(own_client_ids()))
-    if acting("instructor"):
-        query = query.where(Client.id.in_(class_client_ids()))
+        Client.stage.in_(ACTIVE_STAGES), *visible(Client)).order_by(Client.full_name)
+    if (ids := caseload()) is not None:
+        query = query.where(Client.id.in_(ids))
     return [(row.id, f"{row.full_name} ({row.register_number})")
             for row in db.session.execute(query)]

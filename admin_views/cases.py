@@ -57,11 +57,11 @@ from services.inputs import parse_id
 from services.schedule import Booking, staff_of
 from services.scopes import (
     acting,
-    conference_condition,
+    caseload,
     decision_scope,
     minutes_condition,
-    own_client_ids,
     reads_minutes,
+    visible,
 )
 from services.uploads import write_with_transaction
 
@@ -142,11 +142,6 @@ class ServiceContractView(SecureModelView):
     }
 
     WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"sign_view", "transition_view", "amend_view"}
-
-    def scope(self):
-        if acting("social_worker"):
-            return [ServiceContract.client_id.in_(own_client_ids())]
-        return []
 
     # --- a signed contract is read-only -------------------------------------------------
     @expose("/edit/", methods=("GET", "POST"))
@@ -270,7 +265,8 @@ class ServiceContractView(SecureModelView):
     @expose("/follow-up/")
     def attention_view(self):
         """Contracts ending within 30 days and clients without a signed contract."""
-        clients = [Client.id.in_(own_client_ids())] if acting("social_worker") else []
+        ids = caseload()
+        clients = [Client.id.in_(ids)] if ids is not None else []
         return self.render("admin/contract_followup.html",
                            expiring=contracts.expiring(self.scope()),
                            missing=contracts.without_signed_contract(clients),
@@ -288,11 +284,6 @@ def _minutes_text(_view, _context, conference, name):
 def _visible_decisions(conference) -> dict:
     """The conference's decisions the user may read (``services.scopes.decision_scope``)."""
     return kk.decisions_of(conference, decision_scope())
-
-
-def _own_clients(model) -> list:
-    """A social worker acts on their own clients' records only."""
-    return [model.client_id.in_(own_client_ids())] if acting("social_worker") else []
 
 
 class DecisionForm(ConsoleForm):
@@ -353,9 +344,6 @@ class EmergencyChangeView(SecureModelView):
     @property
     def can_delete(self) -> bool:  # type: ignore[override]
         return False
-
-    def scope(self):
-        return _own_clients(EmergencyChange)
 
     def on_model_change(self, form, model, is_created):
         if is_created:
@@ -455,11 +443,6 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
     WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"decision_view", "emergency_decision_view",
                                                  "approve_view"}
 
-    def scope(self):
-        if acting("social_worker"):
-            return [conference_condition()]
-        return []
-
     def _apply_search(self, query, count_query, joins, count_joins, search):
         # The searchable fields are the minutes: found only where they may be read.
         query, count_query, joins, count_joins = super()._apply_search(
@@ -495,7 +478,7 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
                 ready=kk.summaries_ready(conference),
                 decisions=_visible_decisions(conference),
                 decidable=kk.agenda_client_ids(conference, decision_scope()),
-                pending=kk.pending_changes(conference, _own_clients(EmergencyChange)),
+                pending=kk.pending_changes(conference, visible(EmergencyChange)),
                 recommendations=DECISION_RECOMMENDATIONS, reasons=TERMINATION_REASONS)
         return super().details_view()
 
@@ -586,7 +569,8 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
     @expose("/review-due/")
     def review_due_view(self):
         """Clients whose plan is due for the three-monthly review, most overdue first."""
-        where = [Client.id.in_(own_client_ids())] if acting("social_worker") else []
+        ids = caseload()
+        where = [Client.id.in_(ids)] if ids is not None else []
         return self.render("admin/review_due.html", due=kk.review_due(where=where),
                            days=kk.REVIEW_DAYS)
 
@@ -666,11 +650,6 @@ class CaseNoteView(SecureModelView):
         "result": {"filters": [strip_text]},
         "next_step": {"filters": [strip_text]},
     }
-
-    def scope(self):
-        if acting("social_worker"):
-            return [CaseNote.client_id.in_(own_client_ids())]
-        return []
 
     def on_model_change(self, form, model, is_created):
         if is_created and model.author_id is None:

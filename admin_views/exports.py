@@ -15,27 +15,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from models import Staff, TrainingClass, db
+from models import CaseConference, Staff, TrainingClass, db
 from services import exports
 from services.audit import record_event
 from services.dates import format_datetime
 from services.dates import today as panti_today
 from services.inputs import parse_id
-from services.permissions import readers
-from services.scopes import acting, conference_condition, minutes_condition, own_class_ids
+from services.permissions import REPORT_SCREENS, readers
+from services.scopes import minutes_condition, visible, visible_ids
 from services.workbook import sweep
 
 from .attendance import parse_month
 from .base import SecureView, role_in
 
-# Each report is open to the roles that read the screen its rows come from; the monthly
-# report counts the roster, so it follows the roster.
-REPORT_SCREENS = {
-    "roster": "client",
-    "attendance": "attendance",
-    "monthly": "client",
-    "conferences": "conference",
-}
 # The name the downloaded file gets: the users' words, the month after it.
 FILE_NAMES = {
     "roster": "buku-induk",
@@ -72,10 +64,9 @@ class ExportCenterView(SecureView):
                            classes=self._classes())
 
     def _classes(self):
-        query = select(TrainingClass.id, TrainingClass.name).order_by(TrainingClass.name)
-        if acting("instructor"):
-            query = query.where(TrainingClass.id.in_(own_class_ids()))
-        return db.session.execute(query).all()
+        return db.session.execute(
+            select(TrainingClass.id, TrainingClass.name).where(*visible(TrainingClass))
+            .order_by(TrainingClass.name)).all()
 
     @expose("/download/<report>/")
     def download(self, report: str):
@@ -120,7 +111,7 @@ class ExportCenterView(SecureView):
         if report == "roster":
             return f" ({exports.roster(path, ctx)} klien)"
         if report == "attendance":
-            class_ids = own_class_ids() if acting("instructor") else None
+            class_ids = visible_ids(TrainingClass)
             raw = request.args.get("class_id", "")
             if raw:
                 if parse_id(raw) not in {k.id for k in self._classes()}:
@@ -129,7 +120,7 @@ class ExportCenterView(SecureView):
             classes = exports.training_attendance(path, ctx, class_ids)
             return f" ({classes} kelas{', kelas ' + raw if raw else ''})"
         # Conferences as the conference screen lists them for this user.
-        where = [conference_condition()] if acting("social_worker") else []
+        where = visible(CaseConference)
         if report == "monthly":
             census = exports.monthly_report(path, ctx, _head_of_panti(),
                                             where if may_export("conferences") else None,

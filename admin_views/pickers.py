@@ -8,7 +8,7 @@ from sqlalchemy.orm import contains_eager
 from models import Client, Staff, TrainingClass, TrainingSession
 from models.choices import ACTIVE_STAGES
 from services.dates import parse_date
-from services.scopes import acting, class_client_ids, is_mine, own_class_ids
+from services.scopes import caseload
 
 from .base import ScopedAjaxLoader
 
@@ -32,17 +32,15 @@ def client_picker(
 ) -> ScopedAjaxLoader:
     """Clients found by name or register number, optionally only those in ``stages``.
 
-    With ``own_case`` a social worker finds only the clients assigned to them (case content
-    such as a contract may only be written for one's own clients). An instructor, who may
-    not open the roster, only ever finds the clients enrolled in their own classes.
+    Only the clients the user may see (an instructor: those of their own classes); with
+    ``own_case`` only their caseload too (case content such as a contract may only be
+    written for a social worker's own clients).
     """
 
     def where():
         conditions = [Client.stage.in_(stages)] if stages else []
-        if own_case and acting("social_worker"):
-            conditions.append(is_mine(Client.social_worker_id))
-        if acting("instructor"):
-            conditions.append(Client.id.in_(class_client_ids()))
+        if own_case and (ids := caseload()) is not None:
+            conditions.append(Client.id.in_(ids))
         return conditions
 
     return ScopedAjaxLoader(
@@ -60,14 +58,8 @@ def served_client_picker(name: str) -> ScopedAjaxLoader:
 
 
 def session_picker(name: str) -> ScopedAjaxLoader:
-    """Training sessions; an instructor finds only those of their own classes."""
-
-    def where():
-        if acting("instructor"):
-            return [TrainingSession.class_id.in_(own_class_ids())]
-        return []
-
-    return _SessionLoader(name, TrainingSession, fields=["topic"], where=where)
+    """Training sessions the user may see (an instructor: those of their own classes)."""
+    return _SessionLoader(name, TrainingSession, fields=["topic"])
 
 
 class _SessionLoader(ScopedAjaxLoader):

@@ -14,7 +14,6 @@ from forms.validators import NotBefore, strip_text
 from models import PlanGoal, ServicePlan
 from models.choices import PLAN_OWNERS
 from services import contracts
-from services.scopes import acting, own_client_ids
 
 from .base import FAILED, SecureModelView, run_step
 from .pickers import client_picker, staff_picker
@@ -74,11 +73,6 @@ class ServicePlanView(SecureModelView):
                       "social_worker": staff_picker("social_worker", "social_worker")}
     form_args = {"problems": {"filters": [strip_text]}}
     WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"draft_contract_view"}
-
-    def scope(self):
-        if acting("social_worker"):
-            return [ServicePlan.client_id.in_(own_client_ids())]
-        return []
 
     @expose("/draft-contract/", methods=("POST",))
     def draft_contract_view(self):

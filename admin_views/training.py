@@ -42,7 +42,6 @@ from services.schedule import (
     pattern_end,
     staff_of,
 )
-from services.scopes import acting, own_class_ids
 from services.training import generate_sessions
 
 from .base import SecureModelView, choice_formatter
@@ -114,9 +113,6 @@ class TrainingClassView(ConflictChecked, SecureModelView):
         "capacity": {"validators": [NumberRange(min=1, message=_l("Kapasitas minimal 1.")),
                                     lambda form, field: _class_capacity_fits(form, field)]},
     }
-
-    def scope(self):
-        return [TrainingClass.id.in_(own_class_ids())] if acting("instructor") else []
 
     def form_bookings(self, form, record_id):
         """The class's sessions from today on, planned or still to generate, with the
@@ -260,9 +256,6 @@ class EnrollmentView(ConflictChecked, SecureModelView):
         "left_on": {"validators": [Optional(), NotBefore("enrolled_on", _l("tanggal daftar"))]},
     }
 
-    def scope(self):
-        return [Enrollment.class_id.in_(own_class_ids())] if acting("instructor") else []
-
     def form_bookings(self, form, record_id):
         """The class's meetings from the later of today and the enrollment date until the
         client leaves, booked for this client only: another class, a guidance group or an
@@ -307,9 +300,6 @@ class TrainingSessionView(ConflictChecked, SecureModelView):
         "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
         "topic": {"filters": [strip_text]},
     }
-
-    def scope(self):
-        return [TrainingSession.class_id.in_(own_class_ids())] if acting("instructor") else []
 
     def form_bookings(self, form, record_id):
         klass, day = form.training_class.data, form.date.data
@@ -411,12 +401,7 @@ class AttendanceView(SecureModelView):
 
     def scope(self):
         # This screen is training attendance; guidance and recreation rows live in the grid.
-        conditions = [Attendance.session_id.is_not(None)]
-        if acting("instructor"):
-            conditions.append(Attendance.session_id.in_(
-                select(TrainingSession.id).where(TrainingSession.class_id.in_(own_class_ids()))
-            ))
-        return conditions
+        return [*super().scope(), Attendance.session_id.is_not(None)]
 
 
 class HolidayView(SecureModelView):

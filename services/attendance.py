@@ -35,6 +35,7 @@ from .audit import CALLER_AUDITS, record_created
 from .dates import today as panti_today
 from .inputs import parse_id
 from .schedule import EVENT_KINDS, guidance_days, holidays_between
+from .scopes import led_events
 from .transactions import lock_for_writing
 from .versions import Conflict, entries_since, log_position
 
@@ -175,9 +176,10 @@ def load_sheet(kind: str, record_id: int, day: date | None = None,
 
 
 def leads(sheet: Sheet, user) -> bool:
-    """Whether ``user`` may record this sheet: the admin, or the instructor/leader of the
-    event (a user without a staff record leads nothing)."""
-    if user.role == "admin":
+    """Whether the sheet is one of the events ``user`` leads (``led_events``): the admin and
+    the head oversee every event; anyone else leads those they teach or lead (a user without
+    a staff record leads nothing). Recording it also needs the screen's write right."""
+    if not led_events(user):
         return True
     return user.staff_id is not None and sheet.leader_id == user.staff_id
 
@@ -401,9 +403,11 @@ def _tally(label, key, detail, counts) -> Tally:
     return Tally(label, key, detail, h, i, s, a)
 
 
-def _within(query, first: date | None, last: date | None, class_ids, client_ids):
+def _within(query, first: date | None, last: date | None, class_ids, client_ids, where=()):
     """``query`` (over sessions and attendance) limited to the dates (open ends: all time),
-    classes and clients given (a subquery or a list each; None: no limit)."""
+    classes and clients given (a subquery or a list each; None: no limit) and the
+    conditions ``where`` on attendance rows (the visibility policy's)."""
+    query = query.where(*where)
     if first is not None:
         query = query.where(TrainingSession.date >= first)
     if last is not None:
@@ -416,7 +420,7 @@ def _within(query, first: date | None, last: date | None, class_ids, client_ids)
 
 
 def class_tallies(first: date | None, last: date | None, class_ids=None,
-                  client_ids=None) -> list[Tally]:
+                  client_ids=None, where=()) -> list[Tally]:
     """Per class: the codes recorded at its sessions between ``first`` and ``last``."""
     query = (
         select(TrainingClass.id, TrainingClass.name, *code_counts())
@@ -425,12 +429,12 @@ def class_tallies(first: date | None, last: date | None, class_ids=None,
         .group_by(TrainingClass.id, TrainingClass.name)
         .order_by(TrainingClass.name)
     )
-    query = _within(query, first, last, class_ids, client_ids)
+    query = _within(query, first, last, class_ids, client_ids, where)
     return [_tally(row[1], row[0], "", row[2:]) for row in db.session.execute(query)]
 
 
 def client_tallies(first: date | None, last: date | None, class_ids=None,
-                   client_ids=None) -> list[Tally]:
+                   client_ids=None, where=()) -> list[Tally]:
     """Per client: the codes recorded at training sessions between ``first`` and ``last``
     (open ends: all time), optionally only in ``class_ids`` / for ``client_ids``."""
     query = (
@@ -440,7 +444,7 @@ def client_tallies(first: date | None, last: date | None, class_ids=None,
         .group_by(Client.id, Client.full_name, Client.register_number)
         .order_by(Client.full_name, Client.id)
     )
-    query = _within(query, first, last, class_ids, client_ids)
+    query = _within(query, first, last, class_ids, client_ids, where)
     return [_tally(row[1], row[0], row[2], row[3:]) for row in db.session.execute(query)]
 
 

@@ -10,6 +10,8 @@ R = "R"  # open the screen: list, details, history
 W = "W"  # also create, edit, delete and run bulk actions
 
 ROLE_ORDER = ("admin", "head", "social_worker", "instructor", "staff")
+# Who oversees the whole panti: every event's attendance sheet, every event on the calendar.
+OVERSEERS = frozenset({"admin", "head"})
 
 # endpoint → {role: level}. A role not named has no access at all (403, not in the menu).
 MATRIX: dict[str, dict[str, str]] = {
@@ -42,32 +44,13 @@ MATRIX: dict[str, dict[str, str]] = {
     "audit": {"admin": R, "head": R},
 }
 
-# Per-record limits on top of the matrix, as enforced by each view's ``scope()``.
-SCOPES: dict[tuple[str, str], str] = {
-    ("case_note", "social_worker"): "own clients",
-    ("service_plan", "social_worker"): "own clients",
-    ("contract", "social_worker"): "own clients",
-    ("conference", "social_worker"): "conferences they attend or about their own clients",
-    ("emergency_change", "social_worker"): "own clients",
-    ("training_class", "instructor"): "own classes",
-    ("enrollment", "instructor"): "own classes",
-    ("training_session", "instructor"): "own classes",
-    ("attendance", "instructor"): "own classes",
-    ("attendance_grid", "social_worker"): "events they lead",
-    ("attendance_grid", "instructor"): "events they lead",
-    ("attendance_grid", "staff"): "events they lead",
-    ("attendance_summary", "social_worker"): "own clients",
-    ("attendance_summary", "instructor"): "own classes",
-    ("calendar", "social_worker"): "conferences as on their screen",
-    ("calendar", "instructor"): "own classes only",
-    ("calendar", "staff"): "schedules and activities they lead",
-    ("export", "admin"): "roster, attendance, monthly report",
-    ("export", "social_worker"): "roster, monthly report, conferences as on their screen",
-    ("export", "instructor"): "attendance of own classes",
-    ("export", "staff"): "roster, monthly report",
-    ("guidance", "staff"): "schedules they lead",
-    ("recreation", "staff"): "activities they lead",
-    ("user", "admin"): "accounts of admin, instructor, staff",
+# Each report of the export centre is open to the roles that read the screen its rows come
+# from; the monthly report counts the roster, so it follows the roster.
+REPORT_SCREENS = {
+    "roster": "client",
+    "attendance": "attendance",
+    "monthly": "client",
+    "conferences": "conference",
 }
 
 
@@ -100,8 +83,9 @@ def grantable_by(role: str) -> frozenset[str]:
     return frozenset(other for other in ROLE_ORDER if screens(other) <= own)
 
 
-def markdown_table(titles: dict[str, str]) -> str:
-    """The matrix as the Markdown table of docs/permissions.md (``titles``: endpoint → name)."""
+def markdown_table(titles: dict[str, str], scopes: dict[tuple[str, str], str]) -> str:
+    """The matrix as the Markdown table of docs/permissions.md (``titles``: endpoint → name;
+    ``scopes``: (endpoint, role) → which records, from ``services.scopes.scope_texts``)."""
     lines = [
         "| screen | " + " | ".join(ROLE_ORDER) + " |",
         "|---|" + "---|" * len(ROLE_ORDER),
@@ -110,10 +94,17 @@ def markdown_table(titles: dict[str, str]) -> str:
         cells = []
         for role in ROLE_ORDER:
             level = roles.get(role, "—")
-            scope = SCOPES.get((endpoint, role))
+            scope = scopes.get((endpoint, role))
             cells.append(f"{level} ({scope})" if scope else level)
         lines.append(f"| {titles.get(endpoint, endpoint)} (`{endpoint}`) | " + " | ".join(cells)
                      + " |")
+    return "\n".join(lines)
+
+
+def rules_table(rows: list[tuple[str, str, str]]) -> str:
+    """Every row rule as a Markdown table (model, role, rows it sees)."""
+    lines = ["| record | role | rows it sees |", "|---|---|---|"]
+    lines += [f"| {model} | {role} | {text} |" for model, role, text in rows]
     return "\n".join(lines)
 
 
@@ -125,4 +116,8 @@ if __name__ == "__main__":  # pragma: no cover - prints the table for the docs
 
         admin = current_app.extensions["admin"][0]
         names = {view.endpoint: str(view.name) for view in admin._views}
-        print(markdown_table(names))
+        from services.scopes import policy_rows, scope_texts
+
+        print(markdown_table(names, scope_texts()))
+        print()
+        print(rules_table(policy_rows()))

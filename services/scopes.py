@@ -1,4 +1,12 @@
-"""Which records belong to a user: shared by screens, pickers, the dashboard and exports.
+"""Who sees which rows: the one visibility policy every path asks.
+
+``POLICY`` holds, for each model, the screen it belongs to and the rows each role may see
+when that is less than all of them. ``visible(Model)`` turns it into filter conditions for
+the current user (or ``user``): the list, count, details, edit, delete, history, bulk
+actions, pickers, nested ids, calendar, dashboard and exports all ask it, and the
+"records" column of docs/permissions.md is generated from the rules' texts (``scope_texts``).
+A role with no rule sees every row if it may open the model's screen, and none otherwise
+(fail closed).
 
 A user without a staff record owns nothing. Comparing with their empty ``staff_id`` would
 read as ``IS NULL`` and match every unassigned row, so these helpers never do that.
@@ -6,23 +14,38 @@ read as ``IS NULL`` and match every unassigned row, so these helpers never do th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask_login import current_user
 from sqlalchemy import false, or_, select
 
 from models import (
+    Attendance,
     CaseConference,
+    CaseNote,
     Client,
+    EmergencyChange,
     Enrollment,
     GuidanceSchedule,
     RecreationActivity,
+    ServiceContract,
+    ServicePlan,
     Staff,
     TrainingClass,
+    TrainingSession,
     db,
 )
 
-from .permissions import readers
+from .permissions import (
+    OVERSEERS,
+    REPORT_SCREENS,
+    ROLE_ORDER,
+    grantable_by,
+    readers,
+    writers,
+)
 
 
 def acting(role: str, user: Any = None) -> bool:
@@ -99,11 +122,11 @@ def decision_scope(user: Any = None) -> list[Any]:
 
 
 def led_events(user: Any = None) -> dict[str, list[Any]]:
-    """Per event kind, the conditions for "events the user leads": the instructor of a
-    class, the staff member of a guidance schedule, the leader of an activity. The admin
-    and the head: everything (no conditions)."""
+    """Per event kind, the conditions for "events the user leads" (whose attendance sheets
+    they record): the instructor of a class, the staff member of a guidance schedule, the
+    leader of an activity. The admin and the head: everything (no conditions)."""
     user = current_user if user is None else user
-    if user.role in ("admin", "head"):
+    if user.role in OVERSEERS:
         return {}
     return {
         "training": [is_mine(TrainingClass.instructor_id, user)],
@@ -112,12 +135,125 @@ def led_events(user: Any = None) -> dict[str, list[Any]]:
     }
 
 
-# The screen whose read rights decide whether a kind of event shows on the calendar.
+# --- the policy --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """The rows of a model one role may see: ``text`` for the documentation, ``where`` the
+    conditions for a given user."""
+
+    text: str
+    where: Callable[[Any], list[Any]]
+
+
+def _clients_of(model: Any) -> Rule:
+    return Rule("own clients", lambda user: [model.client_id.in_(own_client_ids(user))])
+
+
+def _classes_of(column: Any) -> Rule:
+    return Rule("own classes", lambda user: [column.in_(own_class_ids(user))])
+
+
+def caseload(user: Any = None):
+    """Subquery of the ids of the clients a user works with (a social worker: those assigned
+    to them; an instructor: those of their classes), or None: no such limit."""
+    user = current_user if user is None else user
+    if acting("social_worker", user):
+        return own_client_ids(user)
+    if acting("instructor", user):
+        return class_client_ids(user)
+    return None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A model's screen (whose readers see every row unless a rule says less) and rules."""
+
+    screen: str
+    rules: dict[str, Rule]
+
+
+POLICY: dict[type, Entry] = {
+    # An instructor may not open the roster, but finds the clients of their own classes in
+    # pickers, the calendar and the attendance summary.
+    Client: Entry("client", {
+        "instructor": Rule("clients of own classes",
+                           lambda user: [Client.id.in_(class_client_ids(user))]),
+    }),
+    CaseNote: Entry("case_note", {"social_worker": _clients_of(CaseNote)}),
+    ServicePlan: Entry("service_plan", {"social_worker": _clients_of(ServicePlan)}),
+    ServiceContract: Entry("contract", {"social_worker": _clients_of(ServiceContract)}),
+    EmergencyChange: Entry("emergency_change", {"social_worker": _clients_of(EmergencyChange)}),
+    CaseConference: Entry("conference", {
+        "social_worker": Rule("conferences they attend or about their own clients",
+                              lambda user: [conference_condition(user)]),
+    }),
+    TrainingClass: Entry("training_class", {
+        "instructor": Rule("own classes",
+                           lambda user: [is_mine(TrainingClass.instructor_id, user)]),
+        # Not their screen; the attendance summary offers the classes of their clients.
+        "social_worker": Rule("classes their own clients are or were enrolled in",
+                              lambda user: [TrainingClass.id.in_(
+                                  select(Enrollment.class_id).where(
+                                      Enrollment.client_id.in_(own_client_ids(user))))]),
+    }),
+    Enrollment: Entry("enrollment", {"instructor": _classes_of(Enrollment.class_id)}),
+    TrainingSession: Entry("training_session",
+                           {"instructor": _classes_of(TrainingSession.class_id)}),
+    # A social worker reads their own clients' attendance in the summary and the client's
+    # page, though not the attendance screen.
+    Attendance: Entry("attendance", {
+        "instructor": Rule("own classes", lambda user: [Attendance.session_id.in_(
+            select(TrainingSession.id).where(TrainingSession.class_id.in_(
+                own_class_ids(user))))]),
+        "social_worker": _clients_of(Attendance),
+    }),
+    GuidanceSchedule: Entry("guidance", {
+        "staff": Rule("schedules they lead",
+                      lambda user: [is_mine(GuidanceSchedule.staff_id, user)]),
+    }),
+    RecreationActivity: Entry("recreation", {
+        "staff": Rule("activities they lead",
+                      lambda user: [is_mine(RecreationActivity.leader_id, user)]),
+    }),
+}
+
+
+def visible(model: Any, user: Any = None) -> list[Any]:
+    """Filter conditions: the rows of ``model`` the user may see (empty: all of them)."""
+    user = current_user if user is None else user
+    if not user.is_authenticated:
+        return [false()]
+    entry = POLICY.get(model)
+    if entry is None:  # not scoped per row: the screen's roles decide
+        return []
+    rule = entry.rules.get(user.role)
+    if rule is not None:
+        return rule.where(user)
+    return [] if user.role in readers(entry.screen) else [false()]
+
+
+def visible_ids(model: Any, user: Any = None):
+    """Subquery of the ids of the rows of ``model`` the user may see, or None: all."""
+    conditions = visible(model, user)
+    return select(model.id).where(*conditions) if conditions else None
+
+
+def may_see(record: Any, user: Any = None) -> bool:
+    """Whether the user may see this one stored record."""
+    model = type(record)
+    conditions = visible(model, user)
+    return not conditions or db.session.scalar(
+        select(model.id).where(model.id == record.id, *conditions)) is not None
+
+
+# The screen whose read rights decide whether a kind of event shows on the calendar, and
+# the model whose rows it shows (a class's pattern too, hence the class for training).
 CALENDAR_SCREENS = {
-    "training": "training_session",
-    "guidance": "guidance",
-    "recreation": "recreation",
-    "conference": "conference",
+    "training": ("training_session", TrainingClass),
+    "guidance": ("guidance", GuidanceSchedule),
+    "recreation": ("recreation", RecreationActivity),
+    "conference": ("conference", CaseConference),
 }
 
 
@@ -125,13 +261,63 @@ def calendar_scope(user: Any = None) -> tuple[list[str], dict[str, list[Any]]]:
     """The event kinds a user sees on the calendar and the conditions on each: exactly the
     records the matching screens would list for them."""
     user = current_user if user is None else user
-    kinds = [kind for kind, screen in CALENDAR_SCREENS.items() if user.role in readers(screen)]
-    where: dict[str, list[Any]] = {}
-    if user.role == "instructor":
-        where["training"] = [is_mine(TrainingClass.instructor_id, user)]
-    if user.role == "staff":
-        where["guidance"] = [is_mine(GuidanceSchedule.staff_id, user)]
-        where["recreation"] = [is_mine(RecreationActivity.leader_id, user)]
-    if user.role == "social_worker":
-        where["conference"] = [conference_condition(user)]
-    return kinds, where
+    kinds = [kind for kind, (screen, _model) in CALENDAR_SCREENS.items()
+             if user.role in readers(screen)]
+    return kinds, {kind: visible(CALENDAR_SCREENS[kind][1], user) for kind in kinds}
+
+
+def scope_texts() -> dict[tuple[str, str], str]:
+    """(screen, role) → which records the role sees there, where that is less than all
+    (or, for accounts, which it may change): generated from ``POLICY`` and the matrix."""
+    texts: dict[tuple[str, str], str] = {}
+    for entry in POLICY.values():
+        for role, rule in entry.rules.items():
+            if role in readers(entry.screen):
+                texts[(entry.screen, role)] = rule.text
+    for role in readers("attendance_summary"):
+        if rule := POLICY[Attendance].rules.get(role):
+            texts[("attendance_summary", role)] = rule.text
+    for role in readers("attendance_grid"):
+        if led_events(_Role(role)):
+            texts[("attendance_grid", role)] = "events they lead"
+    for role in readers("calendar"):
+        parts = [f"{kind}: {POLICY[model].rules[role].text}"
+                 for kind, (screen, model) in CALENDAR_SCREENS.items()
+                 if role in readers(screen) and role in POLICY[model].rules]
+        if parts:
+            texts[("calendar", role)] = "; ".join(parts)
+    for role in readers("export"):
+        parts, limited = [], False
+        for report, screen in REPORT_SCREENS.items():
+            if role not in readers(screen):
+                limited = True
+            elif any(entry.screen == screen and role in entry.rules
+                     for entry in POLICY.values()):
+                parts.append(f"{report} as on their screen")
+                limited = True
+            else:
+                parts.append(report)
+        if limited:
+            texts[("export", role)] = ", ".join(parts)
+    every_role = grantable_by("head")
+    for role in writers("user"):
+        if grantable_by(role) != every_role:
+            texts[("user", role)] = "changes accounts of " + ", ".join(
+                r for r in ROLE_ORDER if r in grantable_by(role))
+    return texts
+
+
+@dataclass(frozen=True)
+class _Role:
+    """A stand-in user holding only a role (for the texts, which name no one)."""
+
+    role: str
+    staff_id: None = None
+    is_authenticated: bool = True
+
+
+def policy_rows() -> list[tuple[str, str, str]]:
+    """Every rule as (model, role, rows) — also those that reach beyond a role's screens
+    (pickers, summaries, the calendar) — for docs/permissions.md."""
+    return [(model.__name__, role, rule.text)
+            for model, entry in POLICY.items() for role, rule in entry.rules.items()]

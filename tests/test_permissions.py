@@ -33,7 +33,15 @@ from models import (
     User,
     db,
 )
-from services.permissions import MATRIX, ROLE_ORDER, markdown_table, readers, writers
+from services.permissions import (
+    MATRIX,
+    ROLE_ORDER,
+    markdown_table,
+    readers,
+    rules_table,
+    writers,
+)
+from services.scopes import policy_rows, scope_texts
 from tests.conftest import (
     PASSWORD,
     csrf_token,
@@ -120,8 +128,9 @@ def test_the_written_matrix_is_the_enforced_one(app):
     doc = (Path(__file__).resolve().parent.parent / "docs" / "permissions.md").read_text()
     names = {view.endpoint: str(view.name) for view in app.extensions["admin"][0]._views}
     with app.test_request_context():
-        assert markdown_table(names) in doc, \
+        assert markdown_table(names, scope_texts()) in doc, \
             "docs/permissions.md is stale: paste `python -m services.permissions` into it"
+        assert rules_table(policy_rows()) in doc, "docs/permissions.md: the rules are stale"
 
 
 def test_no_screen_shows_a_password_hash_or_unlisted_details(app):
