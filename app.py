@@ -66,6 +66,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE,
         BABEL_DEFAULT_TIMEZONE=os.environ.get("TIMEZONE", "Asia/Jakarta"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        # Static files are kept an hour by browsers; ours carry ?v=<hash> (templating.py).
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
@@ -136,12 +138,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from admin_views import build_admin
     from admin_views.auth import bp as auth_bp
-    from admin_views.templating import HandlerFreeLoader
+    from admin_views.templating import HandlerFreeLoader, version_static_urls
     from seed import register_commands
 
     app.register_blueprint(auth_bp)
     admin = build_admin(app)
     app.jinja_env.loader = HandlerFreeLoader(app.jinja_env.loader)
+    version_static_urls(app)
     admin.csp_nonce_generator = csp.nonce  # Flask-Admin puts it on its <script> tags
     register_commands(app)
 

@@ -11,6 +11,7 @@ silently bring a handler back.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import flask_admin
@@ -71,3 +72,26 @@ def rewrite(template: str, source: str) -> str:
     for old, new in EVERYWHERE:
         source = source.replace(old, new)
     return source
+
+
+def version_static_urls(app) -> None:
+    """Give the console's own static files a ``?v=`` of their content's hash: browsers keep
+    static files for ``SEND_FILE_MAX_AGE_DEFAULT`` without asking again, and still fetch a
+    changed panti.js or panti.css at once after an upgrade."""
+    hashes: dict[str, str] = {}
+
+    def content_hash(filename: str) -> str:
+        if filename not in hashes:
+            path = Path(app.static_folder or "") / filename
+            try:
+                hashes[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            except OSError:
+                hashes[filename] = ""
+        return hashes[filename]
+
+    @app.url_defaults
+    def static_version(endpoint, values):
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            version = content_hash(values["filename"])
+            if version:
+                values["v"] = version

@@ -96,3 +96,19 @@ def test_no_markup_built_from_an_f_string():
                  for path in (root / folder).rglob("*.py")
                  if re.search(r"Markup\(\s*f[\"']", path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_own_static_files_are_cached_and_named_by_their_content(app, client, login_as):
+    """Browsers keep static files an hour; panti.js and panti.css carry a hash of their
+    content, so an upgraded file is fetched at once."""
+    import hashlib
+    from pathlib import Path
+
+    login_as("admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    for name in ("js/panti.js", "css/panti.css"):
+        digest = hashlib.sha256((Path(app.static_folder) / name).read_bytes()).hexdigest()
+        assert f"/static/{name}?v={digest[:12]}" in page, name
+    response = client.get(f"/static/css/panti.css?v={digest[:12]}")
+    assert response.headers["Cache-Control"] == "public, max-age=3600"
+    response.close()

@@ -1,0 +1,107 @@
+"""Every page of every role in a real browser, on the demo data, at a phone's width.
+
+Each role follows its own menu, and on each screen opens the list, a record's details, its
+history, its form (new and edit) and every further page of the console those pages link
+to. A page fails on a Content-Security-Policy violation, a console error, a failed request,
+English text that Flask-Admin or a library would show by default, or a page wider than a
+phone's screen (390 px).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+
+from models import db
+from seed.demo import ACCOUNTS
+from tests.conftest import PASSWORD
+
+from .test_browser import CHROMIUM, WATCH_CSP, live_server, playwright  # noqa: F401
+
+DEMO_DAY = date(2026, 11, 22)
+PHONE = {"width": 390, "height": 844}
+# Words that only reach a page as an untranslated default (Flask-Admin, WTForms, Select2,
+# the date picker); the console's own texts are Indonesian.
+ENGLISH = re.compile(
+    r"\b(List|Create|Edit|Delete|Save and|Cancel|Search|Add Filter|Actions|Details|Home|"
+    r"Previous|Next|Submit|Apply|Close|Loading|Please|Select all|No items|There are no|"
+    r"Are you sure|Choose|Toggle|Record was|Not a valid|This field|Invalid|"
+    r"January|February|March|April|June|July|August|October|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+# Routes that do something rather than show a page, or send a file.
+NOT_PAGES = re.compile(r"/(delete|action|approve|logout|download|scan|photo|export/[a-z]+/|"
+                       r"ajax)/?")
+MAX_PAGES = 150  # a bound on the walk, far above the kinds of page a role has
+
+
+def _pattern(url: str) -> str:
+    """The kind of page a URL is: its path with ids and dates taken out."""
+    parts = urlsplit(url)
+    query = "&".join(sorted(re.sub(r"=.*", "", pair) for pair in parts.query.split("&")
+                            if pair and not pair.startswith(("page", "sort", "desc", "flt",
+                                                              "search", "url"))))
+    return re.sub(r"\d+", "N", parts.path) + "?" + query
+
+
+@pytest.mark.parametrize("username", [account[0] for account in ACCOUNTS])
+def test_every_page_of_every_role_works_in_the_browser(app, live_server, username):  # noqa: F811
+    from seed.demo import load_demo
+
+    with app.app_context():
+        load_demo(PASSWORD, today=DEMO_DAY)
+        db.session.commit()
+    problems: list[str] = []
+    seen_patterns: set[str] = set()
+    visited = 0
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport=PHONE)
+        page.set_default_timeout(15_000)
+        page.add_init_script(WATCH_CSP)
+        page.on("console", lambda m: problems.append(f"{page.url}: console: {m.text}")
+                if m.type == "error" and "favicon" not in m.text else None)
+        page.on("response", lambda r: problems.append(f"{page.url}: {r.status} {r.url}")
+                if r.status >= 500 else None)
+        page.goto(live_server + "/login")
+        page.fill("#username", username)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(live_server + "/admin/")
+
+        queue = ["/admin/"]
+        seen_patterns.add(_pattern("/admin/"))
+        while queue and visited < MAX_PAGES:
+            url = queue.pop(0)
+            response = page.goto(live_server + url, wait_until="load")
+            visited += 1
+            if response is None or response.status >= 400:
+                status = response.status if response else "none"
+                # A link a role is shown must open for it.
+                problems.append(f"{url}: answered {status}")
+                continue
+            text = page.inner_text("body")
+            placeholders = " ".join(page.eval_on_selector_all(
+                "[placeholder], [title], [aria-label]",
+                "els => els.map(e => [e.getAttribute('placeholder'), e.getAttribute('title'),"
+                " e.getAttribute('aria-label')].filter(Boolean).join(' '))"))
+            for found in {m.group(0) for m in ENGLISH.finditer(text + " " + placeholders)}:
+                problems.append(f"{url}: English text {found!r}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"] + 1:
+                problems.append(f"{url}: {width} px wide on a {PHONE['width']} px phone")
+            links = page.eval_on_selector_all(
+                "a[href^='/admin/']", "els => els.map(e => e.getAttribute('href'))")
+            for link in links:
+                if NOT_PAGES.search(link.split("?")[0]) or link.startswith("/admin/static"):
+                    continue
+                if _pattern(link) not in seen_patterns:
+                    seen_patterns.add(_pattern(link))
+                    queue.append(link)
+        browser.close()
+    assert visited >= 5, f"{username}: only {visited} pages reached"
+    assert problems == [], f"{username}: {len(problems)} problems on {visited} pages:\n" + \
+        "\n".join(problems[:60])
