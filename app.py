@@ -18,9 +18,8 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-import services.audit  # noqa: F401  (registers the audit hooks on every session)
 from models import User, db
-from services import csp
+from services import audit, csp
 from services.inputs import parse_id, refuse_control_characters
 
 ROOT = Path(__file__).resolve().parent
@@ -117,6 +116,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    audit.install(db)  # every change made through db.session goes into the audit log
     Migrate(app, db, directory=str(ROOT / "migrations"), compare_type=True)
     Babel(app, locale_selector=_select_locale)
 
