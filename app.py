@@ -118,17 +118,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Babel(app, locale_selector=_select_locale)
 
     import auth
+    import cli
     import errors
     from admin_views import build_admin
     from admin_views.templating import HandlerFreeLoader
-    from seed import register_commands
 
     auth.init_app(app)  # login pages, Flask-Login and the session rules
     errors.init_app(app)  # the refusal and error pages
     admin = build_admin(app)
     app.jinja_env.loader = HandlerFreeLoader(app.jinja_env.loader)
     admin.csp_nonce_generator = csp.nonce  # Flask-Admin puts it on its <script> tags
-    register_commands(app)
+    cli.init_app(app)  # the flask commands
 
     @app.context_processor
     def forms_for_layout():
