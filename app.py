@@ -8,20 +8,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, redirect, url_for
 from flask_babel import Babel
-from flask_babel import gettext as _
-from flask_login import LoginManager
 from flask_migrate import Migrate
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-import services.audit  # noqa: F401  (registers the audit hooks on every session)
-from models import User, db
-from services import csp
-from services.inputs import parse_id, refuse_control_characters
+from models import db
+from services import audit, csp
+from services.inputs import refuse_control_characters
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_LOCALE = "id"
@@ -119,34 +115,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    audit.install(db)  # every change made through db.session goes into the audit log
     Migrate(app, db, directory=str(ROOT / "migrations"), compare_type=True)
     Babel(app, locale_selector=_select_locale)
 
-    login_manager = LoginManager(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = None  # the login page says why on its own
-
-    @login_manager.user_loader
-    def load_user(cookie_id: str) -> User | None:
-        # "id:token": a cookie from before a logout or password change no longer matches.
-        user_id, _sep, token = cookie_id.partition(":")
-        user_pk = parse_id(user_id)
-        user = db.session.get(User, user_pk) if user_pk else None
-        if user is None or not user.is_active or not user.matches_session(token):
-            return None
-        return user
-
+    import auth
+    import cli
+    import errors
     from admin_views import build_admin
-    from admin_views.auth import bp as auth_bp
     from admin_views.templating import HandlerFreeLoader, version_static_urls
-    from seed import register_commands
 
-    app.register_blueprint(auth_bp)
+    auth.init_app(app)  # login pages, Flask-Login and the session rules
+    errors.init_app(app)  # the refusal and error pages
     admin = build_admin(app)
     app.jinja_env.loader = HandlerFreeLoader(app.jinja_env.loader)
     version_static_urls(app)
     admin.csp_nonce_generator = csp.nonce  # Flask-Admin puts it on its <script> tags
-    register_commands(app)
+    cli.init_app(app)  # the flask commands
 
     @app.context_processor
     def forms_for_layout():
@@ -172,19 +157,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Before anything reads the request (the login form included): no control characters.
     app.before_request(refuse_control_characters)
-
-    @app.errorhandler(400)
-    def bad_request(error):
-        """A request no form could have sent: say what is wrong, without details."""
-        message = getattr(error, "description", None)
-        if not isinstance(message, str) or message == BadRequest.description:
-            message = _("Permintaan tidak valid.")
-        return render_template("errors/refused.html", code=400, message=message), 400
-
-    @app.before_request
-    def session_lifetime():
-        # Sessions expire after PERMANENT_SESSION_LIFETIME; remember-me is never offered.
-        if request.endpoint != "static":
-            session.permanent = True
 
     return app

@@ -27,6 +27,7 @@ from wtforms.fields import HiddenField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation
 
+from auth.views import safe_next
 from forms.base import ConsoleForm
 from forms.fields import DateField, TimeField
 from models import AuditEntry, VersionMixin, db
@@ -39,8 +40,6 @@ from services.inputs import MAX_PAGE, clamp_page, parse_id
 from services.integrity import explain
 from services.permissions import readers, writers
 from services.scopes import visible
-
-from .auth import safe_next
 
 log = logging.getLogger(__name__)
 

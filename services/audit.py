@@ -1,9 +1,9 @@
 """Audit history: every create, update and delete of a record, whatever path made it.
 
-Changes are caught at the SQLAlchemy session (``after_flush``), so screens, commands and
-services are all covered without each remembering to log. The rows are written on the same
-connection inside the same transaction: a rolled-back change leaves no history, and a
-committed one always has it.
+Changes are caught at the SQLAlchemy session (``after_flush``; ``create_app`` calls
+``install``), so screens, commands and services are all covered without each remembering to
+log. The rows are written on the same connection inside the same transaction: a rolled-back
+change leaves no history, and a committed one always has it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import g, has_request_context, request
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
@@ -240,7 +241,6 @@ def _database_cascades(connection, table: str, ids: set[int], gone: set[tuple[st
     return entries
 
 
-@event.listens_for(Session, "before_flush")
 def _collect_cascades(session: Session, _flush_context, _instances) -> None:
     """Before records are deleted, note what the database will change along with them."""
     session.info[_CASCADED] = []
@@ -261,7 +261,6 @@ def _collect_cascades(session: Session, _flush_context, _instances) -> None:
                                                           who, now)
 
 
-@event.listens_for(Session, "after_flush")
 def _record_flush(session: Session, _flush_context) -> None:
     """Write one audit row per created, changed or deleted record of this flush."""
     groups = (("create", session.new), ("update", session.dirty), ("delete", session.deleted))
@@ -282,7 +281,6 @@ def _record_flush(session: Session, _flush_context) -> None:
         session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _record_bulk(state) -> None:
     """Bulk statements skip the flush: record an INSERT of many rows as one entry, and refuse
     a bulk UPDATE/DELETE of audited tables (it would change records without history)."""
@@ -303,6 +301,20 @@ def _record_bulk(state) -> None:
         "record_label": None, "changes": {"rows": [None, count]},
         "detail": "bulk insert", **actor(),
     }])
+
+
+_HOOKS = (("before_flush", _collect_cascades), ("after_flush", _record_flush),
+          ("do_orm_execute", _record_bulk))
+
+
+def install(database: SQLAlchemy) -> None:
+    """Record every change made through ``database.session`` (called by ``create_app``).
+
+    Explicit rather than an import side effect, so what records history is visible in the
+    factory; calling it again (a second app in the same process) adds nothing."""
+    for name, hook in _HOOKS:
+        if not event.contains(database.session, name, hook):
+            event.listen(database.session, name, hook)
 
 
 def record_created(table_name: str, rows: list[tuple[int, str | None, dict[str, Any]]]) -> None:

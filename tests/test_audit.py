@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
+import textwrap
 from datetime import date, time
 from html import unescape
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select, update
@@ -322,3 +327,58 @@ def test_plan_goals_are_on_the_plans_history_for_its_readers(app, client, login_
     client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
     login_as("social_worker", "peksoslain")
     assert client.get(f"/admin/service_plan/history/?id={plan_id}").status_code == 404
+
+
+# Run in a fresh interpreter: in this one the app fixture has long installed the hooks.
+_INSTALL_PROBE = textwrap.dedent("""
+    import json, sys
+    from flask import Flask
+    from sqlalchemy import event, select
+    from sqlalchemy.orm import Session
+    from services import audit
+    from models import AuditEntry, Room, db
+
+    def hooks():
+        return [event.contains(target, name, hook) for target in (db.session, Session)
+                for name, hook in audit._HOOKS]
+
+    def rooms_on_record():
+        return [entry.record_label for entry in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.table_name == "room"))]
+
+    seen = {"after_import": hooks()}
+    bare = Flask("bare")
+    bare.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{sys.argv[1]}/bare.db"
+    db.init_app(bare)
+    with bare.app_context():
+        db.create_all()
+        db.session.add(Room(name="Melati", capacity=4))
+        db.session.commit()
+        seen["bare_app"] = rooms_on_record()
+
+    from app import create_app
+    app = create_app({"SECRET_KEY": "x", "UPLOAD_FOLDER": f"{sys.argv[1]}/uploads",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{sys.argv[1]}/app.db"})
+    audit.install(db)  # a second call (another app in the process) adds nothing
+    seen["after_create_app"] = hooks()
+    with app.app_context():
+        db.create_all()
+        db.session.add(Room(name="Mawar", capacity=4))
+        db.session.commit()
+        seen["factory_app"] = rooms_on_record()
+    print(json.dumps(seen))
+""")
+
+
+def test_create_app_installs_the_audit_hooks_and_importing_the_module_does_not(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", _INSTALL_PROBE, str(tmp_path)], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["after_import"] == [False] * 6
+    assert seen["bare_app"] == []  # a change made without create_app's hooks: no history
+    # Hooked on the console's sessions (not every SQLAlchemy session), each hook once: one
+    # entry for one new room, though install ran twice.
+    assert seen["after_create_app"] == [True] * 3 + [False] * 3
+    assert seen["factory_app"] == ["Mawar"]

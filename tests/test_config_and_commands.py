@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from sqlalchemy import select, text
 
 from app import create_app
@@ -65,3 +68,11 @@ def test_create_user_command(app):
                                 "--password", "pendek"])
     assert short.exit_code != 0 and "minimal 10 karakter" in short.output
 
+
+
+def test_every_command_of_the_readme_is_registered_by_create_app_and_no_other(app):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `flask ([a-z-]+)", table, re.M))
+    assert documented >= {"create-user", "seed-demo", "backup", "restore"}  # the table is read
+    assert set(app.cli.commands) == documented

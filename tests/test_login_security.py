@@ -109,15 +109,15 @@ def test_forced_password_change_comes_first(app, client):
 
 
 def test_idle_timeout_and_absolute_lifetime(app, client, monkeypatch):
-    import admin_views.auth as auth
+    from auth import sessions
 
     with app.app_context():
         make_user("admin")
     _login(client, "admin")
-    now = auth.time.time()
-    monkeypatch.setattr(auth.time, "time", lambda: now + 29 * 60)
+    now = sessions.time.time()
+    monkeypatch.setattr(sessions.time, "time", lambda: now + 29 * 60)
     assert _logged_in(client)  # 29 idle minutes: still in (and the clock restarts)
-    monkeypatch.setattr(auth.time, "time", lambda: now + 29 * 60 + 31 * 60)
+    monkeypatch.setattr(sessions.time, "time", lambda: now + 29 * 60 + 31 * 60)
     response = client.get("/admin/client/?page=1")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=/admin/client/")
@@ -125,12 +125,12 @@ def test_idle_timeout_and_absolute_lifetime(app, client, monkeypatch):
     assert "Sesi Anda berakhir karena terlalu lama tidak aktif" in login_page
 
     # Active all day long: the session still ends after its lifetime (8 hours by default).
-    monkeypatch.setattr(auth.time, "time", lambda: now)
+    monkeypatch.setattr(sessions.time, "time", lambda: now)
     _login(client, "admin")
     for minutes in range(20, 8 * 60, 20):
-        monkeypatch.setattr(auth.time, "time", lambda m=minutes: now + m * 60)
+        monkeypatch.setattr(sessions.time, "time", lambda m=minutes: now + m * 60)
         assert _logged_in(client), minutes
-    monkeypatch.setattr(auth.time, "time", lambda: now + 8 * 3600 + 60)
+    monkeypatch.setattr(sessions.time, "time", lambda: now + 8 * 3600 + 60)
     assert not _logged_in(client)
 
 

@@ -71,19 +71,19 @@ def test_a_right_current_password_is_not_counted_as_a_failure(app, client):
 
 
 def test_parallel_wrong_passwords_get_no_more_checks_than_the_limit(app, monkeypatch):
-    import admin_views.auth as auth
+    from auth import views
 
     with app.app_context():
         make_user("admin")
     checks = []
-    real_check = auth.check_password_hash
+    real_check = views.check_password_hash
 
     def slow_check(hashed, password):
         checks.append(password)  # list.append is atomic: a thread-safe count
         threading.Event().wait(0.05)  # a slow hash widens the window a race needs
         return real_check(hashed, password)
 
-    monkeypatch.setattr(auth, "check_password_hash", slow_check)
+    monkeypatch.setattr(views, "check_password_hash", slow_check)
     guessers = 12
     clients = [app.test_client() for _ in range(guessers)]
     tokens = [csrf_token(c, "/login") for c in clients]
@@ -120,17 +120,17 @@ def test_a_successful_login_is_recorded_once_as_a_login(app, client):
 
 
 def test_an_idle_expired_cookie_ends_only_its_own_session(app, client, monkeypatch):
-    import admin_views.auth as auth
+    from auth import sessions
 
     with app.app_context():
         make_user("admin")
-    now = auth.time.time()
-    monkeypatch.setattr(auth.time, "time", lambda: now)
+    now = sessions.time.time()
+    monkeypatch.setattr(sessions.time, "time", lambda: now)
     _login(client, "admin")  # a browser left open at the office
-    monkeypatch.setattr(auth.time, "time", lambda: now + 25 * 60)
+    monkeypatch.setattr(sessions.time, "time", lambda: now + 25 * 60)
     laptop = app.test_client()
     _login(laptop, "admin")  # the same person, working on another computer
-    monkeypatch.setattr(auth.time, "time", lambda: now + 31 * 60)
+    monkeypatch.setattr(sessions.time, "time", lambda: now + 31 * 60)
     stale = client.get("/admin/client/")
     assert stale.status_code == 302 and stale.headers["Location"].startswith("/login")
     assert "Sesi Anda berakhir" in client.get(stale.headers["Location"]).get_data(as_text=True)

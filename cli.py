@@ -1,22 +1,26 @@
-"""Click commands: ``flask init-db``, ``flask seed-demo``, ``flask create-user``."""
+"""The ``flask`` commands of the console (``flask --help`` lists them), attached by
+``init_app`` from ``create_app``. Each one reads its arguments, calls a service (or the demo
+data builder) and prints the outcome; the work itself is done there."""
 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from flask_migrate import upgrade
 from sqlalchemy import select
 
 from models import Staff, TrainingClass, db
 from models.choices import ROLES
+from seed.demo import load_demo
 from services.accounts import AccountError, create_account, grantable_roles
 from services.audit import acting_as
+from services.backup import BackupError, create_backup, restore_backup, schema_advice
 from services.training import generate_sessions
-
-from .demo import load_demo
 
 
 def on_record(command):
@@ -93,3 +97,58 @@ def create_user(username: str, role: str, staff_number: str, password: str) -> N
     db.session.commit()
     click.echo(f"Akun {user.username} ({user.role_label}) dibuat.")
 
+
+# --- backup and restore (the work is in services/backup.py) ---------------------------
+def _rows(tables: dict) -> int:
+    return sum(entry["rows"] for entry in tables.values())
+
+
+@click.command("backup")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder arsip (default: instance/backups).")
+@click.option("--keep", type=click.IntRange(min=1), default=None,
+              help="Simpan hanya N arsip terbaru di folder itu; yang lebih lama dihapus.")
+@with_appcontext
+def backup_command(output: Path | None, keep: int | None) -> None:
+    """Write one archive: database snapshot, uploaded files and a manifest (safe while in use)."""
+    try:
+        result = create_backup(output, keep)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    manifest = result.manifest
+    size = result.path.stat().st_size / (1024 * 1024)
+    click.echo(_("Cadangan ditulis: %(p)s (%(s)s MB; %(t)s tabel, %(r)s baris, %(f)s berkas "
+                 "unggahan).", p=result.path, s=f"{size:.1f}", t=len(manifest["tables"]),
+                 r=_rows(manifest["tables"]), f=len(manifest["files"])))
+    for path in result.pruned:
+        click.echo(_("Cadangan lama dihapus: %(n)s", n=path.name))
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True,
+              help="Timpa basis data dan folder unggahan yang sudah berisi data.")
+@with_appcontext
+def restore_command(archive: Path, replace: bool) -> None:
+    """Restore an archive of ``flask backup`` into an empty database and upload folder."""
+    try:
+        result = restore_backup(archive, replace=replace)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(_("Pemulihan selesai dari %(a)s (dibuat %(c)s): %(t)s tabel, %(r)s baris, "
+                 "%(f)s berkas unggahan.", a=archive.name, c=result.manifest["created_at"],
+                 t=len(result.tables), r=_rows(result.tables), f=result.files))
+    click.echo(_("Pemeriksaan integritas: baik; baris, checksum dan berkas sama dengan manifes."))
+    advice = schema_advice(result.manifest.get("schema_revision"))
+    if advice:
+        click.echo(advice)
+
+
+COMMANDS = (init_db, seed_demo, generate_sessions_command, create_user, backup_command,
+            restore_command)
+
+
+def init_app(app: Flask) -> None:
+    """Attach the console's commands to ``app``."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
