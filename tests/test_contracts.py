@@ -206,7 +206,7 @@ def test_print_view_is_an_indonesian_a4_document(app, client, login_as):
                   "NIP."):
         assert block in signatures
     assert "Mendapatkan pelayanan sesuai dengan kebutuhan" in html
-    assert 'href="/static/css/print.css"' in html
+    assert 'href="/static/css/print.css?v=' in html
 
 
 def test_rights_text_comes_from_the_settings(app, client, login_as):
