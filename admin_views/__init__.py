@@ -35,6 +35,7 @@ from models import (
 from models.choices import CONTRACT_STATUSES, MONTHS, WEEKDAYS
 from services import versions
 from services.attendance import format_rate
+from services.dates import format_date, format_time, month_key
 from services.schedule import EVENT_KINDS
 
 from .activities import GuidanceScheduleView, RecreationActivityView
@@ -143,6 +144,10 @@ def build_admin(app: Flask) -> Admin:
     )
     register_admin_views(admin)
     app.add_template_filter(user_datetime, "user_datetime")
+    # Templates show dates and times through the one dates module, never a strftime of their own.
+    app.add_template_filter(format_date, "format_date")
+    app.add_template_filter(format_time, "format_time")
+    app.add_template_filter(month_key, "month_key")
     app.add_template_global(EVENT_KINDS.label, "kind_label")
     app.add_template_global(format_rate, "percent")
     app.add_template_global(month_name, "month_name")
