@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select, update
 
 from models import (
     AuditEntry,
+    CaseConference,
     CaseNote,
     Client,
     GuidanceSchedule,
@@ -322,3 +323,21 @@ def test_plan_goals_are_on_the_plans_history_for_its_readers(app, client, login_
     client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
     login_as("social_worker", "peksoslain")
     assert client.get(f"/admin/service_plan/history/?id={plan_id}").status_code == 404
+
+
+def test_the_head_reads_a_kk_change_in_the_log(app, client, login_as):
+    """The details of a KK's entry judge the minutes by that KK (not by the entry's id)."""
+    login_as("head")
+    with app.app_context():
+        conference = CaseConference(date=date(2026, 3, 10), kind="periodic_review",
+                                    summary="Ringkasan awal")
+        db.session.add(conference)
+        db.session.commit()
+        assert conference.summary == "Ringkasan awal"  # loaded, as the edit form has it
+        conference.summary = "Ringkasan akhir"
+        db.session.commit()
+        entry_id = db.session.scalar(select(AuditEntry.id).where(
+            AuditEntry.table_name == "case_conference", AuditEntry.action == "update"))
+        assert entry_id != conference.id
+    html = unescape(client.get(f"/admin/audit/details/?id={entry_id}").get_data(as_text=True))
+    assert re.search(r"Ringkasan</strong>: Ringkasan awal → Ringkasan akhir", html)
