@@ -41,6 +41,7 @@ from services.schedule import EVENT_KINDS
 from .activities import GuidanceScheduleView, RecreationActivityView
 from .attendance import AttendanceGridView, AttendanceSummaryView
 from .audit import AuditLogView
+from .audit_labels import AuditWords
 from .base import SecureIndexView, SecureModelView, user_datetime
 from .calendar import CalendarView
 from .cases import (
@@ -122,10 +123,9 @@ def register_admin_views(admin: Admin) -> None:
                                endpoint="setting"))
     admin.add_view(UserView(User, db, name=_l("Akun pengguna"), category=master,
                             endpoint="user"))
-    screens = {view.model.__tablename__: view.name for view in admin._views
-               if isinstance(view, SecureModelView)}
+    words = AuditWords([view for view in admin._views if isinstance(view, SecureModelView)])
     admin.add_view(AuditLogView(AuditEntry, db, name=_l("Log audit"), category=master,
-                                endpoint="audit", screens=screens))
+                                endpoint="audit", words=words))
 
 
 def month_name(day) -> str:
