@@ -35,11 +35,13 @@ from models import (
 from models.choices import CONTRACT_STATUSES, MONTHS, WEEKDAYS
 from services import versions
 from services.attendance import format_rate
+from services.dates import format_date, format_time, month_key
 from services.schedule import EVENT_KINDS
 
 from .activities import GuidanceScheduleView, RecreationActivityView
 from .attendance import AttendanceGridView, AttendanceSummaryView
 from .audit import AuditLogView
+from .audit_labels import AuditWords
 from .base import SecureIndexView, SecureModelView, user_datetime
 from .calendar import CalendarView
 from .cases import (
@@ -121,10 +123,9 @@ def register_admin_views(admin: Admin) -> None:
                                endpoint="setting"))
     admin.add_view(UserView(User, db, name=_l("Akun pengguna"), category=master,
                             endpoint="user"))
-    screens = {view.model.__tablename__: view.name for view in admin._views
-               if isinstance(view, SecureModelView)}
+    words = AuditWords([view for view in admin._views if isinstance(view, SecureModelView)])
     admin.add_view(AuditLogView(AuditEntry, db, name=_l("Log audit"), category=master,
-                                endpoint="audit", screens=screens))
+                                endpoint="audit", words=words))
 
 
 def month_name(day) -> str:
@@ -143,6 +144,10 @@ def build_admin(app: Flask) -> Admin:
     )
     register_admin_views(admin)
     app.add_template_filter(user_datetime, "user_datetime")
+    # Templates show dates and times through the one dates module, never a strftime of their own.
+    app.add_template_filter(format_date, "format_date")
+    app.add_template_filter(format_time, "format_time")
+    app.add_template_filter(month_key, "month_key")
     app.add_template_global(EVENT_KINDS.label, "kind_label")
     app.add_template_global(format_rate, "percent")
     app.add_template_global(month_name, "month_name")

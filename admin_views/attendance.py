@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
@@ -29,6 +29,8 @@ from services.attendance import (
     sheet_token,
     total_of,
 )
+from services.dates import parse_date
+from services.dates import parse_month as parse_month_text
 from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.schedule import bookings_between, month_end
@@ -39,27 +41,22 @@ from .base import SecureView
 RECENT_DAYS = 30
 
 
-# Dates a URL may ask for: far enough for any record, near enough that a week or a month
-# around them never leaves the calendar Python can count.
-YEARS = range(1900, 3000)
-
-
 def parse_day(text: str | None) -> date | None:
-    """A yyyy-mm-dd date from a query string, None when absent, malformed or absurd."""
+    """A date from a query string (dd/mm/yyyy or yyyy-mm-dd, services/dates.py), None when
+    absent, malformed or outside the years a date may have."""
     try:
-        day = datetime.strptime(text or "", "%Y-%m-%d").date()
+        return parse_date(text or "")
     except ValueError:
         return None
-    return day if day.year in YEARS else None
 
 
 def parse_month(text: str | None, today: date) -> date:
-    """The first day of a yyyy-mm month from a query string (this month by default)."""
+    """The first day of a month from a query string (yyyy-mm or mm/yyyy; this month by
+    default)."""
     try:
-        first = datetime.strptime(text or "", "%Y-%m").date()
+        return parse_month_text(text or "")
     except ValueError:
         return today.replace(day=1)
-    return first if first.year in YEARS else today.replace(day=1)
 
 
 def sheet_url(kind: str, record_id: int, day: date) -> str:

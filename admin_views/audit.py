@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from models import AuditEntry
 from models.choices import AUDIT_ACTIONS
 
+from .audit_labels import AuditWords
 from .base import SecureModelView, choice_formatter, role_in
 
 
@@ -22,24 +23,25 @@ def _screens() -> dict[str, SecureModelView]:
             if isinstance(view, SecureModelView) and not isinstance(view, AuditLogView)}
 
 
-def _table(_view, _context, entry, _name):
-    screen = _screens().get(entry.table_name or "")
-    return str(screen.name) if screen is not None else (entry.table_name or "")
+def _table(view, _context, entry, _name):
+    return view.words.kind(entry.table_name)
 
 
-def _changed_fields(_view, _context, entry, _name):
-    return ", ".join(sorted((entry.changes or {}).keys()))
+def _changed_fields(view, _context, entry, _name):
+    return view.words.fields(entry.table_name, entry.changes or {})
 
 
-def _changes(_view, _context, entry, _name):
-    """Old → new per field, only when the reader may see that screen's records."""
+def _changes(view, _context, entry, _name):
+    """Old → new per field, only when the reader may see that screen's records (a row
+    edited inside a record's form, such as a plan's goal, by that record's screen)."""
     if not entry.changes:
         return ""
-    screen = _screens().get(entry.table_name or "")
+    screens = _screens()
+    screen = screens.get(entry.table_name or "") or screens.get(entry.parent_table or "")
     if screen is None or not role_in(screen.read_roles):
         # The log says *that* confidential content changed, not what it says.
         return _("Isian yang berubah: %(fields)s (isinya hanya untuk peran yang berwenang).",
-                 fields=", ".join(sorted(entry.changes)))
+                 fields=view.words.fields(entry.table_name, entry.changes))
     rows = screen.describe_changes([entry])[entry.id]
     items = Markup("").join(
         Markup("<li><strong>{}</strong>: {} → {}</li>").format(label, before, after)
@@ -82,12 +84,13 @@ class AuditLogView(SecureModelView):
                                 "table_name": _table, "changes": _changes}
     details_template = "admin/model/details.html"
 
-    def __init__(self, *args, screens: dict[str, str], **kwargs):
-        # ``screens``: table name → screen name, offered as the "Data" filter's options.
+    def __init__(self, *args, words: AuditWords, **kwargs):
+        # ``words``: record kinds and field labels (admin_views/audit_labels.py); the kinds
+        # are the "Data" filter's options.
+        self.words = words
         self.column_filters = (
             *self.column_filters,
-            FilterEqual(AuditEntry.table_name, _l("Data"), options=sorted(
-                screens.items(), key=lambda pair: str(pair[1]))),
+            FilterEqual(AuditEntry.table_name, _l("Data"), options=words.options()),
         )
         super().__init__(*args, **kwargs)
     page_size = 50

@@ -25,10 +25,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, StopValidation, ValidationError
 
 from forms.base import ConsoleForm
+from forms.fields import DateField
 from forms.validators import NotBefore, not_in_future, strip_text
 from models import (
     CaseConference,
@@ -461,13 +462,16 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         return form
 
     def describe_changes(self, entries):
+        # The minutes' texts only for a KK whose minutes the user reads, judged per entry by
+        # the entry's own KK: the audit log's details page shows an entry, not this KK.
         changes = super().describe_changes(entries)
-        record = self.get_one(request.args.get("id", ""))
-        if reads_minutes(record):
-            return changes
+        ids = {entry.record_id for entry in entries}
+        readable = {conference.id for conference in db.session.scalars(
+            select(CaseConference).where(CaseConference.id.in_(ids))) if reads_minutes(conference)}
         hidden = {str(self.column_labels[name]) for name in MINUTES_FIELDS}
-        return {entry: [row for row in rows if row[0] not in hidden]
-                for entry, rows in changes.items()}
+        return {entry.id: changes[entry.id] if entry.record_id in readable
+                else [row for row in changes[entry.id] if row[0] not in hidden]
+                for entry in entries if entry.id in changes}
 
     @expose("/details/")
     def details_view(self):

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from models import CaseConference, Staff, TrainingClass, db
 from services import exports
 from services.audit import record_event
-from services.dates import format_datetime
+from services.dates import format_datetime, month_key
 from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.permissions import REPORT_SCREENS, readers
@@ -92,14 +92,15 @@ class ExportCenterView(SecureView):
             # while sending leaves nothing behind.
             os.unlink(path)
         try:
-            record_event("export", detail=f"{exports.REPORTS[report]} {first:%Y-%m}{detail}")
+            record_event("export", detail=f"{exports.REPORTS[report]} {month_key(first)}{detail}")
             db.session.commit()
         except BaseException:
             workbook.close()
             raise
         # The file name holds no user text: the report key and the month only.
+        name = f"{FILE_NAMES[report]}-{month_key(first)}.xlsx"
         response = Response(_chunks(workbook), mimetype=XLSX, headers={
-            "Content-Disposition": f"attachment; filename={FILE_NAMES[report]}-{first:%Y-%m}.xlsx",
+            "Content-Disposition": f"attachment; filename={name}",
             "Content-Length": str(os.fstat(workbook.fileno()).st_size),
             "Cache-Control": "no-store",
         })

@@ -8,14 +8,16 @@ from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import PasswordField
 from wtforms.validators import Length, Optional, StopValidation, ValidationError
 
 from forms.validators import phone_number, strip_spaces, strip_text
-from models import Staff, User
+from models import Staff, User, db
 from models.choices import POSITIONS, ROLES
 from services.accounts import grant_problem, password_problem, username_problem
+from services.integrity import unique_message
 
 from .base import SecureModelView, choice_formatter
 from .pickers import staff_picker
@@ -84,6 +86,18 @@ def _role_grantable(form, field):
         raise StopValidation(problem)
 
 
+def _one_account_per_staff(form, field):
+    """A staff member has one account: picking one who has another would quietly take the
+    staff member off that account (the link is one-to-one), so it is refused instead."""
+    record = getattr(form, "_obj", None)
+    if field.data is None:
+        return
+    with db.session.no_autoflush:
+        other = db.session.scalar(select(User.id).where(User.staff_id == field.data.id))
+    if other is not None and (record is None or other != record.id):
+        raise StopValidation(str(unique_message("user_account", ["staff_id"])))
+
+
 class UserView(SecureModelView):
     """Login accounts with their role; the password is only ever set, never shown."""
 
@@ -115,6 +129,7 @@ class UserView(SecureModelView):
     form_args = {
         "username": {"validators": [_username, Length(max=50)], "filters": [_lower]},
         "role": {"validators": [_role_grantable]},
+        "staff": {"validators": [_one_account_per_staff]},
     }
 
     @expose("/edit/", methods=("GET", "POST"))

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form import SecureForm
 from flask_babel import Domain
 from flask_babel import gettext as _
 from wtforms import Field, FieldList, FormField
+from wtforms.fields.core import UnboundField
 
 from services.inputs import DATE_RANGE_MESSAGE, MAX_INT, date_in_range
+from services.integrity import unique_message
 
 _WTFORMS_DOMAIN = Domain(
     translation_directories=str(Path(__file__).resolve().parent.parent / "translations"),
@@ -57,6 +60,19 @@ class ConsoleForm(SecureForm):
 
         def get_translations(self, form):
             return self._translations
+
+    def __init_subclass__(cls, **kwargs):
+        """A generated form's uniqueness checks say what is already there in words (the
+        constraint's sentence, services/integrity.py), not Flask-Admin's "Already exists"."""
+        super().__init_subclass__(**kwargs)
+        for unbound in vars(cls).values():
+            if not isinstance(unbound, UnboundField):
+                continue
+            for check in unbound.kwargs.get("validators") or ():
+                column = getattr(check, "column", None)
+                if isinstance(check, Unique) and column is not None:
+                    check.message = unique_message(column.table.name, [column.name]) \
+                        or check.message
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

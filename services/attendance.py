@@ -32,6 +32,7 @@ from models.guidance import guidance_client
 from models.recreation import recreation_participant
 
 from .audit import CALLER_AUDITS, record_created
+from .dates import format_date, format_time
 from .dates import today as panti_today
 from .inputs import parse_id
 from .schedule import EVENT_KINDS, guidance_days, holidays_between
@@ -309,7 +310,7 @@ def present_elsewhere(sheet: Sheet, client_ids: set[int]) -> list[str]:
     ).all()
     return [
         _("%(client)s sudah tercatat hadir di «%(other)s» %(start)s–%(end)s pada jam yang "
-          "sama.", client=name, other=other, start=f"{begin:%H:%M}", end=f"{finish:%H:%M}")
+          "sama.", client=name, other=other, start=format_time(begin), end=format_time(finish))
         for name, other, begin, finish, overlap_allowed in rows
         if not overlap_allowed
     ]
@@ -326,7 +327,7 @@ def save_sheet(sheet: Sheet, entries: dict[int, Entry], today: date | None = Non
     today = today or panti_today()
     if sheet.day > today:
         return [_("Kehadiran tidak dapat dicatat untuk kegiatan yang belum berlangsung "
-                  "(%(day)s).", day=f"{sheet.day:%d/%m/%Y}")]
+                  "(%(day)s).", day=format_date(sheet.day))]
     present = {client_id for client_id, entry in entries.items() if entry.code == "H"}
     problems = present_elsewhere(sheet, present)
     if problems:

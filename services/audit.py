@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from models import AuditEntry, RegisterCounter, RegisterNumber, db
 from models.base import utcnow
 
-from .dates import format_date, format_datetime
+from .dates import format_date, format_datetime, format_time
 
 MASK = "••••••"
 # Never stored, not even masked: bookkeeping that says nothing about the record.
@@ -347,7 +347,7 @@ def record_event(action: str, *, username: str | None = None, user_id: int | Non
 
 # --- reading the history --------------------------------------------------------------
 def _shown(value: Any) -> str:
-    """A stored value as a user reads it (dates dd/mm/yyyy, booleans Ya/Tidak)."""
+    """A stored value as a user reads it (dates dd/mm/yyyy, times HH:MM, booleans Ya/Tidak)."""
     from flask_babel import gettext as _
 
     if value is None or value == "":
@@ -361,7 +361,23 @@ def _shown(value: Any) -> str:
             return format_datetime(datetime.fromisoformat(value))
         except ValueError:
             return value
+    if isinstance(value, str) and len(value) >= 8 and value[2] == ":" and value[5] == ":":
+        try:  # a stored time (08:00:00) as the forms show it
+            return format_time(time.fromisoformat(value))
+        except ValueError:
+            return value
     return str(value)
+
+
+def field_names(model) -> dict[str, str]:
+    """Foreign-key column → its relationship's name (``class_id`` → ``training_class``):
+    screens label and show a reference by the relationship."""
+    names: dict[str, str] = {}
+    for rel in inspect(model).relationships:
+        if rel.direction.name == "MANYTOONE":
+            for col in rel.local_columns:
+                names.setdefault(col.key, rel.key)
+    return names
 
 
 def readable_changes(entries, model, labels: dict[str, Any], vocabularies: dict[str, Any],
@@ -417,14 +433,13 @@ def readable_changes(entries, model, labels: dict[str, Any], vocabularies: dict[
             return vocabulary.label(value)
         return _shown(value)
 
-    def field_name(key: str) -> str:
-        return key[:-3] if key.endswith("_id") and key[:-3] in labels else key
+    references = field_names(model)
 
     result = {}
     for entry in entries:
         rows = []
         for key, (before, after) in (entry.changes or {}).items():
-            name = field_name(key)
+            name = references.get(key, key)
             if visible is not None and name not in visible and key not in visible:
                 continue
             rows.append((str(labels.get(name, labels.get(key, name))), show(key, before),

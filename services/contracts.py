@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from models import Client, PlanGoal, ServiceContract, ServicePlan, Setting, db
 from models.choices import ACTIVE_STAGES, CONTRACT_STATUSES
 
+from .dates import format_date
 from .dates import today as panti_today
 from .errors import Refusal
 
@@ -85,7 +86,7 @@ def _numbered(goals: list[PlanGoal]) -> str:
             line += " — " + _("hasil yang diharapkan: %(r)s", r=goal.expected_result)
         if goal.planned_start or goal.planned_end:
             line += " (" + " s.d. ".join(
-                f"{d:%d/%m/%Y}" for d in (goal.planned_start, goal.planned_end) if d) + ")"
+                format_date(d) for d in (goal.planned_start, goal.planned_end) if d) + ")"
         lines.append(line)
     return "\n".join(lines)
 

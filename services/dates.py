@@ -20,6 +20,8 @@ from .inputs import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?")
+_MONTH_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{4})")
+_ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
 
 def panti_zone() -> ZoneInfo:
@@ -89,3 +91,25 @@ def parse_time(text: str) -> time:
 def format_time(value: time | None) -> str:
     """HH:MM, or an empty string."""
     return value.strftime("%H:%M") if value else ""
+
+
+def parse_month(text: str) -> date:
+    """``11/2026`` (``/``, ``-`` or ``.``) or ``2026-11`` → the first day of that month; a
+    ValueError with the user's message otherwise."""
+    text = (text or "").strip()
+    match = _MONTH_FIRST.fullmatch(text)
+    if match:
+        month, year = (int(part) for part in match.groups())
+    else:
+        match = _ISO_MONTH.fullmatch(text)
+        if not match:
+            raise ValueError(_("Bulan tidak dikenali; tulis bulan/tahun, misalnya 11/2026."))
+        year, month = (int(part) for part in match.groups())
+    if not EARLIEST_DATE.year <= year <= LATEST_DATE.year or not 1 <= month <= 12:
+        raise ValueError(_("Bulan tidak dikenali; tulis bulan/tahun, misalnya 11/2026."))
+    return date(year, month, 1)
+
+
+def month_key(value: date) -> str:
+    """yyyy-mm: a month in links, a month input's value and file names (sorts by time)."""
+    return f"{value.year:04d}-{value.month:02d}"

@@ -38,6 +38,8 @@ from models.conference import conference_attendee, conference_client
 from models.guidance import guidance_client
 from models.recreation import recreation_participant
 
+from .dates import format_date, format_time
+
 EVENT_KINDS = Choices(
     ("training", _l("Pelatihan")),
     ("guidance", _l("Bimbingan")),
@@ -94,11 +96,11 @@ class Booking:
     def hours(self) -> str:
         if not self.timed:
             return ""
-        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+        return f"{format_time(self.start)}–{format_time(self.end)}"
 
     def label(self) -> str:
         """How a user recognises it: kind, title, date and time."""
-        return f"{EVENT_KINDS.label(self.kind)} «{self.title}» {self.day:%d/%m/%Y} {self.hours}"
+        return f"{EVENT_KINDS.label(self.kind)} «{self.title}» {format_date(self.day)} {self.hours}"
 
 
 @dataclass
@@ -441,7 +443,7 @@ def describe(conflicts: list[Conflict], limit: int = 5) -> list[str]:
         other = conflict.other.label()
         if len(group) > 1:
             other = _("%(event)s dan %(n)s kali lagi sampai %(last)s", event=other,
-                      n=len(group) - 1, last=f"{group[-1].other.day:%d/%m/%Y}")
+                      n=len(group) - 1, last=format_date(group[-1].other.day))
         messages.append(_("Bentrok dengan %(other)s: %(shared)s.", other=other,
                           shared="; ".join(shared)))
     if len(groups) > limit:

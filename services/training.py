@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from models import TrainingClass, TrainingSession, db
 
+from .dates import format_date
 from .schedule import (
     Booking,
     Conflict,
@@ -43,7 +44,7 @@ class Generated:
         if not self.skipped:
             return []
         days = sorted({c.booking.day for c in self.skipped})
-        head = ", ".join(f"{day:%d/%m/%Y}" for day in days[:10]) + (" …" if len(days) > 10
+        head = ", ".join(format_date(day) for day in days[:10]) + (" …" if len(days) > 10
                                                                    else "")
         return [_("%(klass)s: %(n)s pertemuan tidak dibuat karena bentrok (%(days)s).",
                   klass=self.klass.name, n=len(days), days=head), *describe(self.skipped)]

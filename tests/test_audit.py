@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select, update
 
 from models import (
     AuditEntry,
+    CaseConference,
     CaseNote,
     Client,
     GuidanceSchedule,
@@ -382,3 +383,21 @@ def test_create_app_installs_the_audit_hooks_and_importing_the_module_does_not(t
     # entry for one new room, though install ran twice.
     assert seen["after_create_app"] == [True] * 3 + [False] * 3
     assert seen["factory_app"] == ["Mawar"]
+
+
+def test_the_head_reads_a_kk_change_in_the_log(app, client, login_as):
+    """The details of a KK's entry judge the minutes by that KK (not by the entry's id)."""
+    login_as("head")
+    with app.app_context():
+        conference = CaseConference(date=date(2026, 3, 10), kind="periodic_review",
+                                    summary="Ringkasan awal")
+        db.session.add(conference)
+        db.session.commit()
+        assert conference.summary == "Ringkasan awal"  # loaded, as the edit form has it
+        conference.summary = "Ringkasan akhir"
+        db.session.commit()
+        entry_id = db.session.scalar(select(AuditEntry.id).where(
+            AuditEntry.table_name == "case_conference", AuditEntry.action == "update"))
+        assert entry_id != conference.id
+    html = unescape(client.get(f"/admin/audit/details/?id={entry_id}").get_data(as_text=True))
+    assert re.search(r"Ringkasan</strong>: Ringkasan awal → Ringkasan akhir", html)

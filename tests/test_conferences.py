@@ -173,7 +173,7 @@ def test_decision_updates_the_plan_and_a_termination_waits_for_the_head(
     assert "Rekomendasi terminasi perlu alasan terminasi." in html
     html = unescape(post_form(client, url, {
         "next_review": "31/31/2026", "recommendation": "dipecat"}).get_data(as_text=True))
-    assert "Tanggal tidak valid." in html and "Pilihan tidak valid." in html
+    assert "Tanggal 31/31/2026 tidak ada di kalender." in html and "Pilihan tidak valid." in html
     post_form(client, url, {
         "placement": "Kembali ke keluarga", "formulation": "Terminasi dan bimbingan lanjut",
         "next_review": "", "recommendation": "termination",

@@ -54,6 +54,30 @@ def test_a_wrong_date_gets_a_message(app, text, message):
         dates.parse_date(text)
 
 
+@pytest.mark.parametrize("text", ["2026-11", "11/2026", "11-2026", "11.2026", " 11/2026 "])
+def test_a_month_typed_either_way(app, text):
+    with app.test_request_context():
+        assert dates.parse_month(text) == date(2026, 11, 1)
+        assert dates.month_key(dates.parse_month(text)) == "2026-11"
+
+
+@pytest.mark.parametrize("text", ["2026-13", "13/2026", "11/9999", "november", ""])
+def test_a_wrong_month_gets_a_message(app, text):
+    with app.test_request_context(), pytest.raises(ValueError, match="bulan/tahun"):
+        dates.parse_month(text)
+
+
+def test_links_with_a_day_first_date_open_that_week_and_a_bad_one_today(
+        client, login_as):
+    login_as("admin")
+    html = client.get("/admin/attendance_grid/?day=15/05/2026").get_data(as_text=True)
+    assert "Minggu 11/05/2026 – 17/05/2026" in html
+    html = client.get("/admin/attendance_grid/?day=2026-05-15").get_data(as_text=True)
+    assert "Minggu 11/05/2026 – 17/05/2026" in html
+    html = client.get("/admin/attendance_grid/?day=31/02/2026").get_data(as_text=True)
+    assert "Minggu 11/05/2026" not in html and "Hari ini" in html
+
+
 def test_times_typed_and_shown_as_hours_and_minutes(app):
     with app.test_request_context():
         assert dates.parse_time("13.00") == dates.parse_time("13:00:00") == time(13)
