@@ -22,9 +22,9 @@ from services import attendance as attendance_service
 from services.clients import next_register_numbers
 
 from .conftest import PASSWORD, csrf_token, field_errors, make_class, make_client, post_form
+from .pages import assert_redirected, list_rows
 from .test_attendance_grid import _session_with
 from .test_migrations import _database_url
-from .test_screens_crud import assert_redirected, list_rows
 
 YEAR = date.today().year
 
