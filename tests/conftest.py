@@ -10,6 +10,7 @@ import os
 import re
 from datetime import date, time
 from html import unescape
+from time import process_time
 
 import pytest
 
@@ -18,6 +19,10 @@ from models import Client, Room, Staff, TrainingClass, User, db
 from services.clients import issue_register_number
 
 PASSWORD = "kata-sandi-uji-123"
+# Seconds of this process's CPU one test may spend (the live server's threads included):
+# CPU, not wall-clock time, so a busy machine does not fail a test, and a test that got
+# slower is noticed. A test that needs more says so with @pytest.mark.cpu_budget(seconds).
+CPU_BUDGET = float(os.environ.get("TEST_CPU_BUDGET", "4"))
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 ROLE_POSITIONS = {
     "admin": "administration",
@@ -235,3 +240,19 @@ def flashed_errors(html: str) -> list[str]:
     """Error messages flashed at the top of the page."""
     return [unescape(re.sub(r"<[^>]+>", "", m)).strip() for m in
             re.findall(r'<div class="alert alert-danger[^"]*"[^>]*>(.*?)</div>', html, re.S)]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    marker = item.get_closest_marker("cpu_budget")
+    budget = marker.args[0] if marker else CPU_BUDGET
+    start = process_time()
+    result = yield
+    spent = process_time() - start
+    if report := os.environ.get("TEST_CPU_REPORT"):  # a file: every test's CPU, appended
+        with open(report, "a", encoding="utf-8") as out:
+            out.write(f"{spent:.2f} {item.nodeid}\n")
+    if spent > budget:
+        pytest.fail(f"{spent:.1f} s of CPU, over this test's budget of {budget:g} s: make it "
+                    "cheaper, or raise its budget with @pytest.mark.cpu_budget and say why")
+    return result

@@ -46,6 +46,7 @@ def _pattern(url: str) -> str:
     return re.sub(r"\d+", "N", parts.path) + "?" + query
 
 
+@pytest.mark.cpu_budget(8)  # the server renders some eighty pages for the admin
 @pytest.mark.parametrize("username", [account[0] for account in ACCOUNTS])
 def test_every_page_of_every_role_works_in_the_browser(app, live_server, username):  # noqa: F811
     from seed.demo import load_demo
