@@ -44,13 +44,13 @@ from .audit import AuditLogView
 from .audit_labels import AuditWords
 from .base import SecureIndexView, SecureModelView, user_datetime
 from .calendar import CalendarView
-from .cases import (
+from .clients import ClientView, RoomView
+from .conferences import (
     CaseConferenceView,
     CaseNoteView,
     EmergencyChangeView,
     ServiceContractView,
 )
-from .clients import ClientView, RoomView
 from .exports import ExportCenterView
 from .imports import RosterImportView
 from .partners import NetworkPartnerView

@@ -17,7 +17,7 @@ from wtforms.fields.core import UnboundField
 from models import db
 from services.audit import IGNORED, NOT_AUDITED, field_names
 
-from .cases import DecisionForm, SigningForm
+from .conferences import DecisionForm, SigningForm
 
 # Record kinds no screen lists: written by a step page.
 OWN_KINDS = {"conference_decision": _l("Keputusan KK")}
