@@ -44,13 +44,11 @@ from .audit import AuditLogView
 from .audit_labels import AuditWords
 from .base import SecureIndexView, SecureModelView, user_datetime
 from .calendar import CalendarView
-from .cases import (
-    CaseConferenceView,
-    CaseNoteView,
-    EmergencyChangeView,
-    ServiceContractView,
-)
+from .case_notes import CaseNoteView
 from .clients import ClientView, RoomView
+from .conferences import CaseConferenceView
+from .contracts import ServiceContractView
+from .emergency_changes import EmergencyChangeView
 from .exports import ExportCenterView
 from .imports import RosterImportView
 from .partners import NetworkPartnerView

@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 from wtforms.fields.core import UnboundField
 
+from forms.conferences import DecisionForm
+from forms.contracts import SigningForm
 from models import db
 from services.audit import IGNORED, NOT_AUDITED, field_names
-
-from .cases import DecisionForm, SigningForm
 
 # Record kinds no screen lists: written by a step page.
 OWN_KINDS = {"conference_decision": _l("Keputusan KK")}
