@@ -25,6 +25,7 @@ from models.choices import (
     STAGES,
     TERMINATION_REASONS,
     Choices,
+    Stage,
 )
 
 from .clients import ALLOWED, DIGITS_16, PHONE, nik_problem
@@ -220,7 +221,7 @@ def client_problems(values: Mapping[str, Any], *, current: Client | None = None,
         reason = get("termination_reason")
         if (ended is None) != (reason is None):
             refuse("termination_reason", _("Isi tanggal dan alasan terminasi bersama-sama."))
-        elif get("stage") in ("termination", "aftercare") and reason is None:
+        elif get("stage") in (Stage.TERMINATION, Stage.AFTERCARE) and reason is None:
             refuse("termination_reason", _(
                 "Klien pada tahap terminasi atau bimbingan lanjut harus punya alasan "
                 "terminasi."))

@@ -28,7 +28,7 @@ from models import (
     Staff,
     db,
 )
-from models.choices import EMERGENCY_MIN_CORE
+from models.choices import EMERGENCY_MIN_CORE, Recommendation, Stage
 from models.conference import conference_client
 
 from .dates import today as panti_today
@@ -126,7 +126,7 @@ def record_decision(conference: CaseConference, client: Client,
     if client not in conference.clients:
         raise ConferenceError(_("%(client)s tidak ada dalam agenda KK ini.",
                                 client=client.full_name))
-    if data.recommendation == "termination" and not data.termination_reason:
+    if data.recommendation == Recommendation.TERMINATION and not data.termination_reason:
         raise ConferenceError(_("Rekomendasi terminasi perlu alasan terminasi."))
     if data.next_review is not None and data.next_review <= conference.date:
         raise ConferenceError(_("Tanggal peninjauan berikutnya harus sesudah tanggal KK."))
@@ -143,8 +143,8 @@ def record_decision(conference: CaseConference, client: Client,
     decision.next_review = data.next_review
     decision.recommendation = data.recommendation
     decision.termination_reason = (data.termination_reason
-                                   if data.recommendation == "termination" else None)
-    decision.approval = "pending" if data.recommendation == "termination" else None
+                                   if data.recommendation == Recommendation.TERMINATION else None)
+    decision.approval = "pending" if data.recommendation == Recommendation.TERMINATION else None
     if data.formulation:
         plan = db.session.scalar(select(ServicePlan).where(ServicePlan.client_id == client.id))
         if plan is not None:
@@ -163,7 +163,7 @@ def decide_termination(decision: ConferenceDecision, head: Staff | None, approve
     decision.approved_at = datetime.now(timezone.utc)
     if approve:
         client = decision.client
-        client.stage = "termination"
+        client.stage = Stage.TERMINATION
         client.termination_date = max(today, client.admission_date or today)
         client.termination_reason = decision.termination_reason
 

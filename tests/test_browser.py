@@ -92,6 +92,14 @@ def test_admin_pages_work_under_the_content_security_policy(app, live_server):
         page.keyboard.type("Bud")
         page.wait_for_selector(".select2-result-label")
         assert "Budi Santoso" in page.locator(".select2-result-label").first.inner_text()
+
+        # The client form's termination appears once the stage says a termination is
+        # recorded (chosen through Select2, which tells its change through jQuery).
+        page.goto(live_server + "/admin/client/new/")
+        termination = page.locator("fieldset[data-shown-when=stage]")
+        assert termination.is_hidden()
+        page.evaluate("jQuery('#stage').val('termination').trigger('change')")
+        assert termination.is_visible()
         browser.close()
     assert errors == []
 
