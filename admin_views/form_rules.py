@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from flask_admin.form import rules
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from services import versions
 
@@ -30,19 +30,22 @@ class Section(rules.NestedRule):
         self.shown_when = shown_when
 
     def __call__(self, form, form_opts=None, field_args=None):
-        attributes = ""
+        hidden, field, values = False, "", ""
         if self.shown_when is not None:
-            field, values = self.shown_when
+            field, wanted = self.shown_when
             current = getattr(form, field).data if field in form else None
             errors = any(form[name].errors for name in self.visible_fields if name in form)
-            attributes = (f' data-shown-when="{escape(field)}"'
-                          f' data-shown-values="{escape(" ".join(values))}"')
-            if current not in values and not errors:
-                attributes += " hidden"
+            values = " ".join(wanted)
+            hidden = current not in wanted and not errors
         inner = super().__call__(form, form_opts, field_args)
-        return Markup(f'<fieldset class="col-lg-6 form-section"{attributes}>'
-                      f'<legend class="h6 border-bottom pb-1">{escape(str(self.title))}</legend>'
-                      ) + inner + Markup("</fieldset>")
+        # Markup.format escapes each value: the title and the field's name and values.
+        opening = Markup('<fieldset class="col-lg-6 form-section"{}{}{}>').format(
+            Markup(' data-shown-when="{}"').format(field) if field else "",
+            Markup(' data-shown-values="{}"').format(values) if field else "",
+            Markup(" hidden") if hidden else "")
+        legend = Markup('<legend class="h6 border-bottom pb-1">{}</legend>').format(
+            str(self.title))
+        return opening + legend + inner + Markup("</fieldset>")
 
 
 class Claimed(rules.BaseRule):
