@@ -15,9 +15,9 @@ from services.schedule import (
     WORKING_HOURS,
     Booking,
     Slot,
+    conflicts_and_slots,
     describe,
     find_conflicts,
-    free_slots,
 )
 
 
@@ -41,10 +41,14 @@ class ConflictChecked:
         record = getattr(form, "_obj", None)
         with db.session.no_autoflush:
             bookings = self.form_bookings(form, getattr(record, "id", None))
-            messages = describe(find_conflicts(bookings))
-            if messages and "start_time" in form and "end_time" in form:
+            if "start_time" in form and "end_time" in form:  # its times can move
                 one_off = "date" in form and form["date"].data is not None
-                messages.append(slots_message(free_slots(bookings, one_off), one_off))
+                conflicts, slots = conflicts_and_slots(bookings, one_off)
+                messages = describe(conflicts)
+                if messages:
+                    messages.append(slots_message(slots, one_off))
+            else:
+                messages = describe(find_conflicts(bookings))
         if messages:
             field = form[self.conflict_field]
             field.errors = [*field.errors, *messages]

@@ -429,6 +429,20 @@ def _meetings(candidates: list[Booking], booked: dict[date, list[Booking]]) -> l
     return conflicts
 
 
+def conflicts_and_slots(candidates: list[Booking], one_off: bool,
+                        limit: int = 3) -> tuple[list[Conflict], list[Slot]]:
+    """find_conflicts and, when there is any, the free_slots, reading the calendar over the
+    candidates' days once for both."""
+    candidates = checked(candidates)
+    if not candidates:
+        return [], []
+    booked = booked_by_day(min(c.day for c in candidates), max(c.day for c in candidates))
+    conflicts = _meetings(candidates, booked)
+    if not conflicts:
+        return [], []
+    return conflicts, free_slots(candidates, one_off, booked, limit)
+
+
 # --- free slots --------------------------------------------------------------------------
 
 # The hours a suggested slot may take: the panti's working day, 07:00–17:00 (morning roll
@@ -465,14 +479,16 @@ def _starts(length: timedelta) -> list[time]:
     return starts
 
 
-def free_slots(candidates: list[Booking], one_off: bool, limit: int = 3) -> list[Slot]:
+def free_slots(candidates: list[Booking], one_off: bool, booked: dict[date, list[Booking]],
+               limit: int = 3) -> list[Slot]:
     """Up to ``limit`` slots of the same length on the same weekday where the staff, the
     place and the clients of ``candidates`` are all free, within WORKING_HOURS.
 
     A one-off booking (``one_off``: a single date) is offered the later times of its own
     day, then the same weekday of the next SLOT_WEEKS weeks (holidays and past days
     skipped). A weekly pattern keeps its days and is offered the times after the requested
-    one, then the earlier ones. Two loads of the calendar whatever is tried.
+    one, then the earlier ones. ``booked`` is the calendar over the candidates' days (a
+    one-off's later weeks are loaded here): at most one load whatever is tried.
     """
     candidates = checked(candidates)
     if not candidates:
@@ -489,11 +505,11 @@ def free_slots(candidates: list[Booking], one_off: bool, limit: int = 3) -> list
             day = base + timedelta(weeks=week)
             if day >= earliest and day not in holidays:
                 tries += [(day, start) for start in starts]
-        booked = booked_by_day(base, last)
+        # Its own day is loaded already, the weeks after it are not.
+        booked = {**booked_by_day(base + timedelta(days=1), last), base: booked.get(base, [])}
     else:
         tries = ([(None, start) for start in starts if start > asked.start]
                  + [(None, start) for start in starts if start < asked.start])
-        booked = booked_by_day(min(c.day for c in candidates), max(c.day for c in candidates))
     found: list[Slot] = []
     for day, start in tries:
         end = (datetime.combine(date.min, start) + length).time()
