@@ -35,7 +35,7 @@ from models import (
 from models.choices import CONTRACT_STATUSES, MONTHS, WEEKDAYS
 from services import versions
 from services.attendance import format_rate
-from services.dates import format_date, format_time, month_key
+from services.dates import format_date, format_month, format_time, month_key
 from services.schedule import EVENT_KINDS
 
 from .activities import GuidanceScheduleView, RecreationActivityView
@@ -146,6 +146,7 @@ def build_admin(app: Flask) -> Admin:
     app.add_template_filter(format_date, "format_date")
     app.add_template_filter(format_time, "format_time")
     app.add_template_filter(month_key, "month_key")
+    app.add_template_filter(format_month, "format_month")
     app.add_template_global(EVENT_KINDS.label, "kind_label")
     app.add_template_global(format_rate, "percent")
     app.add_template_global(month_name, "month_name")

@@ -167,6 +167,10 @@ class GuidanceScheduleView(ConflictChecked, SecureModelView):
             "validators": [_weekday_or_date, _weekday_in_range],
         },
         "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
+        # A weekly schedule starts today unless told otherwise: an empty start used to
+        # reach back in time and open attendance sheets for meetings that never were.
+        "valid_from": {"default": panti_today,
+                       "description": _l("Kosong: berlaku sejak hari ini.")},
         "valid_until": {"validators": [Optional(), NotBefore("valid_from", _l("berlaku sejak"))]},
     }
 
@@ -179,3 +183,13 @@ class GuidanceScheduleView(ConflictChecked, SecureModelView):
                 or (schedule.weekday is None) == (schedule.date is None):
             return []
         return guidance_bookings(schedule, panti_today())
+
+    def on_model_change(self, form, model, is_created):
+        """A weekly schedule saved without a start date starts today (the panti's date), or
+        on its last day when that is already past."""
+        super().on_model_change(form, model, is_created)
+        if model.weekday is not None and model.valid_from is None:
+            start = panti_today()
+            if model.valid_until is not None:
+                start = min(start, model.valid_until)
+            model.valid_from = start

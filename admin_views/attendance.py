@@ -51,11 +51,14 @@ def parse_day(text: str | None) -> date | None:
 
 
 def parse_month(text: str | None, today: date) -> date:
-    """The first day of a month from a query string (yyyy-mm or mm/yyyy; this month by
-    default)."""
+    """The first day of a month from a query string (mm/yyyy or yyyy-mm; this month by
+    default). A month not understood is said on the page (flashed) and this month shown."""
+    if not (text or "").strip():
+        return today.replace(day=1)
     try:
-        return parse_month_text(text or "")
-    except ValueError:
+        return parse_month_text(text)
+    except ValueError as error:
+        flash(str(error), "error")
         return today.replace(day=1)
 
 

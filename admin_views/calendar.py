@@ -12,13 +12,14 @@ from sqlalchemy import select
 
 from models import Client, Staff, db
 from models.choices import ACTIVE_STAGES
+from services.dates import format_date, parse_date
 from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.permissions import OVERSEERS
 from services.schedule import EVENT_KINDS, bookings_between, month_end
 from services.scopes import calendar_scope, caseload, visible
 
-from .attendance import parse_day, sheet_url
+from .attendance import sheet_url
 from .base import SecureView
 
 VIEWS = ("month", "week")
@@ -31,7 +32,13 @@ class CalendarView(SecureView):
     @expose("/")
     def index(self):
         today = panti_today()
-        day = parse_day(request.args.get("day")) or today
+        typed = (request.args.get("day") or "").strip()
+        day, day_error = today, None
+        if typed:
+            try:  # dd/mm/yyyy as typed (/, - or .), or the ISO date of the page's links
+                day = parse_date(typed)
+            except ValueError as error:
+                day_error = str(error)
         mode = request.args.get("view") if request.args.get("view") in VIEWS else "month"
         if mode == "month":
             first_of_month = day.replace(day=1)
@@ -84,7 +91,8 @@ class CalendarView(SecureView):
         days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
         return self.render(
             "admin/calendar.html",
-            mode=mode, day=day, today=today, days=days, by_day=by_day,
+            mode=mode, day=day, today=today, day_error=day_error,
+            day_text=typed if day_error else format_date(day), days=days, by_day=by_day,
             weeks=[days[i:i + 7] for i in range(0, len(days), 7)],
             first_of_month=first_of_month, last_of_month=last_of_month,
             prev_day=prev_day, next_day=next_day, count=len(bookings),

@@ -8,7 +8,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flask import Response, abort, current_app, request
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +19,7 @@ from models import CaseConference, Staff, TrainingClass, db
 from services import exports
 from services.audit import record_event
 from services.dates import format_datetime, month_key
+from services.dates import parse_month as parse_month_text
 from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.permissions import REPORT_SCREENS, readers
@@ -74,7 +75,13 @@ class ExportCenterView(SecureView):
             abort(404)
         if not may_export(report):
             abort(403)
-        first, last = exports.month_bounds(parse_month(request.args.get("month"), panti_today()))
+        typed = (request.args.get("month") or "").strip()
+        try:
+            month = parse_month_text(typed) if typed else panti_today().replace(day=1)
+        except ValueError as error:  # said on the export centre, not a workbook of another month
+            flash(str(error), "error")
+            return redirect(url_for(".index"))
+        first, last = exports.month_bounds(month)
         ctx = exports.Context(
             first, last, current_app.config["INSTITUTION_NAME"],
             current_app.config["INSTITUTION_ADDRESS"],

@@ -110,6 +110,11 @@ def parse_month(text: str) -> date:
     return date(year, month, 1)
 
 
+def format_month(value: date | None) -> str:
+    """mm/yyyy, as a month is typed (parse_month reads it back)."""
+    return f"{value.month:02d}/{value.year:04d}" if value else ""
+
+
 def month_key(value: date) -> str:
     """yyyy-mm: a month in links, a month input's value and file names (sorts by time)."""
     return f"{value.year:04d}-{value.month:02d}"

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -33,12 +33,12 @@ from models import (
     TrainingSession,
     db,
 )
-from models.choices import CONFERENCE_KINDS, Choices
+from models.choices import CONFERENCE_KINDS, WEEKDAYS, Choices
 from models.conference import conference_attendee, conference_client
 from models.guidance import guidance_client
 from models.recreation import recreation_participant
 
-from .dates import format_date, format_time
+from .dates import format_date, format_time, today
 
 EVENT_KINDS = Choices(
     ("training", _l("Pelatihan")),
@@ -383,19 +383,35 @@ def guidance_bookings(schedule: GuidanceSchedule, from_day: date) -> list[Bookin
 
 # --- conflicts ---------------------------------------------------------------------------
 
+def checked(candidates: list[Booking]) -> list[Booking]:
+    """The candidates a conflict check looks at: timed, not allowed to overlap."""
+    return [c for c in candidates if c.timed and not c.allow_overlap]
+
+
+def booked_by_day(first: date, last: date) -> dict[date, list[Booking]]:
+    """Everything booked from ``first`` to ``last``, by day (one load)."""
+    booked: dict[date, list[Booking]] = defaultdict(list)
+    for other in bookings_between(first, last):
+        booked[other.day].append(other)
+    return booked
+
+
 def find_conflicts(candidates: list[Booking]) -> list[Conflict]:
-    """Where ``candidates`` meet what is already booked. A record never conflicts with its own
-    stored version, nor a class's pattern with the sessions it stands for."""
-    candidates = [c for c in candidates if c.timed and not c.allow_overlap]
+    """Every place where ``candidates`` meet what is already booked, all at once. A record
+    never conflicts with its own stored version, nor a class's pattern with the sessions it
+    stands for."""
+    candidates = checked(candidates)
     if not candidates:
         return []
-    booked: dict[date, list[Booking]] = defaultdict(list)
-    for other in bookings_between(min(c.day for c in candidates),
-                                  max(c.day for c in candidates)):
-        booked[other.day].append(other)
+    return _meetings(candidates, booked_by_day(min(c.day for c in candidates),
+                                               max(c.day for c in candidates)))
+
+
+def _meetings(candidates: list[Booking], booked: dict[date, list[Booking]]) -> list[Conflict]:
+    """The conflicts of ``candidates`` with the ``booked`` events (no query)."""
     conflicts = []
     for candidate in candidates:
-        for other in booked[candidate.day]:
+        for other in booked.get(candidate.day, ()):
             if other.allow_overlap or not candidate.overlaps(other):
                 continue
             if candidate.record_id is not None and other.key == candidate.key:
@@ -411,6 +427,98 @@ def find_conflicts(candidates: list[Booking]) -> list[Conflict]:
             if staff or place or clients:
                 conflicts.append(Conflict(candidate, other, staff, place, clients))
     return conflicts
+
+
+def conflicts_and_slots(candidates: list[Booking], one_off: bool,
+                        limit: int = 3) -> tuple[list[Conflict], list[Slot]]:
+    """find_conflicts and, when there is any, the free_slots, reading the calendar over the
+    candidates' days once for both."""
+    candidates = checked(candidates)
+    if not candidates:
+        return [], []
+    booked = booked_by_day(min(c.day for c in candidates), max(c.day for c in candidates))
+    conflicts = _meetings(candidates, booked)
+    if not conflicts:
+        return [], []
+    return conflicts, free_slots(candidates, one_off, booked, limit)
+
+
+# --- free slots --------------------------------------------------------------------------
+
+# The hours a suggested slot may take: the panti's working day, 07:00–17:00 (morning roll
+# call to the end of the afternoon programme), on the half hour.
+WORKING_HOURS = (time(7), time(17))
+SLOT_STEP = timedelta(minutes=30)
+# How many weeks after its date a one-off booking may be moved to (same weekday).
+SLOT_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A free time for what was refused: a new date (one-off) or the same days (weekly)."""
+
+    day: date | None
+    start: time
+    end: time
+
+    def label(self) -> str:
+        hours = f"{format_time(self.start)}–{format_time(self.end)}"
+        if self.day is None:
+            return hours
+        return f"{WEEKDAYS.label(str(self.day.isoweekday()))} {format_date(self.day)} {hours}"
+
+
+def _starts(length: timedelta) -> list[time]:
+    """Every start on the half hour at which a slot of ``length`` fits the working hours."""
+    first, last = (datetime.combine(date.min, t) for t in WORKING_HOURS)
+    starts = []
+    moment = first
+    while moment + length <= last:
+        starts.append(moment.time())
+        moment += SLOT_STEP
+    return starts
+
+
+def free_slots(candidates: list[Booking], one_off: bool, booked: dict[date, list[Booking]],
+               limit: int = 3) -> list[Slot]:
+    """Up to ``limit`` slots of the same length on the same weekday where the staff, the
+    place and the clients of ``candidates`` are all free, within WORKING_HOURS.
+
+    A one-off booking (``one_off``: a single date) is offered the later times of its own
+    day, then the same weekday of the next SLOT_WEEKS weeks (holidays and past days
+    skipped). A weekly pattern keeps its days and is offered the times after the requested
+    one, then the earlier ones. ``booked`` is the calendar over the candidates' days (a
+    one-off's later weeks are loaded here): at most one load whatever is tried.
+    """
+    candidates = checked(candidates)
+    if not candidates:
+        return []
+    asked = candidates[0]
+    length = datetime.combine(date.min, asked.end) - datetime.combine(date.min, asked.start)
+    starts = _starts(length) if length > timedelta(0) else []
+    if one_off:
+        base = asked.day
+        last = base + timedelta(weeks=SLOT_WEEKS)
+        holidays, earliest = holidays_between(base, last), today()
+        tries = [(base, start) for start in starts if start > asked.start]
+        for week in range(1, SLOT_WEEKS + 1):
+            day = base + timedelta(weeks=week)
+            if day >= earliest and day not in holidays:
+                tries += [(day, start) for start in starts]
+        # Its own day is loaded already, the weeks after it are not.
+        booked = {**booked_by_day(base + timedelta(days=1), last), base: booked.get(base, [])}
+    else:
+        tries = ([(None, start) for start in starts if start > asked.start]
+                 + [(None, start) for start in starts if start < asked.start])
+    found: list[Slot] = []
+    for day, start in tries:
+        end = (datetime.combine(date.min, start) + length).time()
+        moved = [replace(c, day=day or c.day, start=start, end=end) for c in candidates]
+        if not _meetings(moved, booked):
+            found.append(Slot(day, start, end))
+            if len(found) == limit:
+                break
+    return found
 
 
 def describe(conflicts: list[Conflict], limit: int = 5) -> list[str]:

@@ -33,7 +33,7 @@ def test_a_screen_defaults_to_the_panti_month(client, login_as, late_evening_utc
     export centre offers December."""
     login_as("admin")
     html = client.get("/admin/export/").get_data(as_text=True)
-    assert 'value="2026-12"' in html and 'value="2026-11"' not in html
+    assert 'value="12/2026"' in html and 'value="11/2026"' not in html
 
 
 @pytest.mark.parametrize("text", ["15/05/1968", "15-05-1968", "15.05.1968", "1968-05-15",

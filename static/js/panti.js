@@ -97,6 +97,22 @@
     });
   }
 
+  // A refused booking's free slots (admin_views/conflicts.py): a click puts the slot's date
+  // and times into the form, ready to save.
+  document.addEventListener("click", function (event) {
+    var slot = event.target.closest ? event.target.closest("[data-slot-start]") : null;
+    if (!slot) { return; }
+    var form = slot.closest("form") || document;
+    [["start_time", "data-slot-start"], ["end_time", "data-slot-end"],
+      ["date", "data-slot-date"]].forEach(function (pair) {
+      var input = form.querySelector('[name="' + pair[0] + '"]');
+      var value = slot.getAttribute(pair[1]);
+      if (!input || value === null) { return; }
+      input.value = value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    slot.classList.add("active");
+  });
   // Attendance grid: mark every client still blank as present (H).
   var allPresent = document.getElementById("all-present");
   if (allPresent) {
