@@ -19,6 +19,7 @@ from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_context
 from sqlalchemy import UniqueConstraint, and_, inspect, or_, select
 from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,6 +41,8 @@ from services.inputs import MAX_PAGE, clamp_page, parse_id
 from services.integrity import explain
 from services.permissions import readers, writers
 from services.scopes import visible
+
+from .navigation import link_column, linked
 
 log = logging.getLogger(__name__)
 
@@ -402,6 +405,9 @@ class SecureModelView(ModelView):
     """
     # Loader options for the list page so it runs a fixed number of queries.
     list_options: tuple = ()
+    # The list column whose cells open the row's details page (None: the row's name, see
+    # navigation.link_column).
+    column_details_link: str | None = None
 
     form_base_class = ConsoleForm
     model_form_converter = ConsoleModelConverter
@@ -424,6 +430,13 @@ class SecureModelView(ModelView):
     def __init__(self, model, *args, **kwargs):
         super().__init__(model, *args, **kwargs)
         _SCREENS[model] = self
+
+    @pass_context
+    def get_list_value(self, context, model, name):
+        value = super().get_list_value(context, model, name)
+        if name != link_column(self):
+            return value
+        return linked(self, context, model, value)
 
     def get_list_row_actions(self):
         return [*super().get_list_row_actions(),
