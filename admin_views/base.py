@@ -42,7 +42,7 @@ from services.integrity import explain
 from services.permissions import readers, writers
 from services.scopes import visible
 
-from .navigation import link_column, linked
+from .navigation import Breadcrumbs, link_column, linked
 
 log = logging.getLogger(__name__)
 
@@ -356,7 +356,7 @@ def run_step(step, record=None):
     return result
 
 
-class SecureIndexView(AdminIndexView):
+class SecureIndexView(Breadcrumbs, AdminIndexView):
     """The home page: only for logged-in users, showing each role its own work."""
 
     def is_accessible(self) -> bool:
@@ -370,7 +370,7 @@ class SecureIndexView(AdminIndexView):
         return self.render("admin/index.html", board=build_dashboard(current_user))
 
 
-class SecureView(BaseView):
+class SecureView(Breadcrumbs, BaseView):
     """Base of the custom (non-model) screens: roles from the permission matrix by
     endpoint, like the model screens; a POST needs the write role."""
 
@@ -395,7 +395,7 @@ class SecureView(BaseView):
         return None
 
 
-class SecureModelView(ModelView):
+class SecureModelView(Breadcrumbs, ModelView):
     """Base of every model screen.
 
     Roles come from the permission matrix (``services/permissions.py``) by endpoint:

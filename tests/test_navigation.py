@@ -1,9 +1,10 @@
-"""Moving around: a list's name column opens the record."""
+"""Moving around: a list's name column opens the record, breadcrumbs on every page."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -12,14 +13,17 @@ from admin_views.base import SecureModelView
 from models import (
     Client,
     EmergencyChange,
+    Enrollment,
     Holiday,
     Setting,
+    Staff,
+    TrainingSession,
     db,
 )
 from seed.demo import load_demo
 from services.permissions import readers
 
-from .conftest import PASSWORD, make_client, post_form
+from .conftest import PASSWORD, make_class, make_client, post_form
 
 DEMO_DAY = date(2026, 11, 22)
 DEMO_ACCOUNTS = {"head": "kepala", "admin": "admin", "social_worker": "peksos",
@@ -83,6 +87,19 @@ def first_row(html: str) -> _FirstRow:
     return parser
 
 
+def breadcrumbs(html: str) -> list[tuple[str, str | None]]:
+    """The page's breadcrumbs as (text, link or None)."""
+    match = re.search(r'<ol class="breadcrumb[^"]*" data-testid="breadcrumbs">(.*?)</ol>',
+                      html, re.S)
+    assert match, "no breadcrumbs on the page"
+    crumbs = []
+    for item in re.findall(r"<li[^>]*>(.*?)</li>", match.group(1), re.S):
+        link = re.search(r'href="([^"]*)"', item)
+        text = " ".join(unescape(re.sub(r"<[^>]+>", "", item)).split())
+        crumbs.append((text, unescape(link.group(1)) if link else None))
+    return crumbs
+
+
 def _log_in(app, username: str):
     browser = app.test_client()
     response = post_form(browser, "/login", {"username": username, "password": PASSWORD})
@@ -143,6 +160,50 @@ def test_a_hostile_name_is_shown_as_text_in_its_link(app, client, login_as):
     assert text == '<script>alert("x")</script>'
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</a>" in html
+
+
+def test_breadcrumbs_lead_from_home_through_the_screen_to_the_record(app, client, login_as):
+    login_as("admin")
+    with app.app_context():
+        budi = make_client("Budi Santoso")
+        db.session.commit()
+        budi_id, budi_name = budi.id, str(budi)
+    home, screen = ("Beranda", "/admin/"), ("Buku induk klien", "/admin/client/")
+    details = f"/admin/client/details/?id={budi_id}"
+    pages = {
+        "/admin/": [("Beranda", None)],
+        "/admin/client/": [home, ("Buku induk klien", None)],
+        "/admin/client/new/": [home, screen, ("Tambah", None)],
+        details: [home, screen, (budi_name, None)],
+        f"/admin/client/edit/?id={budi_id}": [home, screen, (budi_name, details),
+                                               ("Ubah", None)],
+        f"/admin/client/history/?id={budi_id}": [home, screen, (budi_name, details),
+                                                  ("Riwayat perubahan", None)],
+        "/admin/calendar/": [home, ("Kalender", None)],
+        "/admin/export/": [home, ("Unduh laporan", None)],
+    }
+    for url, expected in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert breadcrumbs(response.get_data(as_text=True)) == expected, url
+
+
+def test_a_step_page_of_a_custom_screen_has_its_breadcrumbs(app, client, login_as):
+    """The attendance sheet, a page below the Presensi screen."""
+    who = login_as("instructor")
+    with app.app_context():
+        klass = make_class("Menjahit A", instructor=db.session.get(Staff, who["staff_id"]))
+        db.session.add(Enrollment(training_class=klass, client=make_client("Budi Santoso"),
+                                  enrolled_on=date(2026, 1, 5)))
+        session = TrainingSession(training_class=klass, date=date(2026, 2, 2),
+                                  start_time=time(8), end_time=time(11))
+        db.session.add(session)
+        db.session.commit()
+        session_id = session.id
+    html = client.get(f"/admin/attendance_grid/record/?kind=training&id={session_id}") \
+        .get_data(as_text=True)
+    assert breadcrumbs(html) == [("Beranda", "/admin/"), ("Presensi", "/admin/attendance_grid/"),
+                                 ("Daftar hadir", None)]
 
 
 def test_a_client_without_a_name_still_gets_a_link(app, client, login_as):
