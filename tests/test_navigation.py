@@ -1,4 +1,5 @@
-"""Moving around: a list's name column opens the record, breadcrumbs on every page."""
+"""Moving around: a list's name column opens the record, breadcrumbs on every page, and no
+stray filter box on a details page."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from admin_views.base import SecureModelView
 from models import (
+    AuditEntry,
     Client,
     EmergencyChange,
     Enrollment,
@@ -204,6 +206,21 @@ def test_a_step_page_of_a_custom_screen_has_its_breadcrumbs(app, client, login_a
         .get_data(as_text=True)
     assert breadcrumbs(html) == [("Beranda", "/admin/"), ("Presensi", "/admin/attendance_grid/"),
                                  ("Daftar hadir", None)]
+
+
+def test_details_pages_carry_no_filter_box(app, client, login_as):
+    login_as("head")
+    with app.app_context():
+        budi = make_client("Budi Santoso")
+        db.session.commit()
+        budi_id = budi.id
+        entry_id = db.session.scalars(db.select(AuditEntry.id).where(
+            AuditEntry.table_name == "client")).one()
+    for url in (f"/admin/client/details/?id={budi_id}", f"/admin/audit/details/?id={entry_id}"):
+        html = client.get(url).get_data(as_text=True)
+        assert "Budi Santoso" in html and "table-bordered searchable" in html, url
+        assert 'id="fa_filter"' not in html, url
+        assert ">Filter<" not in html and "details_filter.js" not in html, url
 
 
 def test_a_client_without_a_name_still_gets_a_link(app, client, login_as):
