@@ -121,6 +121,9 @@ def _drop_offsite_return_url() -> None:
         request.values = CombinedMultiDict([request.args, request.form])
 
 
+_SEARCHING = "_picker_searching"  # set on g while a picker searches (ScopedAjaxLoader.offer)
+
+
 class ScopedAjaxLoader(QueryAjaxModelLoader):
     """An AJAX picker whose search *and* id lookup both obey the visibility policy and
     ``where`` (Flask-Admin's own loader checks filters only while searching, so any id
@@ -134,7 +137,15 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         query = super().get_query().filter(*visible(self.model))
         if self.where is not None:
             query = query.filter(*self.where())
+        if g.get(_SEARCHING) is self:
+            query = query.filter(*self.offer())
         return query
+
+    def offer(self) -> list[Any]:
+        """Conditions that narrow a search to what the form's save accepts (none here).
+        Only the search: a posted id that fails them is still found, so the form's
+        validator, asking the same rule (services/eligibility.py), says why it is refused."""
+        return []
 
     def get_one(self, pk):
         record_id = parse_id(pk)
@@ -147,7 +158,11 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         # offset and limit come from the query string: keep them within what a picker asks
         # (PostgreSQL refuses an OFFSET beyond 64 bits with an error).
         offset = min(max(offset or 0, 0), MAX_PAGE * 100)
-        return self.search(term or "", offset, min(max(limit or 0, 1), 100))
+        setattr(g, _SEARCHING, self)  # per request: the loader itself is shared by threads
+        try:
+            return self.search(term or "", offset, min(max(limit or 0, 1), 100))
+        finally:
+            g.pop(_SEARCHING, None)
 
     def search(self, term: str, offset: int, limit: int):
         """One page of matches for ``term``; a picker with its own search overrides this."""
