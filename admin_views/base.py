@@ -621,6 +621,13 @@ class SecureModelView(Breadcrumbs, ModelView):
             abort(404)  # the list offers real ids only, like get_one
         return super().handle_action(return_view)
 
+    def _apply_sorting(self, query, joins, sort_column, sort_desc):
+        # Rows that tie on the sorted column (a day's attendance, sorted by date) come back
+        # in any order on PostgreSQL, so a row could show on two pages and another on none:
+        # the id settles ties.
+        query, joins = super()._apply_sorting(query, joins, sort_column, sort_desc)
+        return query.order_by(self.model.id.desc() if sort_desc else self.model.id), joins
+
     def _get_list_extra_args(self):
         # ?page= is read with int(): a huge or negative one would reach OFFSET.
         args = super()._get_list_extra_args()
