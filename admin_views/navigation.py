@@ -46,11 +46,19 @@ def breadcrumbs(view: Any, context: dict[str, Any]) -> list[Crumb]:
         details = None
         if is_model and view.can_view_details and isinstance(record, view.model):
             details = view.get_url(".details_view", id=view.get_pk_value(record))
-        crumbs.append((str(record), details))
+        crumbs.append((_record_name(record), details))
     if method not in (index, "details_view") and method in PAGE_TITLES:
         crumbs.append((str(PAGE_TITLES[method]), None))
     crumbs[-1] = (crumbs[-1][0], None)
     return crumbs
+
+
+def _record_name(record: Any) -> str:
+    """A record as its pages name it; one without a name of its own (an audit log entry)
+    by its number."""
+    if type(record).__str__ is object.__str__:
+        return f"#{getattr(record, 'id', '')}"
+    return str(record)
 
 
 class Breadcrumbs:

@@ -213,11 +213,12 @@ def test_details_pages_carry_no_filter_box(app, client, login_as):
     with app.app_context():
         budi = make_client("Budi Santoso")
         db.session.commit()
-        budi_id = budi.id
+        budi_id, client_name = budi.id, str(budi)
         entry_id = db.session.scalars(db.select(AuditEntry.id).where(
             AuditEntry.table_name == "client")).one()
     for url in (f"/admin/client/details/?id={budi_id}", f"/admin/audit/details/?id={entry_id}"):
         html = client.get(url).get_data(as_text=True)
+        assert breadcrumbs(html)[-1][0] in (client_name, f"#{entry_id}"), url
         assert "Budi Santoso" in html and "table-bordered searchable" in html, url
         assert 'id="fa_filter"' not in html, url
         assert ">Filter<" not in html and "details_filter.js" not in html, url
