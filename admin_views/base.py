@@ -19,6 +19,7 @@ from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_context
 from sqlalchemy import UniqueConstraint, and_, inspect, or_, select
 from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,6 +41,8 @@ from services.inputs import MAX_PAGE, clamp_page, parse_id
 from services.integrity import explain
 from services.permissions import readers, writers
 from services.scopes import visible
+
+from .navigation import Breadcrumbs, link_column, linked
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +121,9 @@ def _drop_offsite_return_url() -> None:
         request.values = CombinedMultiDict([request.args, request.form])
 
 
+_SEARCHING = "_picker_searching"  # set on g while a picker searches (ScopedAjaxLoader.offer)
+
+
 class ScopedAjaxLoader(QueryAjaxModelLoader):
     """An AJAX picker whose search *and* id lookup both obey the visibility policy and
     ``where`` (Flask-Admin's own loader checks filters only while searching, so any id
@@ -131,7 +137,15 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         query = super().get_query().filter(*visible(self.model))
         if self.where is not None:
             query = query.filter(*self.where())
+        if g.get(_SEARCHING) is self:
+            query = query.filter(*self.offer())
         return query
+
+    def offer(self) -> list[Any]:
+        """Conditions that narrow a search to what the form's save accepts (none here).
+        Only the search: a posted id that fails them is still found, so the form's
+        validator, asking the same rule (services/eligibility.py), says why it is refused."""
+        return []
 
     def get_one(self, pk):
         record_id = parse_id(pk)
@@ -144,7 +158,11 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         # offset and limit come from the query string: keep them within what a picker asks
         # (PostgreSQL refuses an OFFSET beyond 64 bits with an error).
         offset = min(max(offset or 0, 0), MAX_PAGE * 100)
-        return self.search(term or "", offset, min(max(limit or 0, 1), 100))
+        setattr(g, _SEARCHING, self)  # per request: the loader itself is shared by threads
+        try:
+            return self.search(term or "", offset, min(max(limit or 0, 1), 100))
+        finally:
+            g.pop(_SEARCHING, None)
 
     def search(self, term: str, offset: int, limit: int):
         """One page of matches for ``term``; a picker with its own search overrides this."""
@@ -353,7 +371,7 @@ def run_step(step, record=None):
     return result
 
 
-class SecureIndexView(AdminIndexView):
+class SecureIndexView(Breadcrumbs, AdminIndexView):
     """The home page: only for logged-in users, showing each role its own work."""
 
     def is_accessible(self) -> bool:
@@ -367,7 +385,7 @@ class SecureIndexView(AdminIndexView):
         return self.render("admin/index.html", board=build_dashboard(current_user))
 
 
-class SecureView(BaseView):
+class SecureView(Breadcrumbs, BaseView):
     """Base of the custom (non-model) screens: roles from the permission matrix by
     endpoint, like the model screens; a POST needs the write role."""
 
@@ -392,7 +410,7 @@ class SecureView(BaseView):
         return None
 
 
-class SecureModelView(ModelView):
+class SecureModelView(Breadcrumbs, ModelView):
     """Base of every model screen.
 
     Roles come from the permission matrix (``services/permissions.py``) by endpoint:
@@ -402,6 +420,9 @@ class SecureModelView(ModelView):
     """
     # Loader options for the list page so it runs a fixed number of queries.
     list_options: tuple = ()
+    # The list column whose cells open the row's details page (None: the row's name, see
+    # navigation.link_column).
+    column_details_link: str | None = None
 
     form_base_class = ConsoleForm
     model_form_converter = ConsoleModelConverter
@@ -424,6 +445,13 @@ class SecureModelView(ModelView):
     def __init__(self, model, *args, **kwargs):
         super().__init__(model, *args, **kwargs)
         _SCREENS[model] = self
+
+    @pass_context
+    def get_list_value(self, context, model, name):
+        value = super().get_list_value(context, model, name)
+        if name != link_column(self):
+            return value
+        return linked(self, context, model, value)
 
     def get_list_row_actions(self):
         return [*super().get_list_row_actions(),
@@ -592,6 +620,13 @@ class SecureModelView(ModelView):
         if any(parse_id(pk) is None for pk in request.form.getlist("rowid")):
             abort(404)  # the list offers real ids only, like get_one
         return super().handle_action(return_view)
+
+    def _apply_sorting(self, query, joins, sort_column, sort_desc):
+        # Rows that tie on the sorted column (a day's attendance, sorted by date) come back
+        # in any order on PostgreSQL, so a row could show on two pages and another on none:
+        # the id settles ties.
+        query, joins = super()._apply_sorting(query, joins, sort_column, sort_desc)
+        return query.order_by(self.model.id.desc() if sort_desc else self.model.id), joins
 
     def _get_list_extra_args(self):
         # ?page= is read with int(): a huge or negative one would reach OFFSET.

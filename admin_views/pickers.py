@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import request
 from sqlalchemy import or_
 from sqlalchemy.orm import contains_eager
 
 from models import Client, Staff, TrainingClass, TrainingSession
 from models.choices import ACTIVE_STAGES
+from services import eligibility
 from services.dates import parse_date
+from services.eligibility import Requirement
+from services.inputs import parse_id
 from services.scopes import caseload
 
 from .base import ScopedAjaxLoader
@@ -27,6 +33,16 @@ def staff_picker(name: str, *positions: str) -> ScopedAjaxLoader:
     )
 
 
+def _client_where(stages: tuple[str, ...] | None, own_case: bool):
+    def where():
+        conditions = [Client.stage.in_(stages)] if stages else []
+        if own_case and (ids := caseload()) is not None:
+            conditions.append(Client.id.in_(ids))
+        return conditions
+
+    return where
+
+
 def client_picker(
     name: str, stages: tuple[str, ...] | None = None, own_case: bool = False
 ) -> ScopedAjaxLoader:
@@ -36,19 +52,52 @@ def client_picker(
     ``own_case`` only their caseload too (case content such as a contract may only be
     written for a social worker's own clients).
     """
-
-    def where():
-        conditions = [Client.stage.in_(stages)] if stages else []
-        if own_case and (ids := caseload()) is not None:
-            conditions.append(Client.id.in_(ids))
-        return conditions
-
     return ScopedAjaxLoader(
         name,
         Client,
         fields=["full_name", "register_number"],
-        where=where,
+        where=_client_where(stages, own_case),
         order_by=Client.full_name,
+    )
+
+
+class _RuledClientLoader(ScopedAjaxLoader):
+    """A client picker whose search offers only the clients ``rule()`` accepts."""
+
+    def __init__(self, name: str, rule: Callable[[], list[Requirement]], where):
+        super().__init__(name, Client, fields=["full_name", "register_number"], where=where,
+                         order_by=Client.full_name)
+        self.rule = rule
+
+    def offer(self):
+        return eligibility.conditions(self.rule())
+
+
+def _form_value(name: str) -> int | None:
+    """An id the page sends along with a picker's search (static/js/pickers.js): another
+    field of the form, or ``id``, the record the form edits."""
+    return parse_id(request.args.get(name))
+
+
+def enrollable_client_picker(name: str) -> ScopedAjaxLoader:
+    """Offers the clients who may join the class chosen on the form (its
+    ``training_class`` comes with each search), by the enrollment's own rule. Any client
+    living in the panti can still be posted: the form's validator then says why not."""
+    return _RuledClientLoader(
+        name,
+        lambda: eligibility.enrollment_requirements(_form_value("training_class"),
+                                                    _form_value("id")),
+        where=_client_where(ACTIVE_STAGES, own_case=False),
+    )
+
+
+def plan_client_picker(name: str) -> ScopedAjaxLoader:
+    """Offers the clients without a service plan (a social worker: of their own caseload),
+    by the plan's own rule."""
+    return _RuledClientLoader(
+        name,
+        lambda: eligibility.plan_requirements(_form_value("id")),
+        where=_client_where(None, own_case=True),
     )
 
 

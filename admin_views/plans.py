@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from flask import flash, redirect, request
 from flask_admin import expose
+from flask_admin.helpers import is_form_submitted
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from forms.validators import NotBefore, strip_text
 from models import PlanGoal, ServicePlan
 from models.choices import PLAN_OWNERS
-from services import contracts
+from services import contracts, eligibility
+from services.scopes import acting
 
 from .base import FAILED, SecureModelView, run_step
-from .pickers import client_picker, staff_picker
+from .pickers import plan_client_picker, staff_picker
 
 
 class GoalForm(InlineFormAdmin):
@@ -38,6 +41,18 @@ class GoalForm(InlineFormAdmin):
         "planned_end": {"validators": [Optional(), NotBefore("planned_start",
                                                              _l("rencana mulai"))]},
     }
+
+
+def _client_may_have_plan(form, field):
+    """The plan's rule (services/eligibility.py), the one its client picker offers by: one
+    plan per client."""
+    if field.data is None:
+        return
+    record = getattr(form, "_obj", None)
+    refused = eligibility.refusal(field.data, eligibility.plan_requirements(
+        record.id if record is not None else None))
+    if refused:
+        raise ValidationError(refused)
 
 
 class ServicePlanView(SecureModelView):
@@ -69,10 +84,22 @@ class ServicePlanView(SecureModelView):
     form_columns = ("client", "social_worker", "problems", "abilities", "limitations",
                     "formulation")
     inline_models = (GoalForm(PlanGoal),)
-    form_ajax_refs = {"client": client_picker("client", own_case=True),
+    # The picker offers clients without a plan; the page sends the edited plan's id with
+    # each search, so its own client stays on offer (static/js/pickers.js).
+    form_ajax_refs = {"client": plan_client_picker("client"),
                       "social_worker": staff_picker("social_worker", "social_worker")}
-    form_args = {"problems": {"filters": [strip_text]}}
+    form_widget_args = {"client": {"data-picker-context": ""}}
+    form_args = {"problems": {"filters": [strip_text]},
+                 "client": {"validators": [_client_may_have_plan]}}
     WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"draft_contract_view"}
+
+    def create_form(self, obj=None):
+        """A social worker's new plan is theirs: their staff record is already picked."""
+        form = super().create_form(obj)
+        staff = current_user.staff if acting("social_worker") else None
+        if staff is not None and not is_form_submitted():
+            form.social_worker.data = staff
+        return form
 
     @expose("/draft-contract/", methods=("POST",))
     def draft_contract_view(self):

@@ -43,6 +43,17 @@ HANDLERS: dict[str, list[tuple[str, str]]] = {
         ("<html>", '<html lang="{{ config.BABEL_DEFAULT_LOCALE }}">'),
         ('aria-label="Toggle navigation"', "aria-label=\"{{ _gettext('Toggle navigation') }}\""),
     ],
+    # A details page is one short table: its "Filter" box (and the script behind it) only
+    # looked like a search of the records.
+    "admin/model/details.html": [
+        ("""    <div class="form-inline fa_filter_container col-lg-6">
+      <label for="fa_filter">{{ _gettext('Filter') }}</label>
+      <input id="fa_filter" type="text" class="ml-3 form-control">
+    </div>
+""", ""),
+        ("  <script {{ admin_csp_nonce_attribute }} src=\"{{ admin_static.url("
+         "filename='admin/js/details_filter.js', v='1.0.0') }}\"></script>", ""),
+    ],
 }
 
 

@@ -29,7 +29,8 @@ from models import (
     TrainingSession,
     db,
 )
-from models.choices import ATTENDANCE_CODES, INTERVENTION_STAGES, STAGES, WEEKDAYS
+from models.choices import ATTENDANCE_CODES, WEEKDAYS
+from services import eligibility
 from services.attendance import Sheet, present_elsewhere
 from services.dates import format_date
 from services.dates import today as panti_today
@@ -46,7 +47,7 @@ from services.training import generate_sessions
 
 from .base import SecureModelView, choice_formatter
 from .conflicts import ConflictChecked, form_record
-from .pickers import client_picker, served_client_picker, session_picker, staff_picker
+from .pickers import client_picker, enrollable_client_picker, session_picker, staff_picker
 
 
 def _weekdays_label(_view, _context, model, name) -> str:
@@ -187,37 +188,19 @@ def _class_has_space(form, field):
         )
 
 
-def _not_enrolled_twice(form, field):
-    client: Client | None = field.data
-    klass = form.training_class.data
-    if client is None or klass is None:
-        return
-    query = excluding_edited(
-        select(Enrollment.id).where(
-            Enrollment.class_id == klass.id, Enrollment.client_id == client.id
-        ),
-        form,
-        Enrollment,
-    )
-    if db.session.scalar(query) is not None:
-        raise ValidationError(
-            _("%(client)s sudah terdaftar di kelas ini.", client=client.full_name)
-        )
-
-
-def _client_in_intervention(form, field):
-    """Only clients in the intervention stages take classes; an existing enrollment stays
+def _client_may_enroll(form, field):
+    """The enrollment's rule (services/eligibility.py), the one its client picker offers by:
+    a client in the intervention stages, not yet in the class; an existing enrollment stays
     editable (setting the leaving date) whatever stage its client has reached."""
     client: Client | None = field.data
-    record = getattr(form, "_obj", None)
-    if client is None or (record is not None and record.client_id == client.id):
+    if client is None:
         return
-    if client.stage not in INTERVENTION_STAGES:
-        raise ValidationError(
-            _("%(client)s berada pada tahap %(stage)s; hanya klien pada tahap intervensi "
-              "atau konferensi kasus yang dapat mengikuti kelas.",
-              client=client.full_name, stage=STAGES.label(client.stage))
-        )
+    klass: TrainingClass | None = form.training_class.data
+    record = getattr(form, "_obj", None)
+    refused = eligibility.refusal(client, eligibility.enrollment_requirements(
+        klass.id if klass is not None else None, record.id if record is not None else None))
+    if refused:
+        raise ValidationError(refused)
 
 
 class EnrollmentView(ConflictChecked, SecureModelView):
@@ -243,15 +226,16 @@ class EnrollmentView(ConflictChecked, SecureModelView):
     column_filters = ("training_class.name",
                       DateBetweenFilter(Enrollment.enrolled_on, _l("Tanggal daftar")))
     form_columns = ("training_class", "client", "enrolled_on", "left_on")
-    # Every client living in the panti can be found, so a client not yet (or no longer) in
-    # intervention gets the reason rather than an empty search.
-    form_ajax_refs = {"client": served_client_picker("client")}
+    # The picker offers the clients the chosen class accepts; the form sends the class with
+    # each search (data-picker-context, static/js/pickers.js).
+    form_ajax_refs = {"client": enrollable_client_picker("client")}
+    form_widget_args = {"client": {"data-picker-context": "training_class"}}
     conflict_field = "client"
     form_args = {
         "training_class": {"validators": [_class_has_space],
                            "query_factory": lambda: TrainingClass.query.order_by(
                                TrainingClass.name)},
-        "client": {"validators": [_not_enrolled_twice, _client_in_intervention]},
+        "client": {"validators": [_client_may_enroll]},
         "enrolled_on": {"default": date.today},
         "left_on": {"validators": [Optional(), NotBefore("enrolled_on", _l("tanggal daftar"))]},
     }

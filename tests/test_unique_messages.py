@@ -73,7 +73,8 @@ def form(constraint: str, endpoint: str, role: str = "admin", message: str | Non
     return register
 
 
-@form("uq_service_plan_client_id", "service_plan", "social_worker")
+@form("uq_service_plan_client_id", "service_plan", "social_worker",
+      message="Budi Santoso sudah punya rencana pelayanan; ubah rencana yang ada.")  # its rule
 def _plan(who):
     person = make_client("Budi Santoso", social_worker_id=who["staff_id"])
     db.session.add(ServicePlan(client_id=person.id, social_worker_id=who["staff_id"],
