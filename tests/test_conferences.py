@@ -273,3 +273,21 @@ def test_a_social_worker_reads_only_their_own_clients_decisions_unless_they_atte
         db.session.commit()
     minutes = client.get(f"/admin/conference/minutes/?id={kk}").get_data(as_text=True)
     assert "Keputusan rahasia klien lain" in minutes  # they were at the meeting
+
+
+def test_the_agreement_picker_marks_core_members_and_the_form_says_how_many(
+        app, client, login_as):
+    login_as("social_worker")
+    with app.app_context():
+        core = make_staff("Dra. Wulan Sari", is_core_member=True)
+        plain = make_staff("Dewi Anggraini")
+        make_staff("Wahyu Andalan", is_core_member=True, active=False)
+        db.session.commit()
+        core_id, plain_id = core.id, plain.id
+    found = client.get("/admin/emergency_change/ajax/lookup/?name=agreed_by&query=an"
+                       ).get_json()
+    # Core members first and marked; inactive staff not offered.
+    assert found == [[core_id, "Dra. Wulan Sari — anggota inti"],
+                     [plain_id, "Dewi Anggraini"]]
+    html = unescape(client.get("/admin/emergency_change/new/").get_data(as_text=True))
+    assert "Perlu kesepakatan sedikitnya 3 anggota inti KK" in html
