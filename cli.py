@@ -20,6 +20,8 @@ from seed.demo import load_demo
 from services.accounts import AccountError, create_account, grantable_roles
 from services.audit import acting_as
 from services.backup import BackupError, create_backup, restore_backup, schema_advice
+from services.client_rules import stored_client_problems
+from services.exports import ROSTER_COLUMNS
 from services.training import generate_sessions
 
 
@@ -144,8 +146,25 @@ def restore_command(archive: Path, replace: bool) -> None:
         click.echo(advice)
 
 
+@click.command("check-data")
+@with_appcontext
+def check_data() -> None:
+    """Check every stored client against the rules of the client form and the import."""
+    labels = {attr: str(header) for header, attr in ROSTER_COLUMNS}
+    found = 0
+    for client, problems in stored_client_problems():
+        found += 1
+        for problem in problems:
+            click.echo(f"{client.register_number} {client.full_name} — "
+                       f"{labels.get(problem.field, problem.field)}: {problem.message}")
+    if found:
+        raise click.ClickException(_("%(n)s klien dengan data yang melanggar aturan.",
+                                     n=found))
+    click.echo(_("Semua data klien memenuhi aturan."))
+
+
 COMMANDS = (init_db, seed_demo, generate_sessions_command, create_user, backup_command,
-            restore_command)
+            restore_command, check_data)
 
 
 def init_app(app: Flask) -> None:

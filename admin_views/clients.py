@@ -34,6 +34,7 @@ from models.choices import (
     SEXES,
     STAGES,
     TERMINATION_REASONS,
+    Stage,
 )
 from services.attendance import one_client_by_class
 from services.client_rules import TEXT_LIMITS, client_problems
@@ -47,6 +48,7 @@ from services.uploads import (
 )
 
 from .base import SecureModelView, choice_formatter
+from .form_rules import Section, sections
 from .pickers import staff_picker
 
 CLIENT_LABELS = {
@@ -170,6 +172,23 @@ def _register_number_free(form, field):
         )
 
 
+def _client_sections(number: bool) -> list:
+    return sections(
+        Section(_l("Identitas"), (*(("register_number",) if number else ()), "cohort",
+                                  "full_name", "photo", "sex", "birth_place", "birth_date",
+                                  "religion", "nik", "family_card_number")),
+        Section(_l("Asal & rujukan"), ("address", "district_of_origin", "referral_source",
+                                       "arrival_condition", "belongings")),
+        Section(_l("Keluarga / wali"), ("guardian_name", "guardian_relation",
+                                        "guardian_phone")),
+        Section(_l("Penempatan & pelayanan"), ("admission_date", "stage", "social_worker",
+                                               "room")),
+        Section(_l("Terminasi"), ("termination_date", "termination_reason"),
+                shown_when=("stage", (Stage.TERMINATION, Stage.AFTERCARE))),
+        unshown=() if number else ("register_number",),  # taken out by edit_form
+    )
+
+
 class ClientView(SecureModelView):
     """The client roster: registration data, stage, room and social worker."""
 
@@ -219,6 +238,10 @@ class ClientView(SecureModelView):
     column_formatters_detail = dict(column_formatters)
 
     form_columns = REGISTRATION_FIELDS
+    # The registration in the sections of the paper buku induk; the termination only once a
+    # termination is being recorded (the stage says so). The edit form has no register number.
+    form_create_rules = _client_sections(number=True)
+    form_edit_rules = _client_sections(number=False)
     form_choices = {
         "sex": SEXES.choices,
         "religion": RELIGIONS.choices,

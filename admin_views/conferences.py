@@ -24,6 +24,7 @@ from models.choices import (
     DECISION_RECOMMENDATIONS,
     EMERGENCY_STATUSES,
     TERMINATION_REASONS,
+    Role,
 )
 from services import conferences as kk
 from services.dates import format_date
@@ -75,7 +76,7 @@ def _visible_decisions(conference) -> dict:
 def _set_by_head(form, field):
     """Who chairs and attends a KK is set by the head: taking part opens every decision of
     the meeting, so nobody else may add anyone (themselves included) or take anyone off."""
-    if acting("head"):
+    if acting(Role.HEAD):
         return
     record = getattr(form, "_obj", None)
     stored = getattr(record, field.name, None) if record is not None else None
@@ -279,12 +280,12 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         return self.render("admin/termination_approvals.html", pending=pending,
                            summaries=kk.summaries_of(pending), reasons=TERMINATION_REASONS,
                            recommendations=DECISION_RECOMMENDATIONS,
-                           may_approve=acting("head"))
+                           may_approve=acting(Role.HEAD))
 
     @expose("/approve/", methods=("POST",))
     def approve_view(self):
         """The head approves or rejects a termination decided in a KK."""
-        if not acting("head"):
+        if not acting(Role.HEAD):
             abort(403)  # the head's own act, whatever else the role may write
         decision_id = parse_id(request.form.get("decision_id"))
         decision = db.session.get(ConferenceDecision, decision_id) if decision_id else None

@@ -5,6 +5,8 @@ Codes are stored in the database (and checked there); labels are what users read
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from flask_babel import lazy_gettext as _l
 
 
@@ -31,14 +33,38 @@ class Choices:
                 return str(label)
         return code
 
+    @classmethod
+    def of(cls, vocabulary: type[Vocabulary]) -> Choices:
+        """The choices of a typed vocabulary, in its order."""
+        return cls(*((member.value, member.text) for member in vocabulary))
 
-ROLES = Choices(
-    ("admin", _l("Tata usaha (admin)")),
-    ("head", _l("Pimpinan")),
-    ("social_worker", _l("Pekerja sosial")),
-    ("instructor", _l("Instruktur")),
-    ("staff", _l("Staf")),
-)
+
+class Vocabulary(StrEnum):
+    """Codes the code itself compares with (roles, stages, attendance codes, KK
+    recommendations): each member is its stored code — a ``str``, so it equals and is stored
+    as that code — with the label users read. A misspelt member is an AttributeError where a
+    misspelt string would silently match nothing."""
+
+    def __new__(cls, code: str, text: object):
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.text = text
+        return member
+
+    @property
+    def label(self) -> str:
+        return str(self.text)
+
+
+class Role(Vocabulary):
+    ADMIN = "admin", _l("Tata usaha (admin)")
+    HEAD = "head", _l("Pimpinan")
+    SOCIAL_WORKER = "social_worker", _l("Pekerja sosial")
+    INSTRUCTOR = "instructor", _l("Instruktur")
+    STAFF = "staff", _l("Staf")
+
+
+ROLES = Choices.of(Role)
 
 SEXES = Choices(("L", _l("Laki-laki")), ("P", _l("Perempuan")))
 
@@ -53,32 +79,34 @@ RELIGIONS = Choices(
 )
 
 # The ten service stages (tahapan pelayanan) of DOMAIN.md, in order.
-STAGES = Choices(
-    ("approach", _l("1. Pendekatan awal")),
-    ("admission", _l("2. Penerimaan & registrasi")),
-    ("assessment", _l("3. Asesmen")),
-    ("planning", _l("4. Rencana pelayanan")),
-    ("contract", _l("5. Kesepakatan pelayanan")),
-    ("intervention", _l("6. Intervensi / bimbingan")),
-    ("case_conference", _l("7. Konferensi kasus")),
-    ("resocialization", _l("8. Resosialisasi & penyaluran")),
-    ("termination", _l("9. Terminasi")),
-    ("aftercare", _l("10. Bimbingan lanjut")),
-)
+class Stage(Vocabulary):
+    APPROACH = "approach", _l("1. Pendekatan awal")
+    ADMISSION = "admission", _l("2. Penerimaan & registrasi")
+    ASSESSMENT = "assessment", _l("3. Asesmen")
+    PLANNING = "planning", _l("4. Rencana pelayanan")
+    CONTRACT = "contract", _l("5. Kesepakatan pelayanan")
+    INTERVENTION = "intervention", _l("6. Intervensi / bimbingan")
+    CASE_CONFERENCE = "case_conference", _l("7. Konferensi kasus")
+    RESOCIALIZATION = "resocialization", _l("8. Resosialisasi & penyaluran")
+    TERMINATION = "termination", _l("9. Terminasi")
+    AFTERCARE = "aftercare", _l("10. Bimbingan lanjut")
+
+
+STAGES = Choices.of(Stage)
 # Stages in which a client lives in the panti and is served (counted as "active").
 ACTIVE_STAGES = (
-    "admission",
-    "assessment",
-    "planning",
-    "contract",
-    "intervention",
-    "case_conference",
-    "resocialization",
+    Stage.ADMISSION,
+    Stage.ASSESSMENT,
+    Stage.PLANNING,
+    Stage.CONTRACT,
+    Stage.INTERVENTION,
+    Stage.CASE_CONFERENCE,
+    Stage.RESOCIALIZATION,
 )
 
 # Stages in which a client takes skill-training classes: the services of stage 6, and the
 # case conference of stage 7 that reviews them while they go on.
-INTERVENTION_STAGES = ("intervention", "case_conference")
+INTERVENTION_STAGES = (Stage.INTERVENTION, Stage.CASE_CONFERENCE)
 
 TERMINATION_REASONS = Choices(
     ("goals_achieved", _l("Tujuan pelayanan tercapai")),
@@ -124,12 +152,14 @@ GROUP_HOME_MAX = 5
 
 ROOM_SEXES = Choices(("L", _l("Laki-laki")), ("P", _l("Perempuan")), ("C", _l("Campuran")))
 
-ATTENDANCE_CODES = Choices(
-    ("H", _l("H — hadir")),
-    ("I", _l("I — izin")),
-    ("S", _l("S — sakit")),
-    ("A", _l("A — alpa")),
-)
+class AttendanceCode(Vocabulary):
+    PRESENT = "H", _l("H — hadir")
+    EXCUSED = "I", _l("I — izin")
+    SICK = "S", _l("S — sakit")
+    ABSENT = "A", _l("A — alpa")
+
+
+ATTENDANCE_CODES = Choices.of(AttendanceCode)
 
 WEEKDAYS = Choices(
     ("1", _l("Senin")),
@@ -218,11 +248,13 @@ CONTRACT_STATUSES = Choices(
 )
 
 # What a case conference recommends for a client.
-DECISION_RECOMMENDATIONS = Choices(
-    ("continue", _l("Lanjutkan pelayanan")),
-    ("placement", _l("Rekomendasi penyaluran")),
-    ("termination", _l("Rekomendasi terminasi")),
-)
+class Recommendation(Vocabulary):
+    CONTINUE = "continue", _l("Lanjutkan pelayanan")
+    PLACEMENT = "placement", _l("Rekomendasi penyaluran")
+    TERMINATION = "termination", _l("Rekomendasi terminasi")
+
+
+DECISION_RECOMMENDATIONS = Choices.of(Recommendation)
 
 EMERGENCY_STATUSES = Choices(
     ("pending", _l("Menunggu konfirmasi KK")),

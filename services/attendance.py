@@ -27,7 +27,7 @@ from models import (
     TrainingSession,
     db,
 )
-from models.choices import ATTENDANCE_CODES
+from models.choices import ATTENDANCE_CODES, AttendanceCode
 from models.guidance import guidance_client
 from models.recreation import recreation_participant
 
@@ -304,7 +304,8 @@ def present_elsewhere(sheet: Sheet, client_ids: set[int]) -> list[str]:
         .outerjoin(TrainingClass, TrainingClass.id == TrainingSession.class_id)
         .outerjoin(RecreationActivity, RecreationActivity.id == Attendance.activity_id)
         .outerjoin(GuidanceSchedule, GuidanceSchedule.id == Attendance.guidance_id)
-        .where(Attendance.client_id.in_(client_ids), Attendance.code == "H", elsewhere,
+        .where(Attendance.client_id.in_(client_ids),
+               Attendance.code == AttendanceCode.PRESENT, elsewhere,
                day_of == sheet.day, start < sheet.end, end > sheet.start)
         .order_by(Client.full_name)
     ).all()
@@ -328,7 +329,8 @@ def save_sheet(sheet: Sheet, entries: dict[int, Entry], today: date | None = Non
     if sheet.day > today:
         return [_("Kehadiran tidak dapat dicatat untuk kegiatan yang belum berlangsung "
                   "(%(day)s).", day=format_date(sheet.day))]
-    present = {client_id for client_id, entry in entries.items() if entry.code == "H"}
+    present = {client_id for client_id, entry in entries.items()
+               if entry.code == AttendanceCode.PRESENT}
     problems = present_elsewhere(sheet, present)
     if problems:
         return problems

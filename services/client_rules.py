@@ -1,14 +1,15 @@
 """The rules a client's registration obeys, written once.
 
 ``client_problems`` is called by the client form (each problem shown next to its field), by
-the roster import (each problem on the row, after the column's name) and by anything later
-that saves a client. The database constraints stay behind it as the last guard.
+the roster import (each problem on the row, after the column's name), by ``flask check-data``
+over the stored roster and by anything later that saves a client. The database constraints
+stay behind it as the last guard.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,6 +26,7 @@ from models.choices import (
     STAGES,
     TERMINATION_REASONS,
     Choices,
+    Stage,
 )
 
 from .clients import ALLOWED, DIGITS_16, PHONE, nik_problem
@@ -220,7 +222,7 @@ def client_problems(values: Mapping[str, Any], *, current: Client | None = None,
         reason = get("termination_reason")
         if (ended is None) != (reason is None):
             refuse("termination_reason", _("Isi tanggal dan alasan terminasi bersama-sama."))
-        elif get("stage") in ("termination", "aftercare") and reason is None:
+        elif get("stage") in (Stage.TERMINATION, Stage.AFTERCARE) and reason is None:
             refuse("termination_reason", _(
                 "Klien pada tahap terminasi atau bimbingan lanjut harus punya alasan "
                 "terminasi."))
@@ -239,3 +241,20 @@ def _room_problems(room_id: int, sex: str | None, stage: str | None, current: Cl
         return [Problem("room", _("%(room)s sudah penuh (kapasitas %(capacity)s orang).",
                                   room=room.name, capacity=room.capacity))]
     return []
+
+
+def stored_client_problems() -> Iterator[tuple[Client, list[Problem]]]:
+    """Every stored client whose registration breaks a rule of ``client_problems`` (data
+    written before a rule existed, or around the console), with its problems: what ``flask
+    check-data`` prints. Constant memory: clients are read in batches."""
+    facts = Facts.preloaded()
+    fields = [column.key for column in Client.__table__.columns
+              if column.key not in ("id", "room_id", "social_worker_id", "row_version",
+                                    "created_at", "updated_at")]
+    for client in db.session.scalars(
+            select(Client).order_by(Client.register_number).execution_options(yield_per=500)):
+        values = {name: getattr(client, name) for name in fields}
+        values["room"] = client.room_id
+        problems = client_problems(values, current=client, facts=facts)
+        if problems:
+            yield client, problems

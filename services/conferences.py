@@ -29,7 +29,7 @@ from models import (
     Staff,
     db,
 )
-from models.choices import EMERGENCY_MIN_CORE
+from models.choices import EMERGENCY_MIN_CORE, Recommendation, Stage
 from models.conference import conference_client
 
 from .dates import format_date
@@ -150,7 +150,7 @@ def record_decision(conference: CaseConference, client: Client, data: DecisionIn
     if client not in conference.clients:
         raise ConferenceError(_("%(client)s tidak ada dalam agenda KK ini.",
                                 client=client.full_name))
-    if data.recommendation == "termination" and not data.termination_reason:
+    if data.recommendation == Recommendation.TERMINATION and not data.termination_reason:
         raise ConferenceError(_("Rekomendasi terminasi perlu alasan terminasi."))
     if data.next_review is not None and data.next_review <= conference.date:
         raise ConferenceError(_("Tanggal peninjauan berikutnya harus sesudah tanggal KK."))
@@ -167,7 +167,7 @@ def record_decision(conference: CaseConference, client: Client, data: DecisionIn
     decision.next_review = data.next_review
     decision.recommendation = data.recommendation
     decision.termination_reason = (data.termination_reason
-                                   if data.recommendation == "termination" else None)
+                                   if data.recommendation == Recommendation.TERMINATION else None)
     if is_ahead(conference, today):
         decision.draft, decision.approval = True, None
     else:
@@ -199,7 +199,8 @@ def _take_effect(decision: ConferenceDecision, client_id: int) -> None:
     formulation; a termination waits for the head's approval (the stage changes only
     then); the review clock counts from this KK (``review_due``)."""
     decision.draft = False
-    decision.approval = "pending" if decision.recommendation == "termination" else None
+    decision.approval = ("pending" if decision.recommendation == Recommendation.TERMINATION
+                         else None)
     if decision.formulation:
         plan = db.session.scalar(select(ServicePlan).where(ServicePlan.client_id == client_id))
         if plan is not None:
@@ -217,7 +218,7 @@ def decide_termination(decision: ConferenceDecision, head: Staff | None, approve
     decision.approved_at = datetime.now(timezone.utc)
     if approve:
         client = decision.client
-        client.stage = "termination"
+        client.stage = Stage.TERMINATION
         client.termination_date = max(today, client.admission_date or today)
         client.termination_reason = decision.termination_reason
 

@@ -6,42 +6,45 @@ is generated from it (``python -m services.permissions``) and a test checks the 
 
 from __future__ import annotations
 
+from models.choices import Role
+
 R = "R"  # open the screen: list, details, history
 W = "W"  # also create, edit, delete and run bulk actions
 
-ROLE_ORDER = ("admin", "head", "social_worker", "instructor", "staff")
+ROLE_ORDER = tuple(Role)
+ADMIN, HEAD, SOCIAL_WORKER, INSTRUCTOR, STAFF = ROLE_ORDER  # short names for the matrix
 # Who oversees the whole panti: every event's attendance sheet, every event on the calendar.
-OVERSEERS = frozenset({"admin", "head"})
+OVERSEERS = frozenset({Role.ADMIN, Role.HEAD})
 
 # endpoint → {role: level}. A role not named has no access at all (403, not in the menu).
 MATRIX: dict[str, dict[str, str]] = {
-    "client": {"admin": W, "head": R, "social_worker": R, "staff": R},
-    "client_import": {"admin": W},
-    "case_note": {"head": R, "social_worker": W},
-    "service_plan": {"head": R, "social_worker": W},
-    "contract": {"head": R, "social_worker": W},
-    "conference": {"head": W, "social_worker": W},
-    "emergency_change": {"head": W, "social_worker": W},
-    "training_class": {"admin": W, "head": R, "instructor": R},
-    "enrollment": {"admin": W, "head": R, "instructor": R},
-    "training_session": {"admin": W, "head": R, "instructor": R},
-    "attendance": {"admin": W, "head": R, "instructor": W},
-    "attendance_grid": {"admin": W, "head": R, "social_worker": W, "instructor": W, "staff": W},
-    "attendance_summary": {"admin": R, "head": R, "social_worker": R, "instructor": R},
-    "calendar": {"admin": R, "head": R, "social_worker": R, "instructor": R, "staff": R},
+    "client": {ADMIN: W, HEAD: R, SOCIAL_WORKER: R, STAFF: R},
+    "client_import": {ADMIN: W},
+    "case_note": {HEAD: R, SOCIAL_WORKER: W},
+    "service_plan": {HEAD: R, SOCIAL_WORKER: W},
+    "contract": {HEAD: R, SOCIAL_WORKER: W},
+    "conference": {HEAD: W, SOCIAL_WORKER: W},
+    "emergency_change": {HEAD: W, SOCIAL_WORKER: W},
+    "training_class": {ADMIN: W, HEAD: R, INSTRUCTOR: R},
+    "enrollment": {ADMIN: W, HEAD: R, INSTRUCTOR: R},
+    "training_session": {ADMIN: W, HEAD: R, INSTRUCTOR: R},
+    "attendance": {ADMIN: W, HEAD: R, INSTRUCTOR: W},
+    "attendance_grid": {ADMIN: W, HEAD: R, SOCIAL_WORKER: W, INSTRUCTOR: W, STAFF: W},
+    "attendance_summary": {ADMIN: R, HEAD: R, SOCIAL_WORKER: R, INSTRUCTOR: R},
+    "calendar": {ADMIN: R, HEAD: R, SOCIAL_WORKER: R, INSTRUCTOR: R, STAFF: R},
     # Each report of the export centre follows the screen its rows come from.
-    "export": {"admin": R, "head": R, "social_worker": R, "instructor": R, "staff": R},
-    "guidance": {"admin": W, "head": R, "social_worker": R, "staff": R},
-    "recreation": {"admin": W, "head": R, "social_worker": R, "staff": R},
-    "partner": {"admin": W, "head": R, "social_worker": R},
-    "staff": {"admin": W, "head": R},
-    "room": {"admin": W, "head": R},
-    "skill_type": {"admin": W, "head": R},
-    "holiday": {"admin": W, "head": R},
-    "setting": {"admin": W, "head": R},
+    "export": {ADMIN: R, HEAD: R, SOCIAL_WORKER: R, INSTRUCTOR: R, STAFF: R},
+    "guidance": {ADMIN: W, HEAD: R, SOCIAL_WORKER: R, STAFF: R},
+    "recreation": {ADMIN: W, HEAD: R, SOCIAL_WORKER: R, STAFF: R},
+    "partner": {ADMIN: W, HEAD: R, SOCIAL_WORKER: R},
+    "staff": {ADMIN: W, HEAD: R},
+    "room": {ADMIN: W, HEAD: R},
+    "skill_type": {ADMIN: W, HEAD: R},
+    "holiday": {ADMIN: W, HEAD: R},
+    "setting": {ADMIN: W, HEAD: R},
     # Accounts: each may grant only the roles of ``grantable_by`` (the head: every role).
-    "user": {"admin": W, "head": W},
-    "audit": {"admin": R, "head": R},
+    "user": {ADMIN: W, HEAD: W},
+    "audit": {ADMIN: R, HEAD: R},
 }
 
 # Each report of the export centre is open to the roles that read the screen its rows come
@@ -77,7 +80,7 @@ def grantable_by(role: str) -> frozenset[str]:
     content, grants neither *head* nor *social_worker*."""
     if role not in writers("user"):
         return frozenset()
-    if role == "head":
+    if role == Role.HEAD:
         return frozenset(ROLE_ORDER)
     own = screens(role)
     return frozenset(other for other in ROLE_ORDER if screens(other) <= own)

@@ -37,6 +37,7 @@ from models import (
     TrainingSession,
     db,
 )
+from models.choices import Role
 
 from .permissions import (
     OVERSEERS,
@@ -90,7 +91,7 @@ def minutes_condition(user: Any = None) -> Any:
     the head all; a social worker only those they chair or attend — one who reads a KK
     because their client is on its agenda gets their client's decision, not the minutes,
     which may speak of everyone discussed. None: no limit."""
-    return took_part(user) if acting("social_worker", user) else None
+    return took_part(user) if acting(Role.SOCIAL_WORKER, user) else None
 
 
 def reads_minutes(conference: CaseConference, user: Any = None) -> bool:
@@ -116,7 +117,7 @@ def decision_scope(user: Any = None) -> list[Any]:
     that conference is one the user may read and write. The head: all; a social worker: in
     the conferences they chair or attend, and about their own clients anywhere (one who did
     not attend reads only their own clients' decisions)."""
-    if acting("social_worker", user):
+    if acting(Role.SOCIAL_WORKER, user):
         return [or_(took_part(user), is_mine(Client.social_worker_id, user))]
     return []
 
@@ -158,9 +159,9 @@ def caseload(user: Any = None):
     """Subquery of the ids of the clients a user works with (a social worker: those assigned
     to them; an instructor: those of their classes), or None: no such limit."""
     user = current_user if user is None else user
-    if acting("social_worker", user):
+    if acting(Role.SOCIAL_WORKER, user):
         return own_client_ids(user)
-    if acting("instructor", user):
+    if acting(Role.INSTRUCTOR, user):
         return class_client_ids(user)
     return None
 
@@ -177,43 +178,43 @@ POLICY: dict[type, Entry] = {
     # An instructor may not open the roster, but finds the clients of their own classes in
     # pickers, the calendar and the attendance summary.
     Client: Entry("client", {
-        "instructor": Rule("clients of own classes",
+        Role.INSTRUCTOR: Rule("clients of own classes",
                            lambda user: [Client.id.in_(class_client_ids(user))]),
     }),
-    CaseNote: Entry("case_note", {"social_worker": _clients_of(CaseNote)}),
-    ServicePlan: Entry("service_plan", {"social_worker": _clients_of(ServicePlan)}),
-    ServiceContract: Entry("contract", {"social_worker": _clients_of(ServiceContract)}),
-    EmergencyChange: Entry("emergency_change", {"social_worker": _clients_of(EmergencyChange)}),
+    CaseNote: Entry("case_note", {Role.SOCIAL_WORKER: _clients_of(CaseNote)}),
+    ServicePlan: Entry("service_plan", {Role.SOCIAL_WORKER: _clients_of(ServicePlan)}),
+    ServiceContract: Entry("contract", {Role.SOCIAL_WORKER: _clients_of(ServiceContract)}),
+    EmergencyChange: Entry("emergency_change", {Role.SOCIAL_WORKER: _clients_of(EmergencyChange)}),
     CaseConference: Entry("conference", {
-        "social_worker": Rule("conferences they attend or about their own clients",
+        Role.SOCIAL_WORKER: Rule("conferences they attend or about their own clients",
                               lambda user: [conference_condition(user)]),
     }),
     TrainingClass: Entry("training_class", {
-        "instructor": Rule("own classes",
+        Role.INSTRUCTOR: Rule("own classes",
                            lambda user: [is_mine(TrainingClass.instructor_id, user)]),
         # Not their screen; the attendance summary offers the classes of their clients.
-        "social_worker": Rule("classes their own clients are or were enrolled in",
+        Role.SOCIAL_WORKER: Rule("classes their own clients are or were enrolled in",
                               lambda user: [TrainingClass.id.in_(
                                   select(Enrollment.class_id).where(
                                       Enrollment.client_id.in_(own_client_ids(user))))]),
     }),
-    Enrollment: Entry("enrollment", {"instructor": _classes_of(Enrollment.class_id)}),
+    Enrollment: Entry("enrollment", {Role.INSTRUCTOR: _classes_of(Enrollment.class_id)}),
     TrainingSession: Entry("training_session",
-                           {"instructor": _classes_of(TrainingSession.class_id)}),
+                           {Role.INSTRUCTOR: _classes_of(TrainingSession.class_id)}),
     # A social worker reads their own clients' attendance in the summary and the client's
     # page, though not the attendance screen.
     Attendance: Entry("attendance", {
-        "instructor": Rule("own classes", lambda user: [Attendance.session_id.in_(
+        Role.INSTRUCTOR: Rule("own classes", lambda user: [Attendance.session_id.in_(
             select(TrainingSession.id).where(TrainingSession.class_id.in_(
                 own_class_ids(user))))]),
-        "social_worker": _clients_of(Attendance),
+        Role.SOCIAL_WORKER: _clients_of(Attendance),
     }),
     GuidanceSchedule: Entry("guidance", {
-        "staff": Rule("schedules they lead",
+        Role.STAFF: Rule("schedules they lead",
                       lambda user: [is_mine(GuidanceSchedule.staff_id, user)]),
     }),
     RecreationActivity: Entry("recreation", {
-        "staff": Rule("activities they lead",
+        Role.STAFF: Rule("activities they lead",
                       lambda user: [is_mine(RecreationActivity.leader_id, user)]),
     }),
 }
@@ -299,7 +300,7 @@ def scope_texts() -> dict[tuple[str, str], str]:
                 parts.append(report)
         if limited:
             texts[("export", role)] = ", ".join(parts)
-    every_role = grantable_by("head")
+    every_role = grantable_by(Role.HEAD)
     for role in writers("user"):
         if grantable_by(role) != every_role:
             texts[("user", role)] = "changes accounts of " + ", ".join(

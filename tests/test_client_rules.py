@@ -233,3 +233,29 @@ def test_rule_function_reads_one_query_per_question_or_everything_once(app):
         budi = db.session.scalar(select(Client))
         assert client_problems({**values, "stage": "intervention"}, current=budi,
                                facts=facts) == []  # not counted against itself
+
+
+def test_check_data_prints_what_breaks_the_rules_in_the_stored_roster(app):
+    """The rules of the form and the import, asked of the stored roster by the CLI: a man
+    written into a women's room around the console is named, with the column's words."""
+    from cli import check_data
+
+    runner = app.test_cli_runner()
+    with app.app_context():
+        room_id = make_room("Asrama Melati", capacity=4, sex="P").id
+        make_client("Sri Wahyuni", sex="P", room_id=room_id)
+        db.session.commit()
+    clean = runner.invoke(check_data)
+    assert clean.exit_code == 0 and "Semua data klien memenuhi aturan." in clean.output
+    with app.app_context():
+        man = make_client("Budi Santoso", sex="L")
+        db.session.flush()
+        # Around the console (another tool, an old version): no audit, no rules.
+        db.session.connection().exec_driver_sql(
+            f"UPDATE client SET room_id = {int(room_id)} WHERE id = {int(man.id)}")
+        db.session.commit()
+        number = man.register_number
+    found = runner.invoke(check_data)
+    assert found.exit_code == 1
+    assert f"{number} Budi Santoso — Kamar: Asrama Melati khusus perempuan." in found.output
+    assert "1 klien dengan data yang melanggar aturan." in found.output

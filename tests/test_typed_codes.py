@@ -33,6 +33,10 @@ def _subject(node: ast.AST) -> str | None:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
             and node.func.attr == "in_":
         return _subject(node.func.value)
+    if isinstance(node, ast.Call):  # values.get("stage"), getattr(record, "role")
+        named = [arg.value for arg in node.args
+                 if isinstance(arg, ast.Constant) and arg.value in SUBJECTS]
+        return named[0] if named else None
     return None
 
 
@@ -82,9 +86,11 @@ def test_no_code_is_compared_as_a_bare_string():
 def test_the_guard_sees_the_usual_spellings():
     tree = ast.parse('user.role == "head"\nif stage in ("termination", "x"): pass\n'
                      'Client.stage.in_(["aftercare"])\nrow.code != "H"\nacting("staff")\n'
-                     'client.stage = "planning"\nClient(stage="approach")\n')
+                     'client.stage = "planning"\nClient(stage="approach")\n'
+                     'if get("stage") in ("aftercare",): pass\n')
     assert sorted(text for _line, text in _bare_codes(tree)) == sorted([
-        "head", "termination", "aftercare", "H", "staff", "planning", "approach"])
+        "head", "termination", "aftercare", "H", "staff", "planning", "approach",
+        "aftercare"])
 
 
 def test_a_member_is_its_code():

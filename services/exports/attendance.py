@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
 from models import Attendance, Client, Enrollment, Staff, TrainingClass, TrainingSession, db
-from models.choices import ATTENDANCE_CODES
+from models.choices import ATTENDANCE_CODES, AttendanceCode
 
 from ..workbook import Percent, Report
 from .base import Context, stream_rows
@@ -90,7 +90,7 @@ class _ClassSheet:
         if day is not None:
             self.cells[day.day] = code
             self.recorded[day.day - 1] += 1
-            self.present[day.day - 1] += code == "H"
+            self.present[day.day - 1] += code == AttendanceCode.PRESENT
 
     def _flush(self) -> None:
         if self.client is None:
