@@ -333,6 +333,8 @@ def test_a_decision_before_the_kk_date_is_a_draft_until_that_date(
     html = unescape(response.get_data(as_text=True))
     assert f"disimpan sebagai draf; berlaku mulai {shown}" in html
     assert f"Draf sampai {shown}" in html and "Berlakukan" not in html
+    assert "(draf, belum berlaku)" in unescape(
+        client.get(f"/admin/conference/minutes/?id={kk}").get_data(as_text=True))
 
     def unchanged():
         decision = db.session.scalar(select(ConferenceDecision).where(
