@@ -16,6 +16,26 @@ from models.choices import ASSESSMENT_ASPECTS, CASE_NOTE_KINDS
 from .base import SecureModelView, choice_formatter
 from .pickers import client_picker
 
+EXCERPT_CHARS = 80
+
+
+def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a note's text on one line: whitespace folded, cut at a word within
+    ``limit`` characters with an ellipsis (the list escapes it like any cell)."""
+    folded = " ".join((text or "").split())
+    if len(folded) <= limit:
+        return folded
+    cut = folded[:limit]
+    if folded[limit] != " " and " " in cut[limit // 2:]:  # not to end inside a word
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def _excerpt(_view, _context, note, _name):
+    # The list holds only the notes the user may read (services.scopes), so every row's
+    # reader may see its text.
+    return excerpt(note.content)
+
 
 def _aspect_only_for_assessment(form, field):
     if field.data and form.kind.data != "assessment":
@@ -27,7 +47,7 @@ class CaseNoteView(SecureModelView):
 
     list_options = (joinedload(CaseNote.client), joinedload(CaseNote.author))
     column_list = ("date", "client.register_number", "client.full_name", "kind", "aspect",
-                   "author.name")
+                   "content", "author.name")
     column_details_list = ("client", "date", "kind", "aspect", "author", "problem", "content",
                            "result", "next_step")
     column_labels = {
@@ -53,7 +73,8 @@ class CaseNoteView(SecureModelView):
     )
     column_formatters = {"kind": choice_formatter(CASE_NOTE_KINDS),
                          "aspect": choice_formatter(ASSESSMENT_ASPECTS)}
-    column_formatters_detail = column_formatters
+    column_formatters_detail = dict(column_formatters)  # the details show the whole text
+    column_formatters = {**column_formatters, "content": _excerpt}
     form_columns = ("client", "date", "kind", "aspect", "problem", "content", "result",
                     "next_step")
     form_choices = {"kind": CASE_NOTE_KINDS.choices,

@@ -27,6 +27,7 @@ from models.choices import (
     Role,
 )
 from services import conferences as kk
+from services.dates import format_date
 from services.inputs import parse_id
 from services.schedule import Booking, staff_of
 from services.scopes import (
@@ -141,7 +142,7 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
 
     details_template = "admin/conference_details.html"
     WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"decision_view", "emergency_decision_view",
-                                                 "approve_view"}
+                                                 "approve_view", "in_force_view"}
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         # The searchable fields are the minutes: found only where they may be read.
@@ -178,6 +179,7 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         if parse_id(raw) is not None:
             conference = self.get_one(raw)
             self._template_args.update(
+                ahead=kk.is_ahead(conference), draft_notice=kk.draft_notice(conference),
                 ready=kk.summaries_ready(conference),
                 decisions=_visible_decisions(conference),
                 decidable=kk.agenda_client_ids(conference, decision_scope()),
@@ -224,12 +226,39 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
                 form.form_errors.append(stale_write_message(current))
                 mark_seen(form, current)
             else:
-                flash(_("Keputusan KK untuk %(client)s disimpan.", client=client.full_name),
-                      "success")
+                if kk.is_ahead(conference):
+                    flash(_("Keputusan KK untuk %(client)s disimpan sebagai draf; berlaku "
+                            "mulai %(d)s.", client=client.full_name,
+                            d=format_date(conference.date)), "warning")
+                else:
+                    flash(_("Keputusan KK untuk %(client)s disimpan dan berlaku.",
+                            client=client.full_name), "success")
                 return redirect(self.get_url(".details_view", id=conference.id))
         return self.render("admin/conference_decision.html", conference=conference,
-                           client=client, form=form,
+                           client=client, form=form, ahead=kk.is_ahead(conference),
+                           draft_notice=kk.draft_notice(conference),
+                           summary=kk.summaries_ready(conference).get(client.id),
                            return_url=self.get_url(".details_view", id=conference.id))
+
+    @expose("/in-force/", methods=("POST",))
+    def in_force_view(self):
+        """*Berlakukan*: a draft decision takes effect once its KK's date has come
+        (``services.conferences.put_in_force``)."""
+        conference = self.get_one(request.args.get("id", ""))
+        decision_id = parse_id(request.form.get("decision_id"))
+        # Only a decision of this KK that the user may record here; else 404 as hidden.
+        decision = next((d for d in _visible_decisions(conference).values()
+                         if d.id == decision_id), None)
+        if decision is None:
+            abort(404)
+        applied = run_step(lambda: kk.put_in_force(decision), decision)
+        if applied is True:
+            flash(_("Keputusan KK untuk %(client)s kini berlaku.",
+                    client=decision.client.full_name), "success")
+        elif applied is False:
+            flash(_("Keputusan KK untuk %(client)s sudah berlaku.",
+                    client=decision.client.full_name), "info")
+        return redirect(self.get_url(".details_view", id=conference.id))
 
     @expose("/emergency/", methods=("POST",))
     def emergency_decision_view(self):
@@ -247,9 +276,10 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
     @expose("/terminations/")
     def terminations_view(self):
         """Termination recommendations waiting for the head."""
-        return self.render("admin/termination_approvals.html",
-                           pending=kk.pending_terminations(decision_scope()),
-                           reasons=TERMINATION_REASONS,
+        pending = kk.pending_terminations(decision_scope())
+        return self.render("admin/termination_approvals.html", pending=pending,
+                           summaries=kk.summaries_of(pending), reasons=TERMINATION_REASONS,
+                           recommendations=DECISION_RECOMMENDATIONS,
                            may_approve=acting(Role.HEAD))
 
     @expose("/approve/", methods=("POST",))
@@ -261,8 +291,14 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         decision = db.session.get(ConferenceDecision, decision_id) if decision_id else None
         if decision is None:
             abort(404)
+        approve = request.form.get("approve") == "1"
+        if approve and request.form.get("confirmed") != "1":
+            flash(_("Terminasi %(client)s belum disetujui: centang dulu bahwa Anda sudah "
+                    "membaca keputusan KK dan ringkasan kasusnya.",
+                    client=decision.client.full_name), "error")
+            return redirect(self.get_url(".terminations_view"))
         if run_step(lambda: kk.decide_termination(
-                decision, current_user.staff, request.form.get("approve") == "1"),
+                decision, current_user.staff, approve),
                 decision) is not FAILED:
             flash(_("Terminasi %(client)s %(what)s.", client=decision.client.full_name,
                     what=_("disetujui; tahap klien kini terminasi") if decision.approval

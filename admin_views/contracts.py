@@ -7,9 +7,19 @@ import os
 import uuid
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
+from flask_admin.model.template import BaseListRowAction, DeleteRowAction, EditRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -32,6 +42,7 @@ from .base import (
     VersionField,
     choice_formatter,
     mark_seen,
+    role_in,
     run_step,
     stale_refusal,
     stale_write_message,
@@ -46,6 +57,23 @@ class SigningStep(SigningForm):
     seen_version = VersionField()
 
 
+class DraftOnly(BaseListRowAction):
+    """A list row action (edit, delete) offered only on a draft: a signed contract is
+    read-only, so its row shows no button that would lead to a refusal."""
+
+    def __init__(self, action: BaseListRowAction):
+        super().__init__(action.title)
+        self.action = action
+
+    def render(self, context, row_id, row):
+        return "" if row.locked else self.action.render(context, row_id, row)
+
+
+# The text sections of the details page, below its table (each titled by its label).
+SECTIONS = ("goals", "client_responsibilities", "worker_responsibilities", "rights_text")
+_SHOWING_LOCKED = "contract_details_locked"
+
+
 class ServiceContractView(SecureModelView):
     """Service contracts: drafts are edited here; signing, the later states, amendments,
     the printable document and the follow-up lists are steps of their own."""
@@ -54,10 +82,8 @@ class ServiceContractView(SecureModelView):
     column_list = ("client.register_number", "client.full_name", "kind", "version", "status",
                    "social_worker.name", "start_date", "end_date", "signed_date")
     column_details_list = ("client", "social_worker", "kind", "version", "status", "problem",
-                           "goals", "client_responsibilities", "worker_responsibilities",
                            "techniques", "place", "start_date", "end_date", "signed_date",
-                           "signed_by_client", "guardian_signer", "signed_by_worker", "head",
-                           "rights_text")
+                           "signed_by_client", "guardian_signer", "signed_by_worker", "head")
     column_labels = {
         "client": _l("Klien"),
         "client.register_number": _l("Nomor induk"),
@@ -111,6 +137,24 @@ class ServiceContractView(SecureModelView):
     WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"sign_view", "transition_view", "amend_view"}
 
     # --- a signed contract is read-only -------------------------------------------------
+    @property
+    def can_edit(self) -> bool:  # type: ignore[override]
+        # False while the details page of a signed contract renders: no "Ubah" tab there.
+        return super().can_edit and not g.get(_SHOWING_LOCKED, False)
+
+    def get_list_row_actions(self):
+        return [DraftOnly(action) if isinstance(action, (EditRowAction, DeleteRowAction))
+                else action for action in super().get_list_row_actions()]
+
+    @expose("/details/")
+    def details_view(self):
+        """The contract's table, then goals, responsibilities and rights as titled sections;
+        the steps its state allows."""
+        record = self.get_one(request.args.get("id", ""))
+        setattr(g, _SHOWING_LOCKED, record.locked)
+        self._template_args.update(sections=SECTIONS, may_write=role_in(self.write_roles))
+        return super().details_view()
+
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
         record = self.get_one(request.args.get("id", ""))

@@ -6,17 +6,42 @@ from __future__ import annotations
 from datetime import date
 
 from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import StopValidation, ValidationError
 
 from forms.validators import not_in_future, strip_text
-from models import EmergencyChange
-from models.choices import EMERGENCY_STATUSES
+from models import EmergencyChange, Staff
+from models.choices import EMERGENCY_MIN_CORE, EMERGENCY_STATUSES
 from services import conferences as kk
 
-from .base import SecureModelView, choice_formatter
-from .pickers import client_picker, staff_picker
+from .base import ScopedAjaxLoader, SecureModelView, choice_formatter
+from .pickers import client_picker
+
+
+class AgreementPicker(ScopedAjaxLoader):
+    """Active staff who may agree to an emergency change, core members of the KK team
+    listed first and marked: only their agreement counts (``kk.agreement_problem``)."""
+
+    def __init__(self, name: str):
+        super().__init__(name, Staff, fields=["name", "employee_number"],
+                         where=lambda: [Staff.active.is_(True)], order_by=Staff.name)
+
+    def format(self, model):
+        if model is None:
+            return None
+        label = (_("%(name)s — anggota inti", name=model.name) if model.is_core_member
+                 else model.name)
+        return model.id, label
+
+    def search(self, term: str, offset: int, limit: int):
+        pattern = f"%{term}%"
+        return (self.get_query()
+                .filter(or_(Staff.name.ilike(pattern), Staff.employee_number.ilike(pattern)))
+                .order_by(Staff.is_core_member.desc(), Staff.name)
+                .offset(offset).limit(limit).all())
 
 
 def _core_agreement(form, field):
@@ -49,12 +74,15 @@ class EmergencyChangeView(SecureModelView):
     column_formatters_detail = column_formatters
     form_columns = ("client", "date", "reason", "change", "agreed_by")
     form_ajax_refs = {"client": client_picker("client", own_case=True),
-                      "agreed_by": staff_picker("agreed_by")}
+                      "agreed_by": AgreementPicker("agreed_by")}
     form_args = {
         "date": {"validators": [not_in_future], "default": date.today},
         "reason": {"filters": [strip_text]},
         "change": {"filters": [strip_text]},
-        "agreed_by": {"validators": [_core_agreement]},
+        "agreed_by": {"validators": [_core_agreement],
+                      "description": _l("Perlu kesepakatan sedikitnya %(n)s anggota inti KK "
+                                        "(ditandai \"anggota inti\" dalam pilihan).",
+                                        n=EMERGENCY_MIN_CORE)},
     }
 
     @property

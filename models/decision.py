@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -29,7 +30,9 @@ class ConferenceDecision(VersionMixin, TimestampMixin, db.Model):
     """A KK's decision about one client on its agenda: placement, the binding service
     formulation, the next review, and a placement or termination recommendation.
 
-    A termination takes effect only when the head approves it.
+    A decision recorded before its KK's date is a draft until that date: it takes no
+    effect (``services.conferences.put_in_force``). A termination takes effect only when the
+    head approves it.
     """
 
     __tablename__ = "conference_decision"
@@ -53,6 +56,9 @@ class ConferenceDecision(VersionMixin, TimestampMixin, db.Model):
     next_review: Mapped[date | None] = mapped_column(Date)
     recommendation: Mapped[str] = mapped_column(String(20), default="continue")
     termination_reason: Mapped[str | None] = mapped_column(String(30))
+    # Recorded before the KK's date: nothing applied yet (no plan formulation, no review,
+    # no termination waiting for the head) until it is put in force on or after that date.
+    draft: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # Termination only: pending until the head approves or rejects it.
     approval: Mapped[str | None] = mapped_column(String(10))
     approved_by_id: Mapped[int | None] = mapped_column(

@@ -5,6 +5,7 @@
   last KK decision is more than 90 days old, or when they never had one after assessment.
 * An emergency change stands on the consensus of at least three core members until the
   next KK confirms or cancels it; cancelling restores the formulation it replaced.
+* A decision recorded before the KK's date is a draft until that date (``put_in_force``).
 * A termination decided in a KK takes effect when the head approves it.
 """
 
@@ -31,6 +32,7 @@ from models import (
 from models.choices import EMERGENCY_MIN_CORE, Recommendation, Stage
 from models.conference import conference_client
 
+from .dates import format_date
 from .dates import today as panti_today
 from .errors import Refusal
 
@@ -65,6 +67,15 @@ def summaries_ready(conference: CaseConference) -> dict[int, int | None]:
         ):
             ready[client_id] = note_id
     return {client_id: ready.get(client_id) for client_id in ids}
+
+
+def summaries_of(decisions: list[ConferenceDecision]) -> dict[int, int | None]:
+    """decision id → the case summary ready for its KK (``summaries_ready``), or None."""
+    ready: dict[int, dict[int, int | None]] = {}
+    for decision in decisions:
+        if decision.conference_id not in ready:
+            ready[decision.conference_id] = summaries_ready(decision.conference)
+    return {d.id: ready[d.conference_id].get(d.client_id) for d in decisions}
 
 
 def decisions_of(conference: CaseConference,
@@ -119,10 +130,23 @@ class DecisionInput:
     termination_reason: str | None
 
 
-def record_decision(conference: CaseConference, client: Client,
-                    data: DecisionInput) -> ConferenceDecision:
-    """Create or correct the decision about ``client`` (who must be on the agenda); its
-    formulation becomes the client's binding plan formulation."""
+def is_ahead(conference: CaseConference, today: date | None = None) -> bool:
+    """The KK's date has not come yet: decisions recorded for it are drafts."""
+    return conference.date > (today or panti_today())
+
+
+def draft_notice(conference: CaseConference) -> str:
+    """What the pages say about a decision recorded before its KK's date."""
+    return _("Draf sampai %(d)s: belum berlaku (formulasi rencana, peninjauan berikutnya dan "
+             "rekomendasi terminasi belum diterapkan).", d=format_date(conference.date))
+
+
+def record_decision(conference: CaseConference, client: Client, data: DecisionInput,
+                    today: date | None = None) -> ConferenceDecision:
+    """Create or correct the decision about ``client`` (who must be on the agenda).
+
+    Saved on or after the KK's date it takes effect at once (``_take_effect``); saved before
+    it, it is a draft that changes nothing else until ``put_in_force``."""
     if client not in conference.clients:
         raise ConferenceError(_("%(client)s tidak ada dalam agenda KK ini.",
                                 client=client.full_name))
@@ -144,19 +168,50 @@ def record_decision(conference: CaseConference, client: Client,
     decision.recommendation = data.recommendation
     decision.termination_reason = (data.termination_reason
                                    if data.recommendation == Recommendation.TERMINATION else None)
-    decision.approval = "pending" if data.recommendation == Recommendation.TERMINATION else None
-    if data.formulation:
-        plan = db.session.scalar(select(ServicePlan).where(ServicePlan.client_id == client.id))
-        if plan is not None:
-            plan.formulation = data.formulation
+    if is_ahead(conference, today):
+        decision.draft, decision.approval = True, None
+    else:
+        _take_effect(decision, client.id)
     return decision
+
+
+def put_in_force(decision: ConferenceDecision, today: date | None = None) -> bool:
+    """Let a draft decision take effect once its KK's date has come (the KK page's
+    *Berlakukan*, for the head or a social worker who may record it). True when it took
+    effect now; a decision already in force is left as it is, so a second click, or two
+    users at once, apply it only once.
+
+    Why a step and not a timer: nothing in the console runs on a date by itself, and a
+    page that changed records when it was opened would write in a reader's name. Saving
+    the decision again on or after the date puts it in force as well."""
+    if not decision.draft:
+        return False
+    conference = decision.conference
+    if is_ahead(conference, today):
+        raise ConferenceError(_("KK ini baru pada %(d)s; keputusannya berlaku mulai tanggal "
+                                "itu.", d=format_date(conference.date)))
+    _take_effect(decision, decision.client_id)
+    return True
+
+
+def _take_effect(decision: ConferenceDecision, client_id: int) -> None:
+    """The decision's effects: its formulation becomes the client's binding plan
+    formulation; a termination waits for the head's approval (the stage changes only
+    then); the review clock counts from this KK (``review_due``)."""
+    decision.draft = False
+    decision.approval = ("pending" if decision.recommendation == Recommendation.TERMINATION
+                         else None)
+    if decision.formulation:
+        plan = db.session.scalar(select(ServicePlan).where(ServicePlan.client_id == client_id))
+        if plan is not None:
+            plan.formulation = decision.formulation
 
 
 def decide_termination(decision: ConferenceDecision, head: Staff | None, approve: bool,
                        today: date | None = None) -> None:
     """The head's approval: only then does the client's stage become terminated."""
     today = today or panti_today()
-    if decision.approval != "pending":
+    if decision.approval != "pending" or decision.draft:
         raise ConferenceError(_("Tidak ada rekomendasi terminasi yang menunggu persetujuan."))
     decision.approval = "approved" if approve else "rejected"
     decision.approved_by_id = head.id if head is not None else None
@@ -241,13 +296,13 @@ class Due:
 
 
 def review_due(today: date | None = None, where: list | None = None) -> list[Due]:
-    """Every client past assessment whose last KK decision is more than 90 days old, or who
-    never had one (due since assessment ended), most overdue first."""
+    """Every client past assessment whose last KK decision in force is more than 90 days
+    old, or who never had one (due since assessment ended), most overdue first."""
     today = today or panti_today()
     last = (select(ConferenceDecision.client_id,
                    func.max(CaseConference.date).label("last"))
             .join(CaseConference, CaseConference.id == ConferenceDecision.conference_id)
-            .where(CaseConference.date <= today)
+            .where(CaseConference.date <= today, ConferenceDecision.draft.is_(False))
             .group_by(ConferenceDecision.client_id).subquery())
     rows = db.session.execute(
         select(Client, last.c.last).outerjoin(last, last.c.client_id == Client.id)

@@ -18,7 +18,9 @@ from models import (
     ServicePlan,
     db,
 )
-from services.conferences import review_due
+from services.conferences import put_in_force, review_due
+from services.dates import today as panti_today
+from services.versions import token
 
 from .conftest import csrf_token, field_errors, make_client, make_staff, post_form
 
@@ -191,11 +193,24 @@ def test_decision_updates_the_plan_and_a_termination_waits_for_the_head(
         "csrf_token": token, "decision_id": str(decision_id), "approve": "1"}).status_code == 403
     client.post("/logout", data={"csrf_token": csrf_token(client, "/password")})
     login_as("head")
-    listing = client.get("/admin/conference/terminations/").get_data(as_text=True)
-    assert "Budi Santoso" in listing and "Tujuan pelayanan tercapai" in unescape(listing)
+    listing = unescape(client.get("/admin/conference/terminations/").get_data(as_text=True))
+    row = re.search(rf'data-decision="{decision_id}">(.*?)</tr>', listing, re.S).group(1)
+    assert "Budi Santoso" in row and "Tujuan pelayanan tercapai" in row
+    # The decision and the summary's readiness beside it; approving asks to confirm.
+    assert "Terminasi dan bimbingan lanjut" in row and "Kembali ke keluarga" in row
+    assert "Belum ada ringkasan" in row
+    assert 'name="confirmed" value="1"' in row and "required" in row
+    response = client.post("/admin/conference/approve/", data={
+        "csrf_token": csrf_token(client, "/admin/conference/terminations/"),
+        "decision_id": str(decision_id), "approve": "1"}, follow_redirects=True)
+    assert ("Terminasi Budi Santoso belum disetujui: centang dulu bahwa Anda sudah membaca "
+            "keputusan KK dan ringkasan kasusnya.") in unescape(response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.get(Client, person_id).stage == "intervention"
+        assert db.session.get(ConferenceDecision, decision_id).approval == "pending"
     client.post("/admin/conference/approve/", data={
         "csrf_token": csrf_token(client, "/admin/conference/terminations/"),
-        "decision_id": str(decision_id), "approve": "1"})
+        "decision_id": str(decision_id), "approve": "1", "confirmed": "1"})
     with app.app_context():
         person = db.session.get(Client, person_id)
         assert (person.stage, person.termination_reason) == ("termination", "goals_achieved")
@@ -273,3 +288,115 @@ def test_a_social_worker_reads_only_their_own_clients_decisions_unless_they_atte
         db.session.commit()
     minutes = client.get(f"/admin/conference/minutes/?id={kk}").get_data(as_text=True)
     assert "Keputusan rahasia klien lain" in minutes  # they were at the meeting
+
+
+def test_the_agreement_picker_marks_core_members_and_the_form_says_how_many(
+        app, client, login_as):
+    login_as("social_worker")
+    with app.app_context():
+        core = make_staff("Dra. Wulan Sari", is_core_member=True)
+        plain = make_staff("Dewi Anggraini")
+        make_staff("Wahyu Andalan", is_core_member=True, active=False)
+        db.session.commit()
+        core_id, plain_id = core.id, plain.id
+    found = client.get("/admin/emergency_change/ajax/lookup/?name=agreed_by&query=an"
+                       ).get_json()
+    # Core members first and marked; inactive staff not offered.
+    assert found == [[core_id, "Dra. Wulan Sari — anggota inti"],
+                     [plain_id, "Dewi Anggraini"]]
+    html = unescape(client.get("/admin/emergency_change/new/").get_data(as_text=True))
+    assert "Perlu kesepakatan sedikitnya 3 anggota inti KK" in html
+
+
+def test_a_decision_before_the_kk_date_is_a_draft_until_that_date(
+        app, client, login_as, monkeypatch):
+    me = login_as("social_worker")
+    with app.app_context():
+        today = panti_today()
+        person = make_client("Budi Santoso", social_worker_id=me["staff_id"])
+        _plan_for(person, "Formulasi lama")
+        earlier = _conference(today - timedelta(days=120), [person])
+        db.session.add(ConferenceDecision(conference_id=earlier, client_id=person.id,
+                                          recommendation="continue"))
+        day = today + timedelta(days=8)
+        kk = _conference(day, [person])
+        person_id = person.id
+    shown = day.strftime("%d/%m/%Y")
+    url = f"/admin/conference/decision/?id={kk}&client_id={person_id}"
+    form_page = unescape(client.get(url).get_data(as_text=True))
+    assert f"KK ini baru pada {shown}" in form_page and "Belum siap" in form_page
+    response = post_form(client, url, {
+        "placement": "Kembali ke keluarga", "formulation": "Formulasi baru",
+        "next_review": (day + timedelta(days=90)).strftime("%d/%m/%Y"),
+        "recommendation": "termination", "termination_reason": "goals_achieved"},
+        follow_redirects=True)
+    html = unescape(response.get_data(as_text=True))
+    assert f"disimpan sebagai draf; berlaku mulai {shown}" in html
+    assert f"Draf sampai {shown}" in html and "Berlakukan" not in html
+    assert "(draf, belum berlaku)" in unescape(
+        client.get(f"/admin/conference/minutes/?id={kk}").get_data(as_text=True))
+
+    def unchanged():
+        decision = db.session.scalar(select(ConferenceDecision).where(
+            ConferenceDecision.conference_id == kk))
+        assert (decision.draft, decision.approval) == (True, None)
+        assert db.session.scalar(select(ServicePlan.formulation)) == "Formulasi lama"
+        assert db.session.get(Client, person_id).stage == "intervention"
+        return decision
+
+    with app.app_context():
+        decision = unchanged()
+        decision_id, seen = decision.id, token(decision.row_version)
+        # The draft does not count as the client's last review.
+        assert person_id in {d.client.id for d in review_due(day)}
+    listing = client.get("/admin/conference/terminations/").get_data(as_text=True)
+    assert "Budi Santoso" not in listing  # nothing sent to the head
+    details = f"/admin/conference/details/?id={kk}"
+    response = client.post(f"/admin/conference/in-force/?id={kk}", data={
+        "csrf_token": csrf_token(client, details), "decision_id": str(decision_id),
+        "seen_version": seen}, follow_redirects=True)
+    assert (f"KK ini baru pada {shown}; keputusannya berlaku mulai tanggal itu."
+            in unescape(response.get_data(as_text=True)))
+    with app.app_context():
+        unchanged()
+
+    # The KK's day comes: the draft is shown as due and put in force with one click.
+    monkeypatch.setattr("services.conferences.panti_today", lambda: day)
+    html = unescape(client.get(details).get_data(as_text=True))
+    assert "Draf, belum diberlakukan" in html and "Berlakukan" in html
+    seen = re.search(rf'name="decision_id" value="{decision_id}">\s*<input type="hidden" '
+                     r'name="seen_version" value="([^"]+)"', html).group(1)
+    response = client.post(f"/admin/conference/in-force/?id={kk}", data={
+        "csrf_token": csrf_token(client, details), "decision_id": str(decision_id),
+        "seen_version": seen}, follow_redirects=True)
+    assert "Keputusan KK untuk Budi Santoso kini berlaku." in unescape(
+        response.get_data(as_text=True))
+    with app.app_context():
+        decision = db.session.get(ConferenceDecision, decision_id)
+        assert (decision.draft, decision.approval) == (False, "pending")
+        plan = db.session.scalar(select(ServicePlan))
+        assert plan.formulation == "Formulasi baru"
+        assert db.session.get(Client, person_id).stage == "intervention"  # the head decides
+        assert person_id not in {d.client.id for d in review_due(day)}
+        # Idempotent: a decision in force is not applied again over a later change.
+        plan.formulation = "Diubah sesudah KK"
+        assert put_in_force(decision) is False
+        db.session.commit()
+        assert db.session.scalar(select(ServicePlan.formulation)) == "Diubah sesudah KK"
+    assert "Budi Santoso" in client.get("/admin/conference/terminations/").get_data(
+        as_text=True)
+
+
+def test_a_decision_saved_on_the_kk_date_takes_effect_at_once(app, client, login_as):
+    me = login_as("social_worker")
+    with app.app_context():
+        person = make_client("Budi Santoso", social_worker_id=me["staff_id"])
+        _plan_for(person, "Formulasi lama")
+        kk = _conference(panti_today(), [person])
+        person_id = person.id
+    post_form(client, f"/admin/conference/decision/?id={kk}&client_id={person_id}", {
+        "formulation": "Formulasi baru", "next_review": "", "recommendation": "continue",
+        "termination_reason": ""})
+    with app.app_context():
+        assert db.session.scalar(select(ConferenceDecision.draft)) is False
+        assert db.session.scalar(select(ServicePlan.formulation)) == "Formulasi baru"

@@ -135,6 +135,49 @@ def test_signed_contract_is_read_only_and_amended_by_a_linked_version(app, clien
     assert "Amandemen dari" in details and "versi 1" in details
 
 
+def _edit_links(html: str, contract_id: int) -> list[str]:
+    return re.findall(rf'href="/admin/contract/edit/\?id={contract_id}[&"]', html)
+
+
+def _list_row(html: str, contract_id: int) -> str:
+    return next(row for row in re.findall(r"<tr.*?</tr>", html, re.S)
+                if re.search(rf'name="rowid"[^>]*value="{contract_id}"', row))
+
+
+def test_a_signed_contract_offers_no_edit_and_shows_its_texts_in_sections(
+        app, client, login_as):
+    me = login_as("social_worker")
+    with app.app_context():
+        plan_id, _person = _plan(me["staff_id"])
+    signed_id = _draft(client, plan_id)
+    assert _sign(client, signed_id).status_code == 302
+    draft_id = _draft(client, plan_id)  # a second draft of the same plan
+    listing = client.get("/admin/contract/").get_data(as_text=True)
+    assert _edit_links(_list_row(listing, signed_id), signed_id) == []
+    assert "/admin/contract/delete/" not in _list_row(listing, signed_id)
+    assert len(_edit_links(_list_row(listing, draft_id), draft_id)) == 1
+    assert "/admin/contract/delete/" in _list_row(listing, draft_id)
+
+    html = client.get(f"/admin/contract/details/?id={signed_id}").get_data(as_text=True)
+    assert _edit_links(html, signed_id) == []  # no "Ubah" tab
+    assert 'data-testid="locked"' in html and "Buat amandemen" in html  # the steps stay
+    sections = {name: (title, text) for name, title, text in re.findall(
+        r'data-testid="section-(\w+)">\s*<h5>(.*?)</h5>(.*?)</section>', html, re.S)}
+    assert [title for title, _text in sections.values()] == [
+        "Tujuan", "Tanggung jawab klien", "Tanggung jawab pekerja sosial",
+        "Hak dan kewajiban"]
+    goals = re.findall(r"<div>(.*?)</div>", sections["goals"][1])
+    assert [line[:35] for line in goals] == ["1. Mampu menjahit pakaian sederhana",
+                                             "2. Terhubung kembali dengan keluarg"]
+    assert "Mengikuti kelas menjahit" in sections["client_responsibilities"][1]
+    assert "Menghubungi keluarga di Kabupaten Garut" in sections["worker_responsibilities"][1]
+    rights = re.findall(r"<div>(.*?)</div>", sections["rights_text"][1])
+    assert rights[0] == "1. Klien" and "2. Panti" in rights and "3. Pekerja sosial" in rights
+    # A draft keeps its tab.
+    html = client.get(f"/admin/contract/details/?id={draft_id}").get_data(as_text=True)
+    assert len(_edit_links(html, draft_id)) == 1
+
+
 def test_signing_needs_both_parties_and_a_past_date(app, client, login_as):
     me = login_as("social_worker")
     with app.app_context():

@@ -86,6 +86,7 @@ ROUTE_KINDS = {
     # The case conference's rules: decisions, emergency changes, the head's approvals.
     "decision_view": "write",
     "emergency_decision_view": "write",
+    "in_force_view": "write",
     "approve_view": "head",
     "terminations_view": "read",
     "review_due_view": "read",
@@ -230,7 +231,7 @@ def _url(rule, record_id: int, view, ids: dict[str, int]) -> str:
     method = rule.endpoint.partition(".")[2]
     if method in ("details_view", "edit_view", "history_view", "print_view", "scan_view",
                   "sign_view", "transition_view", "amend_view", "draft_contract_view",
-                  "minutes_view", "emergency_decision_view"):
+                  "minutes_view", "emergency_decision_view", "in_force_view"):
         url += f"?id={record_id}"
     if method == "record":
         url += f"?kind=training&id={record_id}"
@@ -275,8 +276,8 @@ def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
         return {200} if view.form_ajax_refs else {404}
     if method == "ajax_update":
         return {404}  # no screen has inline edits
-    if method == "emergency_decision_view":
-        return {404}  # the form names no emergency change: none to decide
+    if method in ("emergency_decision_view", "in_force_view"):
+        return {404}  # the form names no emergency change or decision: none to decide
     if http == "GET":
         return {200}
     return {200, 302}  # a form re-shown with its errors, or saved and redirected
