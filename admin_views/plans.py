@@ -14,7 +14,7 @@ from wtforms.validators import Optional, ValidationError
 
 from forms.validators import NotBefore, strip_text
 from models import PlanGoal, ServicePlan
-from models.choices import PLAN_OWNERS
+from models.choices import PLAN_OWNERS, Role
 from services import contracts, eligibility
 from services.scopes import acting
 
@@ -96,7 +96,7 @@ class ServicePlanView(SecureModelView):
     def create_form(self, obj=None):
         """A social worker's new plan is theirs: their staff record is already picked."""
         form = super().create_form(obj)
-        staff = current_user.staff if acting("social_worker") else None
+        staff = current_user.staff if acting(Role.SOCIAL_WORKER) else None
         if staff is not None and not is_form_submitted():
             form.social_worker.data = staff
         return form
