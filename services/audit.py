@@ -91,16 +91,35 @@ def _related_ids(objs) -> list[Any]:
     )
 
 
+def _logged(mapper, prop) -> bool:
+    """Whether changes of a column attribute go into the log: data of the row itself."""
+    if prop.key in IGNORED or prop.key == "id" or not hasattr(prop, "columns"):
+        return False
+    # Not a column_property over another table.
+    return all(getattr(col, "table", None) is mapper.local_table for col in prop.columns)
+
+
+def _note(changes: dict[str, list[Any]], key: str, before: Any, after: Any) -> None:
+    """Put ``[before, after]`` of ``key`` into ``changes`` as the log keeps it: JSON-safe,
+    secrets masked, nothing when both are empty or the same."""
+    if before is None and after is None:
+        return
+    if key in SECRET:
+        changes[key] = [MASK if before is not None else None, MASK]
+        return
+    before, after = plain(before), plain(after)
+    if before != after:
+        changes[key] = [before, after]
+
+
 def _changes(state, kind: str) -> dict[str, list[Any]]:
     """``{field: [before, after]}`` for the columns (and many-to-many lists) of ``state``."""
     changes: dict[str, list[Any]] = {}
     mapper = state.mapper
     for prop in mapper.column_attrs:
-        key = prop.key
-        if key in IGNORED or key == "id" or not hasattr(prop, "columns"):
+        if not _logged(mapper, prop):
             continue
-        if not all(getattr(col, "table", None) is mapper.local_table for col in prop.columns):
-            continue  # a column_property over another table, not data of this row
+        key = prop.key
         hist = state.attrs[key].history
         if kind == "create":
             before, after = None, state.dict.get(key)
@@ -111,14 +130,7 @@ def _changes(state, kind: str) -> dict[str, list[Any]]:
                 continue
             before = hist.deleted[0] if hist.deleted else None
             after = hist.added[0] if hist.added else None
-        if before is None and after is None:
-            continue
-        if key in SECRET:
-            changes[key] = [MASK if before is not None else None, MASK]
-            continue
-        before, after = plain(before), plain(after)
-        if before != after:
-            changes[key] = [before, after]
+        _note(changes, key, before, after)
     for rel in mapper.relationships:
         if rel.secondary is None or not rel.uselist:
             continue
@@ -318,6 +330,27 @@ def record_created(table_name: str, rows: list[tuple[int, str | None, dict[str, 
                     if value is not None},
         **who,
     } for record_id, label, values in rows])
+
+
+def record_updated(model, rows: list[tuple[Any, dict[str, Any]]]) -> None:
+    """One "update" entry per (loaded record, its new column values) of a bulk UPDATE that
+    bypassed the session: the entries a flush would write for the same assignments (the
+    fields whose value differs, the label from the new values), in one statement. For
+    records that are not child rows (no ``__audit_parent__``)."""
+    mapper = inspect(model)
+    keys = [prop.key for prop in mapper.column_attrs if _logged(mapper, prop)]
+    who, now, entries = actor(), utcnow(), []
+    for record, new in rows:
+        stored = inspect(record).dict
+        changes: dict[str, list[Any]] = {}
+        for key in keys:
+            if key in new and new[key] != stored.get(key):
+                _note(changes, key, stored.get(key), new[key])
+        if changes:
+            entries.append(_entry("update", mapper.local_table.name, record.id,
+                                  _row_label({**stored, **new}), changes, who, now))
+    if entries:
+        db.session.execute(insert(AuditEntry.__table__), entries)
 
 
 def record_event(action: str, *, username: str | None = None, user_id: int | None = None,
