@@ -320,22 +320,27 @@ def _record_bulk(state) -> None:
 def record_created(table_name: str, rows: list[tuple[int, str | None, dict[str, Any]]]) -> None:
     """One "create" entry per (record id, label, column values) of a bulk INSERT made with
     the CALLER_AUDITS option: the same entries a flush would write, in one statement."""
-    if not rows:
-        return
+    if rows:
+        db.session.execute(insert(AuditEntry.__table__), created_entries(table_name, rows))
+
+
+def created_entries(table_name: str, rows: list[tuple[int, str | None, dict[str, Any]]]
+                    ) -> list[dict[str, Any]]:
+    """The audit rows ``record_created`` writes, for a caller that inserts them itself."""
     who, now = actor(), utcnow()
-    db.session.execute(insert(AuditEntry.__table__), [{
+    return [{
         "at": now, "action": "create", "table_name": table_name, "record_id": record_id,
         "record_label": label, "detail": None,
         "changes": {key: [None, plain(value)] for key, value in values.items()
                     if value is not None},
         **who,
-    } for record_id, label, values in rows])
+    } for record_id, label, values in rows]
 
 
-def record_updated(model, rows: list[tuple[Any, dict[str, Any]]]) -> None:
-    """One "update" entry per (loaded record, its new column values) of a bulk UPDATE that
-    bypassed the session: the entries a flush would write for the same assignments (the
-    fields whose value differs, the label from the new values), in one statement. For
+def updated_entries(model, rows: list[tuple[Any, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The audit rows a flush would write for (loaded record, its new column values) pairs
+    — the fields whose value differs, the label from the new values — for a caller that
+    changed them with a bulk UPDATE, bypassing the session, and inserts these itself. For
     records that are not child rows (no ``__audit_parent__``)."""
     mapper = inspect(model)
     keys = [prop.key for prop in mapper.column_attrs if _logged(mapper, prop)]
@@ -349,8 +354,7 @@ def record_updated(model, rows: list[tuple[Any, dict[str, Any]]]) -> None:
         if changes:
             entries.append(_entry("update", mapper.local_table.name, record.id,
                                   _row_label({**stored, **new}), changes, who, now))
-    if entries:
-        db.session.execute(insert(AuditEntry.__table__), entries)
+    return entries
 
 
 def record_event(action: str, *, username: str | None = None, user_id: int | None = None,
