@@ -9,8 +9,11 @@ clients, 100 rooms and 40 social workers, then, logged in as the admin:
 * **update**: uploads the same 5,000 registered clients with a changed cohort and confirms.
 
 Each is timed as the user waits for it (the HTTP request, wall clock) and as CPU seconds of
-this process, with the SQL statements counted; median of ``REPEAT`` fresh runs. Run with
-``python -m bench.roster_import`` (also part of ``make bench``); rows: ``BENCH_ROWS``.
+this process, with the SQL statements counted (those sent through SQLAlchemy: on PostgreSQL
+the import's COPYs go to the driver directly and are not among them); median of ``REPEAT``
+fresh runs. The load average before and after is printed with the figures: the wall clock
+means little on a busy machine. Run with ``python -m bench.roster_import`` (also part of
+``make bench``); rows: ``BENCH_ROWS``.
 """
 
 from __future__ import annotations
@@ -129,7 +132,12 @@ def run(app, path: str) -> dict[str, tuple[float, float, int]]:
     return {"dry run": tuple(upload), "confirm": tuple(confirm)}
 
 
+def _load() -> str:
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def main() -> int:
+    before = _load()
     app = bench_app()
     folder = tempfile.mkdtemp(prefix="panti-bench-import-")
     files = {"create": os.path.join(folder, "new.xlsx"),
@@ -146,6 +154,7 @@ def main() -> int:
                 clients = db.session.scalar(select(func.count()).select_from(Client))
                 assert clients == REGISTERED + (ROWS if kind == "create" else 0), clients
     engine = "PostgreSQL" if os.environ.get("BENCH_DATABASE_URL") else "SQLite"
+    print(f"load average (1, 5, 15 min) before: {before}, after: {_load()}")
     rows = {"create": ROWS, "update": REGISTERED}
     print(f"| import ({engine}) | rows | step | wall s | CPU s | SQL statements |")
     print("|---|---:|---|---:|---:|---:|")

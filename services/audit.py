@@ -92,16 +92,35 @@ def _related_ids(objs) -> list[Any]:
     )
 
 
+def _logged(mapper, prop) -> bool:
+    """Whether changes of a column attribute go into the log: data of the row itself."""
+    if prop.key in IGNORED or prop.key == "id" or not hasattr(prop, "columns"):
+        return False
+    # Not a column_property over another table.
+    return all(getattr(col, "table", None) is mapper.local_table for col in prop.columns)
+
+
+def _note(changes: dict[str, list[Any]], key: str, before: Any, after: Any) -> None:
+    """Put ``[before, after]`` of ``key`` into ``changes`` as the log keeps it: JSON-safe,
+    secrets masked, nothing when both are empty or the same."""
+    if before is None and after is None:
+        return
+    if key in SECRET:
+        changes[key] = [MASK if before is not None else None, MASK]
+        return
+    before, after = plain(before), plain(after)
+    if before != after:
+        changes[key] = [before, after]
+
+
 def _changes(state, kind: str) -> dict[str, list[Any]]:
     """``{field: [before, after]}`` for the columns (and many-to-many lists) of ``state``."""
     changes: dict[str, list[Any]] = {}
     mapper = state.mapper
     for prop in mapper.column_attrs:
-        key = prop.key
-        if key in IGNORED or key == "id" or not hasattr(prop, "columns"):
+        if not _logged(mapper, prop):
             continue
-        if not all(getattr(col, "table", None) is mapper.local_table for col in prop.columns):
-            continue  # a column_property over another table, not data of this row
+        key = prop.key
         hist = state.attrs[key].history
         if kind == "create":
             before, after = None, state.dict.get(key)
@@ -112,14 +131,7 @@ def _changes(state, kind: str) -> dict[str, list[Any]]:
                 continue
             before = hist.deleted[0] if hist.deleted else None
             after = hist.added[0] if hist.added else None
-        if before is None and after is None:
-            continue
-        if key in SECRET:
-            changes[key] = [MASK if before is not None else None, MASK]
-            continue
-        before, after = plain(before), plain(after)
-        if before != after:
-            changes[key] = [before, after]
+        _note(changes, key, before, after)
     for rel in mapper.relationships:
         if rel.secondary is None or not rel.uselist:
             continue
@@ -320,16 +332,41 @@ def install(database: SQLAlchemy) -> None:
 def record_created(table_name: str, rows: list[tuple[int, str | None, dict[str, Any]]]) -> None:
     """One "create" entry per (record id, label, column values) of a bulk INSERT made with
     the CALLER_AUDITS option: the same entries a flush would write, in one statement."""
-    if not rows:
-        return
+    if rows:
+        db.session.execute(insert(AuditEntry.__table__), created_entries(table_name, rows))
+
+
+def created_entries(table_name: str, rows: list[tuple[int, str | None, dict[str, Any]]]
+                    ) -> list[dict[str, Any]]:
+    """The audit rows ``record_created`` writes, for a caller that inserts them itself."""
     who, now = actor(), utcnow()
-    db.session.execute(insert(AuditEntry.__table__), [{
+    return [{
         "at": now, "action": "create", "table_name": table_name, "record_id": record_id,
         "record_label": label, "detail": None,
         "changes": {key: [None, plain(value)] for key, value in values.items()
                     if value is not None},
         **who,
-    } for record_id, label, values in rows])
+    } for record_id, label, values in rows]
+
+
+def updated_entries(model, rows: list[tuple[Any, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The audit rows a flush would write for (loaded record, its new column values) pairs
+    — the fields whose value differs, the label from the new values — for a caller that
+    changed them with a bulk UPDATE, bypassing the session, and inserts these itself. For
+    records that are not child rows (no ``__audit_parent__``)."""
+    mapper = inspect(model)
+    keys = [prop.key for prop in mapper.column_attrs if _logged(mapper, prop)]
+    who, now, entries = actor(), utcnow(), []
+    for record, new in rows:
+        stored = inspect(record).dict
+        changes: dict[str, list[Any]] = {}
+        for key in keys:
+            if key in new and new[key] != stored.get(key):
+                _note(changes, key, stored.get(key), new[key])
+        if changes:
+            entries.append(_entry("update", mapper.local_table.name, record.id,
+                                  _row_label({**stored, **new}), changes, who, now))
+    return entries
 
 
 def record_event(action: str, *, username: str | None = None, user_id: int | None = None,

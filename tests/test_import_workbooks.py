@@ -225,6 +225,38 @@ def test_confirming_an_import_runs_the_same_statements_for_50_or_300_rows(app, c
         assert f"{year}-0001 — Klien Nomor 8" in {label for _id, label in entries}
 
 
+def _changed(numbers: list[str]) -> bytes:
+    return _replace({SHEET: _sheet(HEADER_ROW + "".join(
+        _row(n, number, f"Klien Diubah {n}", "LP"[n % 2])
+        for n, number in enumerate(numbers, start=8)))})
+
+
+def test_confirming_changes_runs_the_same_statements_for_50_or_300_rows(app, client,
+                                                                         login_as):
+    """Changed clients go in as one checked UPDATE for all of them and one audit INSERT."""
+    login_as("admin")
+    _confirm(client, _roster(350))
+    with app.app_context():
+        numbers = sorted(db.session.scalars(select(Client.register_number)))
+    small = _confirm(client, _changed(numbers[:50]))
+    large = _confirm(client, _changed(numbers[50:]))
+    assert len(large) == len(small) <= 20, large
+    assert sum(statement.lstrip().upper().startswith("UPDATE CLIENT")
+               for statement in large) == 1, large
+    with app.app_context():
+        from models import AuditEntry
+        names = dict(db.session.execute(select(Client.register_number,
+                                               Client.full_name)).all())
+        assert names[numbers[0]] == "Klien Diubah 8"
+        assert names[numbers[-1]] == "Klien Diubah 307"
+        assert set(db.session.scalars(select(Client.row_version))) == {2}
+        changes = db.session.scalars(select(AuditEntry.changes).where(
+            AuditEntry.table_name == "client", AuditEntry.action == "update")
+            .order_by(AuditEntry.id)).all()
+        assert len(changes) == 350
+        assert changes[-1] == {"full_name": ["Klien Nomor 357", "Klien Diubah 307"]}
+
+
 @pytest.mark.parametrize("date_1904", [False, True])
 def test_the_reader_gives_what_excel_shows(tmp_path, date_1904):
     """Shared and inline strings, numbers, booleans, a formula's last result, dates in a

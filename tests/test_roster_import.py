@@ -195,3 +195,102 @@ def test_only_the_admin_imports(app, client, login_as):
     token = csrf_token(client, "/password")
     assert client.post("/admin/client_import/confirm/", data={"csrf_token": token,
                                                               "token": "x"}).status_code == 403
+
+
+CHANGED_BUDI = [1, "2026-0001", 2, "Budi Santosa", "L", datetime(1980, 7, 14), None,
+                "Kabupaten Bandung", datetime(2026, 1, 5), "6. Intervensi / bimbingan",
+                "Asrama Anggrek"]
+ENTRY_FIELDS = ("action", "table_name", "record_id", "record_label", "changes", "detail",
+                "parent_table", "parent_id")
+
+
+def _as_the_session_writes_it(app, tmp_path, budi_id: int) -> dict:
+    """The audit entry of Budi's change made through the session (its audit hook), the way
+    a form save — and the import before its bulk UPDATE — writes it; rolled back after."""
+    from services import roster_import
+
+    path = tmp_path / "budi.xlsx"
+    path.write_bytes(_workbook([CHANGED_BUDI]))
+    with app.app_context():
+        (row,) = roster_import.plan(str(path)).rows
+        budi = db.session.get(Client, budi_id)
+        budi.full_name = row.full_name
+        for attr, value in row.values.items():
+            setattr(budi, {"room": "room_id", "social_worker": "social_worker_id"}.get(
+                attr, attr), value)
+        db.session.flush()
+        entry = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.table_name == "client", AuditEntry.action == "update")).one()
+        written = {name: getattr(entry, name) for name in ENTRY_FIELDS}
+        db.session.rollback()
+    return written
+
+
+def test_an_imported_change_has_the_history_a_form_save_gives(app, client, login_as, tmp_path):
+    login_as("admin")
+    with app.app_context():
+        budi_id = _world()
+        version = db.session.get(Client, budi_id).row_version
+    expected = _as_the_session_writes_it(app, tmp_path, budi_id)
+    assert set(expected["changes"]) == {"full_name", "cohort", "birth_date", "room_id"}
+    html = _upload(client, _workbook([CHANGED_BUDI])).get_data(as_text=True)
+    token = re.search(r'name="token" value="(\w+)"', html).group(1)
+    client.post("/admin/client_import/confirm/", data={
+        "csrf_token": csrf_token(client, "/admin/client_import/"), "token": token})
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.table_name == "client", AuditEntry.action == "update")).one()
+        assert {name: getattr(entry, name) for name in ENTRY_FIELDS} == expected
+        assert entry.username == "admin"
+        budi = db.session.get(Client, budi_id)
+        assert (budi.full_name, budi.cohort, budi.row_version) == ("Budi Santosa", 2,
+                                                                   version + 1)
+    page = unescape(client.get(f"/admin/client/history/?id={budi_id}").get_data(as_text=True))
+    shown = [" ".join(unescape(re.sub(r"<[^>]+>", " ", cells)).split()) for cells in
+             re.findall(r"<tr><th class=\"w-25\">(.*?)</tr>", page, re.S)]
+    assert {"Nama lengkap Budi Santoso → Budi Santosa", "Angkatan — → 2",
+            "Tanggal lahir — → 14/07/1980", "Kamar/asrama — → Asrama Anggrek"} <= set(shown), shown
+
+
+def test_a_client_changed_after_the_import_read_it_refuses_the_whole_import(
+        app, client, login_as, monkeypatch):
+    """Between the import's reading and its UPDATE another user saves Budi: the checked
+    UPDATE misses him, his row is refused with who and what, and nothing is kept."""
+    from sqlalchemy import insert, update
+
+    from models.base import utcnow
+    from services import roster_import
+
+    login_as("admin")
+    with app.app_context():
+        budi_id = _world()
+        entries_before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    html = _upload(client, _workbook(GOOD)).get_data(as_text=True)
+    token = re.search(r'name="token" value="(\w+)"', html).group(1)
+    planned = roster_import._plan
+
+    def someone_saves_budi_meanwhile(path):
+        found = planned(path)
+        table = Client.__table__
+        db.session.execute(update(table).where(table.c.id == budi_id).values(
+            cohort=7, row_version=table.c.row_version + 1))
+        db.session.execute(insert(AuditEntry.__table__), [{
+            "at": utcnow(), "action": "update", "table_name": "client", "record_id": budi_id,
+            "username": "peksos", "changes": {"cohort": [None, 7]}}])
+        return found
+
+    monkeypatch.setattr(roster_import, "_plan", someone_saves_budi_meanwhile)
+    response = client.post("/admin/client_import/confirm/", data={
+        "csrf_token": csrf_token(client, "/admin/client_import/"), "token": token})
+    html = unescape(response.get_data(as_text=True))
+    assert "Data berubah sejak pratinjau: 1 baris kini ditolak. Tidak ada yang disimpan" in html
+    reason = _rows(html)[8]
+    assert reason[0] == "reject", reason
+    assert reason[1].startswith("Data klien ini sudah diubah oleh peksos pada "), reason
+    assert "(Angkatan) sejak dibaca untuk impor ini." in reason[1], reason
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Client)) == 1
+        budi = db.session.get(Client, budi_id)
+        assert (budi.cohort, budi.room_id, budi.row_version) == (None, None, 1)
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == \
+            entries_before
