@@ -100,21 +100,23 @@ def _checked_in_browser(page, url: str, tried: dict[str, int],
         # A link a role is shown must open for it.
         problems.append(f"{url}: answered {response.status if response else 'nothing'}")
         return None
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width, links = page.evaluate(
+        "() => [document.documentElement.scrollWidth, Array.from("
+        "document.querySelectorAll(\"a[href^='/admin/']\"), e => e.getAttribute('href'))]")
     if width > PHONE["width"] + 1:
         problems.append(f"{url}: {width} px wide on a {PHONE['width']} px phone")
     kind = _kind(url)
     if tried.get(kind, 0) < TRIES_PER_KIND:
         tried[kind] = tried.get(kind, 0) + 1
         _use_controls(page)
-    text = page.inner_text("body") + " " + " ".join(page.eval_on_selector_all(
-        "[placeholder], [title], [aria-label]",
-        "els => els.map(e => [e.getAttribute('placeholder'), e.getAttribute('title'),"
-        " e.getAttribute('aria-label')].filter(Boolean).join(' '))"))
+    text = page.evaluate(
+        "() => document.body.innerText + ' ' + Array.from(document.querySelectorAll("
+        "'[placeholder], [title], [aria-label]'), e => [e.getAttribute('placeholder'), "
+        "e.getAttribute('title'), e.getAttribute('aria-label')].filter(Boolean).join(' '))"
+        ".join(' ')")
     problems += [f"{url}: English text {found!r}"
                  for found in {m.group(0) for m in ENGLISH.finditer(text)}]
-    return page.eval_on_selector_all("a[href^='/admin/']",
-                                     "els => els.map(e => e.getAttribute('href'))")
+    return links
 
 
 def _checked_over_http(context, url: str, problems: list[str]) -> list[str] | None:
@@ -149,7 +151,9 @@ def test_every_page_of_every_role_works_in_the_browser(app, live_server):  # noq
     reached: dict[str, int] = {}
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-extensions", "--renderer-process-limit=1", "--disable-dev-shm-usage",
+            "--blink-settings=imagesEnabled=false"])
         for username, _role, _staff in ACCOUNTS:
             context = browser.new_context(viewport=PHONE, base_url=live_server)
             page = context.new_page()
