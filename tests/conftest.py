@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from datetime import date, time
 from html import unescape
 from time import process_time
@@ -256,3 +257,25 @@ def pytest_runtest_call(item):
         pytest.fail(f"{spent:.1f} s of CPU, over this test's budget of {budget:g} s: make it "
                     "cheaper, or raise its budget with @pytest.mark.cpu_budget and say why")
     return result
+
+
+# Debian's Chromium (Playwright cannot download its own here): the browser tests skip, with
+# the reason printed, where it or Playwright is missing.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking", "--disable-extensions",
+                  "--renderer-process-limit=1", "--disable-dev-shm-usage",
+                  "--blink-settings=imagesEnabled=false"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium per test process, shared by the browser tests: each test opens its own
+    context (cookies, pages) on it and closes that."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -5,7 +5,6 @@ Skipped, with the reason printed, where Chromium or Playwright is missing.
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 
@@ -13,9 +12,13 @@ import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from models import db
-from tests.conftest import PASSWORD, make_client, make_user
+from tests.conftest import (
+    CHROMIUM,  # noqa: E402
+    PASSWORD,
+    make_client,
+    make_user,
+)
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 if not shutil.which(CHROMIUM):
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)",
@@ -40,10 +43,10 @@ def live_server(app):
     thread.join()
 
 
-def _logged_in(p, live_server: str, username: str, errors: list[str]):
-    """Chromium logged in as ``username``; console errors (CSP violations) go to ``errors``."""
-    browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+def _logged_in(chromium, live_server: str, username: str, errors: list[str]):
+    """A fresh browser context logged in as ``username`` and its page (close the context
+    when done); console errors (CSP violations) go to ``errors``."""
+    browser = chromium.new_context()
     page = browser.new_page()
     page.set_default_timeout(15_000)
     page.add_init_script(WATCH_CSP)
@@ -57,51 +60,50 @@ def _logged_in(p, live_server: str, username: str, errors: list[str]):
     return browser, page
 
 
-def test_admin_pages_work_under_the_content_security_policy(app, live_server):
+def test_admin_pages_work_under_the_content_security_policy(app, live_server, chromium):
     with app.app_context():
         make_user("admin")
         make_client("Budi Santoso")
         db.session.commit()
     errors: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser, page = _logged_in(p, live_server, "admin", errors)
+    browser, page = _logged_in(chromium, live_server, "admin", errors)
 
-        # Every page of every role is visited by test_browser_sweep.py; here, what a user
-        # does on them beyond looking.
-        # The filter menu (a javascript:void(0) link) opens and adds a filter row.
-        page.goto(live_server + "/admin/client/")
-        page.wait_for_load_state("networkidle")
-        page.click("a.dropdown-toggle:has-text('Tambah filter')")
-        page.click("a.filter >> nth=0")
-        assert page.locator("table.filters tr").count() >= 1
+    # Every page of every role is visited by test_browser_sweep.py; here, what a user
+    # does on them beyond looking.
+    # The filter menu (a javascript:void(0) link) opens and adds a filter row.
+    page.goto(live_server + "/admin/client/")
+    page.wait_for_load_state("networkidle")
+    page.click("a.dropdown-toggle:has-text('Tambah filter')")
+    page.click("a.filter >> nth=0")
+    assert page.locator("table.filters tr").count() >= 1
 
-        # The row delete button asks in Indonesian; dismissing keeps the record.
-        messages: list[str] = []
-        page.on("dialog", lambda d: (messages.append(d.message), d.dismiss()))
-        page.locator("button:has(.fa-trash)").first.click()
-        page.wait_for_timeout(300)
-        assert messages == ["Yakin ingin menghapus data ini?"]
+    # The row delete button asks in Indonesian; dismissing keeps the record.
+    messages: list[str] = []
+    page.on("dialog", lambda d: (messages.append(d.message), d.dismiss()))
+    page.locator("button:has(.fa-trash)").first.click()
+    page.wait_for_timeout(300)
+    assert messages == ["Yakin ingin menghapus data ini?"]
 
-        # A Select2 AJAX picker searches the server.
-        page.goto(live_server + "/admin/enrollment/new/")
-        page.wait_for_load_state("networkidle")
-        page.locator(".select2-container").nth(1).click()
-        page.keyboard.type("Bud")
-        page.wait_for_selector(".select2-result-label")
-        assert "Budi Santoso" in page.locator(".select2-result-label").first.inner_text()
+    # A Select2 AJAX picker searches the server.
+    page.goto(live_server + "/admin/enrollment/new/")
+    page.wait_for_load_state("networkidle")
+    page.locator(".select2-container").nth(1).click()
+    page.keyboard.type("Bud")
+    page.wait_for_selector(".select2-result-label")
+    assert "Budi Santoso" in page.locator(".select2-result-label").first.inner_text()
 
-        # The client form's termination appears once the stage says a termination is
-        # recorded (chosen through Select2, which tells its change through jQuery).
-        page.goto(live_server + "/admin/client/new/")
-        termination = page.locator("fieldset[data-shown-when=stage]")
-        assert termination.is_hidden()
-        page.evaluate("jQuery('#stage').val('termination').trigger('change')")
-        assert termination.is_visible()
-        browser.close()
+    # The client form's termination appears once the stage says a termination is
+    # recorded (chosen through Select2, which tells its change through jQuery).
+    page.goto(live_server + "/admin/client/new/")
+    termination = page.locator("fieldset[data-shown-when=stage]")
+    assert termination.is_hidden()
+    page.evaluate("jQuery('#stage').val('termination').trigger('change')")
+    assert termination.is_visible()
+    browser.close()
     assert errors == []
 
 
-def test_attendance_grid_marks_everyone_present_and_saves(app, live_server):
+def test_attendance_grid_marks_everyone_present_and_saves(app, live_server, chromium):
     """The grid's own script (served from 'self') runs under the CSP: one click marks the
     blank rows H, one submit saves them; the calendar renders and offers printing."""
     from datetime import date, time
@@ -124,25 +126,24 @@ def test_attendance_grid_marks_everyone_present_and_saves(app, live_server):
         db.session.commit()
         session_id, first = session.id, people[0].id
     errors: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser, page = _logged_in(p, live_server, "instructor", errors)
-        page.goto(f"{live_server}/admin/attendance_grid/record/?kind=training&id={session_id}")
-        page.check(f"input[name=code-{first}][value=S]")
-        page.click("#all-present")
-        page.click("button[type=submit]:has-text('Simpan kehadiran')")
-        page.wait_for_selector("text=Kehadiran disimpan: 2 hadir, 0 izin, 1 sakit, 0 alpa.")
-        page.goto(live_server + "/admin/calendar/?view=week&day=2026-02-02")
-        page.wait_for_load_state("networkidle")
-        assert "Menjahit A" in page.locator("table.calendar").inner_text()
-        assert page.locator("#print-page").is_visible()
-        browser.close()
+    browser, page = _logged_in(chromium, live_server, "instructor", errors)
+    page.goto(f"{live_server}/admin/attendance_grid/record/?kind=training&id={session_id}")
+    page.check(f"input[name=code-{first}][value=S]")
+    page.click("#all-present")
+    page.click("button[type=submit]:has-text('Simpan kehadiran')")
+    page.wait_for_selector("text=Kehadiran disimpan: 2 hadir, 0 izin, 1 sakit, 0 alpa.")
+    page.goto(live_server + "/admin/calendar/?view=week&day=2026-02-02")
+    page.wait_for_load_state("networkidle")
+    assert "Menjahit A" in page.locator("table.calendar").inner_text()
+    assert page.locator("#print-page").is_visible()
+    browser.close()
     assert errors == []
     with app.app_context():
         codes = sorted(db.session.scalars(select(Attendance.code)))
         assert codes == ["H", "H", "S"]
 
 
-def test_a_new_plan_gets_two_goals_and_becomes_a_draft_contract(app, live_server):
+def test_a_new_plan_gets_two_goals_and_becomes_a_draft_contract(app, live_server, chromium):
     """The social worker's core task in a real browser: "Tambah Tujuan" adds goal rows under
     the CSP, the plan saves with both goals, and *Buat draf kontrak* drafts a contract."""
     from sqlalchemy import select
@@ -154,26 +155,25 @@ def test_a_new_plan_gets_two_goals_and_becomes_a_draft_contract(app, live_server
         make_client("Budi Santoso", social_worker=worker.staff)
         db.session.commit()
     errors: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser, page = _logged_in(p, live_server, "socialworker", errors)
-        page.goto(live_server + "/admin/service_plan/new/")
-        page.wait_for_load_state("networkidle")
-        page.locator("#s2id_client").click()
-        page.keyboard.type("Bud")
-        page.wait_for_selector(".select2-result-label:has-text('Budi Santoso')")
-        page.keyboard.press("Enter")
-        page.fill("#problems", "Tidak punya tempat tinggal dan pekerjaan tetap.")
-        for index, goal in enumerate(("Mandiri secara ekonomi", "Kembali ke keluarga")):
-            page.click("#goals-button")
-            page.fill(f"#goals-{index}-goal", goal)
-        page.click("input[type=submit][value='Simpan']")
-        page.wait_for_selector("text=Mandiri secara ekonomi")  # the list shows both goals
-        with app.app_context():
-            plan_id = db.session.scalar(select(ServicePlan.id))
-        page.goto(f"{live_server}/admin/service_plan/details/?id={plan_id}")
-        page.click("button:has-text('Buat draf kontrak')")
-        page.wait_for_selector("text=Draf kontrak dibuat dari rencana pelayanan")
-        browser.close()
+    browser, page = _logged_in(chromium, live_server, "socialworker", errors)
+    page.goto(live_server + "/admin/service_plan/new/")
+    page.wait_for_load_state("networkidle")
+    page.locator("#s2id_client").click()
+    page.keyboard.type("Bud")
+    page.wait_for_selector(".select2-result-label:has-text('Budi Santoso')")
+    page.keyboard.press("Enter")
+    page.fill("#problems", "Tidak punya tempat tinggal dan pekerjaan tetap.")
+    for index, goal in enumerate(("Mandiri secara ekonomi", "Kembali ke keluarga")):
+        page.click("#goals-button")
+        page.fill(f"#goals-{index}-goal", goal)
+    page.click("input[type=submit][value='Simpan']")
+    page.wait_for_selector("text=Mandiri secara ekonomi")  # the list shows both goals
+    with app.app_context():
+        plan_id = db.session.scalar(select(ServicePlan.id))
+    page.goto(f"{live_server}/admin/service_plan/details/?id={plan_id}")
+    page.click("button:has-text('Buat draf kontrak')")
+    page.wait_for_selector("text=Draf kontrak dibuat dari rencana pelayanan")
+    browser.close()
     assert errors == []
     with app.app_context():
         plan = db.session.scalars(select(ServicePlan)).one()
@@ -184,7 +184,7 @@ def test_a_new_plan_gets_two_goals_and_becomes_a_draft_contract(app, live_server
         assert "Mandiri secara ekonomi" in contract.goals
 
 
-def test_dates_are_typed_and_picked_the_indonesian_way(app, live_server):
+def test_dates_are_typed_and_picked_the_indonesian_way(app, live_server, chromium):
     """A birth date typed as 15/05/1968 stays as typed, saves as 1968-05-15 and shows as
     15/05/1968; the picker is Indonesian, starts on Monday and reaches back to 1935."""
     from datetime import date
@@ -197,32 +197,31 @@ def test_dates_are_typed_and_picked_the_indonesian_way(app, live_server):
         make_user("admin")
         db.session.commit()
     errors: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser, page = _logged_in(p, live_server, "admin", errors)
-        page.goto(live_server + "/admin/client/new/")
-        page.wait_for_load_state("networkidle")
-        page.click("#birth_date")
-        picker = page.locator(".daterangepicker:visible")
-        header = picker.locator("th").all_inner_texts()
-        assert header[-7:] == ["Sn", "Sl", "Rb", "Km", "Jm", "Sb", "Mg"], header
-        assert "1935" in picker.locator("select.yearselect option").all_inner_texts()
-        assert picker.locator("button.applyBtn").inner_text() == "Pilih"
-        page.keyboard.press("Escape")
-        page.fill("#full_name", "Sutrisno")
-        page.select_option("#sex", "L", force=True)
-        page.locator("#birth_date").press_sequentially("15/05/1968")
-        assert page.input_value("#birth_date") == "15/05/1968"
-        page.locator("#admission_date").press_sequentially("05.01.2026")
-        page.select_option("#stage", "approach", force=True)
-        page.click("h1, h2, .container-fluid >> nth=0")  # close any picker
-        page.click("input[type=submit][value='Simpan']")
-        page.wait_for_selector("text=Sutrisno")
-        with app.app_context():
-            person = db.session.scalars(select(Client)).one()
-            assert (person.birth_date, person.admission_date) == (date(1968, 5, 15),
-                                                                  date(2026, 1, 5))
-            person_id = person.id
-        page.goto(f"{live_server}/admin/client/edit/?id={person_id}")
-        assert page.input_value("#birth_date") == "15/05/1968"
-        browser.close()
+    browser, page = _logged_in(chromium, live_server, "admin", errors)
+    page.goto(live_server + "/admin/client/new/")
+    page.wait_for_load_state("networkidle")
+    page.click("#birth_date")
+    picker = page.locator(".daterangepicker:visible")
+    header = picker.locator("th").all_inner_texts()
+    assert header[-7:] == ["Sn", "Sl", "Rb", "Km", "Jm", "Sb", "Mg"], header
+    assert "1935" in picker.locator("select.yearselect option").all_inner_texts()
+    assert picker.locator("button.applyBtn").inner_text() == "Pilih"
+    page.keyboard.press("Escape")
+    page.fill("#full_name", "Sutrisno")
+    page.select_option("#sex", "L", force=True)
+    page.locator("#birth_date").press_sequentially("15/05/1968")
+    assert page.input_value("#birth_date") == "15/05/1968"
+    page.locator("#admission_date").press_sequentially("05.01.2026")
+    page.select_option("#stage", "approach", force=True)
+    page.click("h1, h2, .container-fluid >> nth=0")  # close any picker
+    page.click("input[type=submit][value='Simpan']")
+    page.wait_for_selector("text=Sutrisno")
+    with app.app_context():
+        person = db.session.scalars(select(Client)).one()
+        assert (person.birth_date, person.admission_date) == (date(1968, 5, 15),
+                                                              date(2026, 1, 5))
+        person_id = person.id
+    page.goto(f"{live_server}/admin/client/edit/?id={person_id}")
+    assert page.input_value("#birth_date") == "15/05/1968"
+    browser.close()
     assert errors == []

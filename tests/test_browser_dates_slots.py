@@ -16,42 +16,41 @@ from tests.conftest import make_client, make_staff, make_user
 from .test_browser import _logged_in, live_server, playwright  # noqa: F401
 
 
-def test_calendar_and_month_pickers_read_the_indonesian_way(app, live_server):  # noqa: F811
+def test_calendar_and_month_pickers_read_the_indonesian_way(app, live_server, chromium):  # noqa: F811
     with app.app_context():
         make_user("head")
         db.session.commit()
     errors: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser, page = _logged_in(p, live_server, "head", errors)
-        page.goto(live_server + "/admin/calendar/?day=30/11/2026")
-        page.wait_for_load_state("networkidle")
-        assert page.input_value("#day") == "30/11/2026"
-        page.click("#day")
-        picker = page.locator(".daterangepicker:visible")
-        assert picker.locator("th").all_inner_texts()[-7:] == ["Sn", "Sl", "Rb", "Km", "Jm",
-                                                               "Sb", "Mg"]
-        page.keyboard.press("Escape")
-        page.fill("#day", "")
-        page.locator("#day").press_sequentially("01/10/2026")
-        assert page.input_value("#day") == "01/10/2026"
-        page.click("button[type=submit]:has-text('Tampilkan')")
-        page.wait_for_selector("h4:has-text('Oktober 2026')")
-        assert page.input_value("#day") == "01/10/2026"
+    browser, page = _logged_in(chromium, live_server, "head", errors)
+    page.goto(live_server + "/admin/calendar/?day=30/11/2026")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("#day") == "30/11/2026"
+    page.click("#day")
+    picker = page.locator(".daterangepicker:visible")
+    assert picker.locator("th").all_inner_texts()[-7:] == ["Sn", "Sl", "Rb", "Km", "Jm",
+                                                           "Sb", "Mg"]
+    page.keyboard.press("Escape")
+    page.fill("#day", "")
+    page.locator("#day").press_sequentially("01/10/2026")
+    assert page.input_value("#day") == "01/10/2026"
+    page.click("button[type=submit]:has-text('Tampilkan')")
+    page.wait_for_selector("h4:has-text('Oktober 2026')")
+    assert page.input_value("#day") == "01/10/2026"
 
-        page.goto(live_server + "/admin/attendance_summary/?month=11/2026")
-        page.wait_for_load_state("networkidle")
-        assert page.input_value("#month") == "11/2026"
-        page.click("#month")  # a day picked stands for its month
-        page.locator(".daterangepicker:visible td.available:not(.off)").nth(3).click()
-        assert page.input_value("#month") == "11/2026"
-        page.fill("#month", "10/2026")
-        page.click("button[type=submit]:has-text('Tampilkan')")
-        page.wait_for_selector("text=Periode 01/10/2026 – 31/10/2026")
-        browser.close()
+    page.goto(live_server + "/admin/attendance_summary/?month=11/2026")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("#month") == "11/2026"
+    page.click("#month")  # a day picked stands for its month
+    page.locator(".daterangepicker:visible td.available:not(.off)").nth(3).click()
+    assert page.input_value("#month") == "11/2026"
+    page.fill("#month", "10/2026")
+    page.click("button[type=submit]:has-text('Tampilkan')")
+    page.wait_for_selector("text=Periode 01/10/2026 – 31/10/2026")
+    browser.close()
     assert errors == []
 
 
-def test_a_suggested_slot_fills_the_form_and_saves(app, live_server):  # noqa: F811
+def test_a_suggested_slot_fills_the_form_and_saves(app, live_server, chromium):  # noqa: F811
     with app.app_context():
         make_user("admin")
         day = panti_today() + timedelta(days=7)
@@ -62,33 +61,32 @@ def test_a_suggested_slot_fills_the_form_and_saves(app, live_server):  # noqa: F
                                           leader_id=leader.id, place="Aula"))
         db.session.commit()
     errors: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser, page = _logged_in(p, live_server, "admin", errors)
-        page.goto(live_server + "/admin/guidance/new/")
-        page.wait_for_load_state("networkidle")
-        page.select_option("#guidance_type", "social_group", force=True)
-        page.fill("#title", "Bimbingan kelompok")
-        page.fill("#date", f"{day:%d/%m/%Y}")
-        page.fill("#start_time", "09:00")
-        page.fill("#end_time", "10:00")
-        page.fill("#location", "Aula")
-        # A client picked (an empty client picker is refused: see the report of this change).
-        page.click("#s2id_clients")
-        page.keyboard.type("Bud")
-        page.locator(".select2-result-label:has-text('Budi Santoso')").click()
-        page.click("#title")  # leaves the picker (and the time picker) closed
-        if page.locator("#select2-drop-mask").is_visible():
-            page.click("#select2-drop-mask")
-        page.click("input[type=submit][value='Simpan']")
-        slot = page.locator("button[data-slot-start]").first
-        slot.wait_for()
-        assert re.fullmatch(r"\w+ \d\d/\d\d/\d{4} 10:00–11:00", slot.inner_text())
-        slot.click()
-        assert (page.input_value("#start_time"), page.input_value("#end_time")) == (
-            "10:00", "11:00")
-        page.click("input[type=submit][value='Simpan']")
-        page.wait_for_selector("text=Bimbingan kelompok")
-        browser.close()
+    browser, page = _logged_in(chromium, live_server, "admin", errors)
+    page.goto(live_server + "/admin/guidance/new/")
+    page.wait_for_load_state("networkidle")
+    page.select_option("#guidance_type", "social_group", force=True)
+    page.fill("#title", "Bimbingan kelompok")
+    page.fill("#date", f"{day:%d/%m/%Y}")
+    page.fill("#start_time", "09:00")
+    page.fill("#end_time", "10:00")
+    page.fill("#location", "Aula")
+    # A client picked (an empty client picker is refused: see the report of this change).
+    page.click("#s2id_clients")
+    page.keyboard.type("Bud")
+    page.locator(".select2-result-label:has-text('Budi Santoso')").click()
+    page.click("#title")  # leaves the picker (and the time picker) closed
+    if page.locator("#select2-drop-mask").is_visible():
+        page.click("#select2-drop-mask")
+    page.click("input[type=submit][value='Simpan']")
+    slot = page.locator("button[data-slot-start]").first
+    slot.wait_for()
+    assert re.fullmatch(r"\w+ \d\d/\d\d/\d{4} 10:00–11:00", slot.inner_text())
+    slot.click()
+    assert (page.input_value("#start_time"), page.input_value("#end_time")) == (
+        "10:00", "11:00")
+    page.click("input[type=submit][value='Simpan']")
+    page.wait_for_selector("text=Bimbingan kelompok")
+    browser.close()
     assert errors == []
     with app.app_context():
         schedule = db.session.scalars(select(GuidanceSchedule)).one()

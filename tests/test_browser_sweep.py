@@ -20,7 +20,7 @@ from models import db
 from seed.demo import ACCOUNTS
 from tests.conftest import PASSWORD
 
-from .test_browser import CHROMIUM, WATCH_CSP, live_server, playwright  # noqa: F401
+from .test_browser import WATCH_CSP, live_server  # noqa: F401
 
 DEMO_DAY = date(2026, 11, 22)
 PHONE = {"width": 390, "height": 844}
@@ -139,7 +139,7 @@ def _checked_over_http(context, url: str, problems: list[str]) -> list[str] | No
 # for every role); a role reaching that kind again fetches it over HTTP with its own session
 # and has its answer and text checked.
 @pytest.mark.cpu_budget(20)  # the server renders some three hundred pages for five roles
-def test_every_page_of_every_role_works_in_the_browser(app, live_server):  # noqa: F811
+def test_every_page_of_every_role_works_in_the_browser(app, live_server, chromium):  # noqa: F811
     from seed.demo import load_demo
 
     with app.app_context():
@@ -149,46 +149,40 @@ def test_every_page_of_every_role_works_in_the_browser(app, live_server):  # noq
     rendered: set[str] = set()
     tried: dict[str, int] = {}
     reached: dict[str, int] = {}
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-extensions", "--renderer-process-limit=1", "--disable-dev-shm-usage",
-            "--blink-settings=imagesEnabled=false"])
-        for username, _role, _staff in ACCOUNTS:
-            context = browser.new_context(viewport=PHONE, base_url=live_server)
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            page.add_init_script(WATCH_CSP)
-            page.on("console", lambda m, page=page: problems.append(
-                f"{page.url}: console: {m.text}")
-                if m.type == "error" and "favicon" not in m.text else None)
-            page.on("response", lambda r, page=page: problems.append(
-                f"{page.url}: {r.status} {r.url}") if r.status >= 500 else None)
-            page.goto("/login")
-            page.fill("#username", username)
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(live_server + "/admin/")
+    for username, _role, _staff in ACCOUNTS:
+        context = chromium.new_context(viewport=PHONE, base_url=live_server)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.add_init_script(WATCH_CSP)
+        page.on("console", lambda m, page=page: problems.append(
+            f"{page.url}: console: {m.text}")
+            if m.type == "error" and "favicon" not in m.text else None)
+        page.on("response", lambda r, page=page: problems.append(
+            f"{page.url}: {r.status} {r.url}") if r.status >= 500 else None)
+        page.goto("/login")
+        page.fill("#username", username)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(live_server + "/admin/")
 
-            seen = {_pattern("/admin/")}
-            queue = ["/admin/"]
-            reached[username] = 0
-            while queue and reached[username] < MAX_PAGES:
-                url = queue.pop(0)
-                reached[username] += 1
-                if _pattern(url) in rendered:
-                    links = _checked_over_http(context, url, problems)
-                else:
-                    rendered.add(_pattern(url))
-                    links = _checked_in_browser(page, url, tried, problems)
-                for link in links or ():
-                    if NOT_PAGES.search(link.split("?")[0]) or link.startswith("/admin/static"):
-                        continue
-                    if _pattern(link) not in seen:
-                        seen.add(_pattern(link))
-                        queue.append(link)
-            context.close()
-        browser.close()
+        seen = {_pattern("/admin/")}
+        queue = ["/admin/"]
+        reached[username] = 0
+        while queue and reached[username] < MAX_PAGES:
+            url = queue.pop(0)
+            reached[username] += 1
+            if _pattern(url) in rendered:
+                links = _checked_over_http(context, url, problems)
+            else:
+                rendered.add(_pattern(url))
+                links = _checked_in_browser(page, url, tried, problems)
+            for link in links or ():
+                if NOT_PAGES.search(link.split("?")[0]) or link.startswith("/admin/static"):
+                    continue
+                if _pattern(link) not in seen:
+                    seen.add(_pattern(link))
+                    queue.append(link)
+        context.close()
     assert all(count >= 5 for count in reached.values()), reached
     assert problems == [], f"{len(problems)} problems on {reached} pages:\n" + \
         "\n".join(problems[:60])
