@@ -105,6 +105,9 @@ def _checked_in_browser(page, url: str, tried: dict[str, int],
         "document.querySelectorAll(\"a[href^='/admin/']\"), e => e.getAttribute('href'))]")
     if width > PHONE["width"] + 1:
         problems.append(f"{url}: {width} px wide on a {PHONE['width']} px phone")
+    if url.startswith("/admin/calendar/") and page.locator("table.calendar").count() and \
+            page.locator("table.calendar thead").is_visible():
+        problems.append(f"{url}: the calendar is not an agenda on a phone")
     kind = _kind(url)
     if tried.get(kind, 0) < TRIES_PER_KIND:
         tried[kind] = tried.get(kind, 0) + 1
