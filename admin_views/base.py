@@ -30,7 +30,7 @@ from wtforms.validators import StopValidation
 
 from auth.views import safe_next
 from forms.base import ConsoleForm
-from forms.fields import DateField, TimeField
+from forms.fields import DateField, TimeField, VersionField
 from models import AuditEntry, VersionMixin, db
 from services import versions
 from services.audit import readable_changes
@@ -39,14 +39,14 @@ from services.dates import format_date, format_datetime, format_time
 from services.errors import Refusal
 from services.inputs import MAX_PAGE, clamp_page, parse_id
 from services.integrity import explain
-from services.permissions import readers, writers
+from services.permissions import ROLE_ORDER, readers, writers
 from services.scopes import visible
 
 from .navigation import Breadcrumbs, link_column, linked
 
 log = logging.getLogger(__name__)
 
-ALL_ROLES = frozenset({"admin", "head", "social_worker", "instructor", "staff"})
+ALL_ROLES = frozenset(ROLE_ORDER)
 
 
 def role_in(roles: frozenset[str]) -> bool:
@@ -216,15 +216,6 @@ FAILED = object()  # what run_step returns when the step did not happen
 
 
 # --- edits from an outdated reading -------------------------------------------------------
-class VersionField(HiddenField):
-    """The hidden ``seen_version`` of a form: the record's version and the audit log's
-    position when the form was filled (services/versions.py). Bookkeeping of the form, never
-    written to the record."""
-
-    def populate_obj(self, obj, name) -> None:
-        pass
-
-
 # model class → its screen, so a step page can label a record's fields as its screen does
 _SCREENS: dict[type, SecureModelView] = {}
 _STALE = "_stale_record"  # set on g when the database refused a write from an old reading

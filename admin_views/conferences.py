@@ -42,7 +42,6 @@ from services.scopes import (
 from .base import (
     FAILED,
     SecureModelView,
-    VersionField,
     choice_formatter,
     mark_seen,
     run_step,
@@ -51,14 +50,6 @@ from .base import (
 )
 from .conflicts import ConflictChecked
 from .pickers import client_picker, staff_picker
-
-
-class DecisionStep(DecisionForm):
-    """The decision form as the step page posts it: with the version of the decision the
-    user opened."""
-
-    seen_version = VersionField()
-
 
 MINUTES_FIELDS = ("summary", "decisions")
 
@@ -199,7 +190,7 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
         if client is None:
             abort(404)
         current = kk.decisions_of(conference).get(client.id)
-        form = DecisionStep(request.form if request.method == "POST" else None, obj=current)
+        form = DecisionForm(request.form if request.method == "POST" else None, obj=current)
         if request.method != "POST":
             mark_seen(form, current)
         elif form.validate():

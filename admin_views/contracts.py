@@ -39,7 +39,6 @@ from services.uploads import write_with_transaction
 from .base import (
     FAILED,
     SecureModelView,
-    VersionField,
     choice_formatter,
     mark_seen,
     role_in,
@@ -48,13 +47,6 @@ from .base import (
     stale_write_message,
 )
 from .pickers import client_picker, staff_picker
-
-
-class SigningStep(SigningForm):
-    """The signing form as the step page posts it: with the version of the contract the
-    user opened."""
-
-    seen_version = VersionField()
 
 
 class DraftOnly(BaseListRowAction):
@@ -182,7 +174,7 @@ class ServiceContractView(SecureModelView):
     @expose("/sign/", methods=("GET", "POST"))
     def sign_view(self):
         record = self.get_one(request.args.get("id", ""))
-        form = SigningStep(request.form if request.method == "POST" else None,
+        form = SigningForm(request.form if request.method == "POST" else None,
                          signed_date=panti_today())
         form.head.choices = [("", _("— tidak ada —"))] + [
             (str(s.id), s.name) for s in db.session.scalars(

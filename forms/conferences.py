@@ -9,12 +9,12 @@ from wtforms.validators import Optional
 from models.choices import DECISION_RECOMMENDATIONS, TERMINATION_REASONS
 
 from .base import ConsoleForm
-from .fields import DateField
+from .fields import DateField, VersionField
 
 
 class DecisionForm(ConsoleForm):
-    """A KK's decision about one client. The step page adds the decision's version the
-    user opened (``admin_views.conferences.DecisionStep``)."""
+    """A KK's decision about one client, with the version of the decision the user
+    opened."""
 
     placement = TextAreaField(_l("Penempatan dalam program"), validators=[Optional()])
     formulation = TextAreaField(_l("Formulasi pelayanan dan rehabilitasi (mengikat)"),
@@ -23,3 +23,4 @@ class DecisionForm(ConsoleForm):
     recommendation = SelectField(_l("Rekomendasi"), choices=DECISION_RECOMMENDATIONS.choices)
     termination_reason = SelectField(_l("Alasan terminasi (bila direkomendasikan)"),
                                      choices=[("", "—"), *TERMINATION_REASONS.choices])
+    seen_version = VersionField()

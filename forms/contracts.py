@@ -7,12 +7,12 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from .base import ConsoleForm
-from .fields import DateField
+from .fields import DateField, VersionField
 
 
 class SigningForm(ConsoleForm):
-    """Who signed and when; the scan comes as a file. The step page adds the contract's
-    version the user opened (``admin_views.contracts.SigningStep``)."""
+    """Who signed and when (the scan comes as a file), with the version of the contract the
+    user opened."""
 
     signed_date = DateField(_l("Tanggal penandatanganan"), validators=[Optional()])
     signed_by_client = BooleanField(_l("Klien menandatangani"))
@@ -20,3 +20,4 @@ class SigningForm(ConsoleForm):
                                   validators=[Length(max=120)])
     signed_by_worker = BooleanField(_l("Pekerja sosial menandatangani"))
     head = SelectField(_l("Mengetahui: pimpinan panti"), choices=[], default="")
+    seen_version = VersionField()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_admin.form.widgets import DatePickerWidget, TimePickerWidget
 from flask_babel import gettext as _
-from wtforms import Field, SelectMultipleField
+from wtforms import Field, HiddenField, SelectMultipleField
 from wtforms.validators import InputRequired, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -80,3 +80,12 @@ class WeekdaysField(SelectMultipleField):
 
     def populate_obj(self, obj, name):
         setattr(obj, name, "".join(sorted(set(self.data or []))))
+
+
+class VersionField(HiddenField):
+    """The hidden ``seen_version`` of a form: the record's version and the audit log's
+    position when the form was filled (services/versions.py). Bookkeeping of the form, never
+    written to the record."""
+
+    def populate_obj(self, obj, name) -> None:
+        pass
