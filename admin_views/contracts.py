@@ -175,7 +175,7 @@ class ServiceContractView(SecureModelView):
     def sign_view(self):
         record = self.get_one(request.args.get("id", ""))
         form = SigningForm(request.form if request.method == "POST" else None,
-                         signed_date=panti_today())
+                           signed_date=panti_today())
         form.head.choices = [("", _("— tidak ada —"))] + [
             (str(s.id), s.name) for s in db.session.scalars(
                 select(Staff).where(Staff.position == "head", Staff.active.is_(True)))]
