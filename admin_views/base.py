@@ -174,9 +174,12 @@ def _picked_rows_exist(form, field):
     nothing: Flask-Admin's AJAX fields, and its optional select lists, turn an unknown id
     (a room deleted since the form opened, a tampered value) into an empty one."""
     raw = getattr(field, "_formdata", None)
+    if isinstance(raw, (set, list, tuple)):
+        # An emptied multiple picker posts one blank value: nobody picked, not a bad pick.
+        raw = [value for value in raw if str(value).strip()]
     if not raw:
         return
-    if isinstance(raw, (set, list, tuple)):
+    if isinstance(raw, list):
         missing = len(raw) > len(field.data or [])
     else:
         missing = field.data is None

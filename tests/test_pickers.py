@@ -228,3 +228,23 @@ def test_a_social_workers_new_plan_has_their_staff_record_picked(app, client, lo
     picker = re.search(r'<input[^>]*id="social_worker"[^>]*>', html).group(0)
     assert f'value="{who["staff_id"]}"' in picker
     assert "Pegawai Socialworker" in unescape(picker)  # its label shows, not only the id
+
+
+def test_an_emptied_multiple_picker_saves_nobody_picked(app, client, login_as):
+    """Select2 posts one blank value when every client is taken off a multiple picker (a
+    recreation without participants yet): saved without participants, not refused as an
+    invalid pick."""
+    from models import RecreationActivity
+
+    login_as("admin")
+    with app.app_context():
+        leader_id = make_staff("Dewi Kusuma", "caregiver").id
+        db.session.commit()
+    response = post_form(client, "/admin/recreation/new/", {
+        "kind": "angklung", "title": "Latihan angklung", "date": "07/02/2026",
+        "start_time": "15:00", "end_time": "16:30", "place": "Aula",
+        "leader": str(leader_id), "participants": ""})
+    assert response.status_code == 302, response.get_data(as_text=True)[-600:]
+    with app.app_context():
+        saved = db.session.query(RecreationActivity).one()
+        assert saved.title == "Latihan angklung" and list(saved.participants) == []
