@@ -240,14 +240,6 @@ def visible_ids(model: Any, user: Any = None):
     return select(model.id).where(*conditions) if conditions else None
 
 
-def may_see(record: Any, user: Any = None) -> bool:
-    """Whether the user may see this one stored record."""
-    model = type(record)
-    conditions = visible(model, user)
-    return not conditions or db.session.scalar(
-        select(model.id).where(model.id == record.id, *conditions)) is not None
-
-
 # The screen whose read rights decide whether a kind of event shows on the calendar, and
 # the model whose rows it shows (a class's pattern too, hence the class for training).
 CALENDAR_SCREENS = {
