@@ -99,6 +99,14 @@ def test_admin_pages_work_under_the_content_security_policy(app, live_server, ch
     assert termination.is_hidden()
     page.evaluate("jQuery('#stage').val('termination').trigger('change')")
     assert termination.is_visible()
+
+    # The photo's file input: an Indonesian button and the chosen file's name.
+    label = page.locator("label.custom-file-label[for=photo]")
+    assert label.get_attribute("data-browse") == "Pilih berkas"
+    assert label.inner_text() == "Belum ada berkas dipilih"
+    page.set_input_files("#photo", files=[{"name": "foto-budi.jpg", "mimeType": "image/jpeg",
+                                           "buffer": b"\xff\xd8\xff"}])
+    assert label.inner_text() == "foto-budi.jpg"
     browser.close()
     assert errors == []
 

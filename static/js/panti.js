@@ -137,6 +137,29 @@
     if (window.jQuery) { window.jQuery(field).on("change", update); }
     else { field.addEventListener("change", update); }
   });
+  // File inputs with an Indonesian button and the chosen file's name (the browser's own
+  // "Choose File / No file chosen" follows its language): Bootstrap's custom-file.
+  document.querySelectorAll('input[type="file"]').forEach(function (input, index) {
+    if (input.closest(".custom-file")) { return; }
+    if (!input.id) { input.id = "berkas-" + index; }
+    var box = document.createElement("div");
+    box.className = "custom-file";
+    input.parentNode.insertBefore(box, input);
+    box.appendChild(input);
+    input.classList.remove("form-control-file");
+    input.classList.add("custom-file-input");
+    var none = "Belum ada berkas dipilih";
+    var label = document.createElement("label");
+    label.className = "custom-file-label";
+    label.htmlFor = input.id;
+    label.setAttribute("data-browse", "Pilih berkas");
+    label.textContent = none;
+    box.appendChild(label);
+    input.addEventListener("change", function () {
+      var names = Array.prototype.map.call(input.files, function (f) { return f.name; });
+      label.textContent = names.join(", ") || none;
+    });
+  });
   // Calendar: the print button.
   var print = document.getElementById("print-page");
   if (print) {
