@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import request
-from sqlalchemy import or_
+from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
-from models import Client, Staff, TrainingClass, TrainingSession
+from models import Client, Staff, TrainingClass, TrainingSession, db
 from models.choices import ACTIVE_STAGES
 from services import eligibility
 from services.dates import parse_date
+from services.dates import today as panti_today
 from services.eligibility import Requirement
 from services.inputs import parse_id
-from services.scopes import caseload
+from services.schedule import clients_busy_during
+from services.scopes import caseload, visible
 
 from .base import ScopedAjaxLoader
 
@@ -79,11 +81,27 @@ def _form_value(name: str) -> int | None:
     return parse_id(request.args.get(name))
 
 
+class _EnrollableClientLoader(_RuledClientLoader):
+    """The enrollment's rule, and not the clients booked elsewhere at the class's times from
+    today on: their save would be refused by the conflict check (which names the clash)."""
+
+    def offer(self):
+        conditions = super().offer()
+        klass = db.session.scalar(select(TrainingClass).where(
+            TrainingClass.id == (_form_value("training_class") or 0), *visible(TrainingClass)))
+        if klass is not None and _form_value("id") is None:
+            busy = clients_busy_during(klass, panti_today())
+            if busy:
+                conditions.append(Client.id.not_in(busy))
+        return conditions
+
+
 def enrollable_client_picker(name: str) -> ScopedAjaxLoader:
     """Offers the clients who may join the class chosen on the form (its
-    ``training_class`` comes with each search), by the enrollment's own rule. Any client
-    living in the panti can still be posted: the form's validator then says why not."""
-    return _RuledClientLoader(
+    ``training_class`` comes with each search): by the enrollment's own rule, free at the
+    class's times. Any client living in the panti can still be posted: the form's
+    validator and conflict check then say why not."""
+    return _EnrollableClientLoader(
         name,
         lambda: eligibility.enrollment_requirements(_form_value("training_class"),
                                                     _form_value("id")),

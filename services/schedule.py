@@ -366,6 +366,25 @@ def pattern_bookings(klass: TrainingClass, from_day: date,
     ]
 
 
+def clients_busy_during(klass: TrainingClass, from_day: date) -> set[int]:
+    """Clients booked elsewhere (another class, a guidance group, an activity, a KK) at a
+    time of ``klass``'s meetings from ``from_day`` on: who cannot join it without a clash.
+    One read of the calendar over the class's span (as ``find_conflicts`` does)."""
+    meetings = [b for b in pattern_bookings(klass, from_day, clients=()) if b.timed]
+    if not meetings:
+        return set()
+    by_day: dict[date, list[Booking]] = defaultdict(list)
+    for meeting in meetings:
+        by_day[meeting.day].append(meeting)
+    busy: set[int] = set()
+    for other in bookings_between(min(by_day), max(by_day)):
+        if other.allow_overlap or other.owner == ("class", klass.id) or not other.clients:
+            continue
+        if any(meeting.overlaps(other) for meeting in by_day.get(other.day, ())):
+            busy |= other.clients
+    return busy
+
+
 def guidance_bookings(schedule: GuidanceSchedule, from_day: date) -> list[Booking]:
     """The meetings of a guidance schedule from ``from_day`` (a dated one: its own date)."""
     if schedule.date is not None:

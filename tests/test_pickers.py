@@ -8,7 +8,9 @@ from html import unescape
 
 from sqlalchemy import func, select
 
-from models import Client, db
+from models import Client, TrainingClass, db
+from services.dates import today as panti_today
+from services.schedule import clients_busy_during
 
 from .conftest import field_errors, make_client, make_staff, post_form
 
@@ -106,7 +108,6 @@ def test_the_enrollment_picker_offers_exactly_the_clients_each_demo_class_accept
         app, client, login_as):
     from datetime import date
 
-    from models import TrainingClass
     from seed.demo import load_demo
 
     from .conftest import PASSWORD
@@ -121,10 +122,45 @@ def test_the_enrollment_picker_offers_exactly_the_clients_each_demo_class_accept
     assert len(classes) >= 2
     for class_id, eligible in classes.items():
         found = offered(client, "enrollment", "client", training_class=class_id)
+        with app.app_context():  # and free at the class's times (tested on its own below)
+            eligible -= clients_busy_during(db.session.get(TrainingClass, class_id),
+                                            panti_today())
         assert found == eligible, f"class {class_id}"
         assert found and found != served  # some offered, some not
     # Another class's members are offered for this one: the rule is per class.
     assert len({frozenset(ids) for ids in classes.values()}) > 1
+
+
+def test_the_enrollment_picker_leaves_out_clients_busy_at_the_class_times(
+        app, client, login_as):
+    """A client in an activity at the time of one of the class's coming meetings is not
+    offered; posted anyway, the save names the clash."""
+    from datetime import time, timedelta
+
+    from models import RecreationActivity
+
+    from .conftest import make_class
+
+    login_as("admin")
+    with app.app_context():
+        today = panti_today()
+        klass = make_class("Menjahit B", weekdays="12345")
+        klass.start_date, klass.end_date = today, today + timedelta(days=30)
+        ani = make_client("Ani", stage="intervention")
+        bayu = make_client("Bayu", stage="intervention")
+        meeting = today + timedelta(days=1)
+        while meeting.isoweekday() > 5:
+            meeting += timedelta(days=1)
+        db.session.add(RecreationActivity(kind="chess", title="Catur bersama", date=meeting,
+                                          start_time=time(9), end_time=time(10),
+                                          participants=[ani]))
+        db.session.commit()
+        class_id, ani_id, bayu_id = klass.id, ani.id, bayu.id
+    assert offered(client, "enrollment", "client", training_class=class_id) == {bayu_id}
+    html = post_form(client, "/admin/enrollment/new/", {
+        "training_class": str(class_id), "client": str(ani_id),
+        "enrolled_on": today.strftime("%d/%m/%Y"), "left_on": ""}).get_data(as_text=True)
+    assert "Catur bersama" in html
 
 
 def _enrollment_world():
