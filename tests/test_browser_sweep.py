@@ -48,8 +48,8 @@ def _pattern(url: str) -> str:
 
 
 # Controls that change the page without submitting it, each tried once per page: the
-# filter menu, the bulk-action menu, adding an inline row, tabs, a date picker, a Select2
-# search. What they show is read with the rest of the page.
+# filter menu, the bulk-action menu, adding an inline row, tabs, the date and time pickers,
+# a Select2 search. What they show is read with the rest of the page.
 CONTROLS = (
     "a.dropdown-toggle:has-text('Tambah filter')",
     "a.dropdown-toggle:has-text('Dengan yang dipilih')",
@@ -78,11 +78,15 @@ def _use_controls(page) -> None:
                 if choice.count() and choice.is_visible():
                     choice.click()
             page.keyboard.press("Escape")  # close a menu left open
-    picker = page.locator("input[data-role=datepicker], input[data-role=datetimepicker]").first
-    if picker.count() and picker.is_visible():
-        picker.click()
-        page.locator(".daterangepicker").first.wait_for(state="visible")
-        page.keyboard.press("Escape")
+    for role in ("datepicker", "datetimepicker", "timepicker"):
+        picker = page.locator(f"input[data-role={role}]").first
+        if picker.count() and picker.is_visible():
+            picker.click()
+            page.locator(".daterangepicker:visible").first.wait_for(state="visible")
+            page.keyboard.press("Escape")
+            # The pickers close on a press outside them (no navigation, unlike a click).
+            page.evaluate("document.body.dispatchEvent("
+                          "new MouseEvent('mousedown', {bubbles: true}))")
     search = page.locator("form .select2-container:not(.select2-container-disabled)"
                           ":not(.filter-op)").first
     if search.count() and search.is_visible():
