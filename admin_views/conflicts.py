@@ -9,16 +9,16 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from models import db
-from services.dates import format_date, format_time
-from services.schedule import (
+from services.conflicts import (
     SLOT_WEEKS,
     WORKING_HOURS,
-    Booking,
     Slot,
     conflicts_and_slots,
     describe,
     find_conflicts,
 )
+from services.dates import format_date, format_time
+from services.schedule import Booking
 
 
 class ConflictChecked:

@@ -11,11 +11,11 @@ from sqlalchemy.orm import contains_eager
 from models import Client, Staff, TrainingClass, TrainingSession, db
 from models.choices import ACTIVE_STAGES
 from services import eligibility
+from services.conflicts import clients_busy_during
 from services.dates import parse_date
 from services.dates import today as panti_today
 from services.eligibility import Requirement
 from services.inputs import parse_id
-from services.schedule import clients_busy_during
 from services.scopes import caseload, visible
 
 from .base import ScopedAjaxLoader

@@ -10,14 +10,12 @@ from sqlalchemy import select
 
 from models import TrainingClass, TrainingSession, db
 
+from .conflicts import Conflict, describe, find_conflicts
 from .dates import format_date
 from .schedule import (
     Booking,
-    Conflict,
-    describe,
     enrolled_by_class,
     enrolled_on,
-    find_conflicts,
     holidays_between,
     staff_of,
     weekly_days,

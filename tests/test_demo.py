@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from models import Attendance, Client, Enrollment, Room, TrainingClass, User, db
 from models.choices import ACTIVE_STAGES
 from seed.demo import load_demo
-from services.schedule import bookings_between, describe, find_conflicts
+from services.conflicts import describe, find_conflicts
+from services.schedule import bookings_between
 
 from .conftest import csrf_token
 

@@ -9,8 +9,8 @@ from html import unescape
 from sqlalchemy import func, select
 
 from models import Client, TrainingClass, db
+from services.conflicts import clients_busy_during
 from services.dates import today as panti_today
-from services.schedule import clients_busy_during
 
 from .conftest import field_errors, make_client, make_staff, post_form
 

@@ -19,7 +19,8 @@ from models import (
     TrainingSession,
     db,
 )
-from services.schedule import ALL_KINDS, Booking, describe, find_conflicts
+from services.conflicts import describe, find_conflicts
+from services.schedule import ALL_KINDS, Booking
 from services.training import generate_sessions
 
 from .conftest import csrf_token, field_errors, make_class, make_client, make_staff, post_form
