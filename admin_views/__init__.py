@@ -42,12 +42,13 @@ from .activities import GuidanceScheduleView, RecreationActivityView
 from .attendance import AttendanceGridView, AttendanceSummaryView
 from .audit import AuditLogView
 from .audit_labels import AuditWords
-from .base import SecureIndexView, SecureModelView, user_datetime
+from .base import SecureIndexView, SecureModelView
 from .calendar import CalendarView
 from .case_notes import CaseNoteView
 from .clients import ClientView, RoomView
 from .conferences import CaseConferenceView
 from .contracts import ServiceContractView
+from .converters import user_datetime
 from .emergency_changes import EmergencyChangeView
 from .exports import ExportCenterView
 from .imports import RosterImportView

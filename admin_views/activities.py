@@ -15,8 +15,9 @@ from models.choices import GUIDANCE_TYPES, RECREATION_KINDS, WEEKDAYS
 from services.dates import today as panti_today
 from services.schedule import Booking, guidance_bookings, staff_of
 
-from .base import SecureModelView, choice_formatter
+from .base import SecureModelView
 from .conflicts import ConflictChecked, form_record
+from .converters import choice_formatter
 from .pickers import served_client_picker, staff_picker
 
 

@@ -13,7 +13,8 @@ from models import AuditEntry
 from models.choices import AUDIT_ACTIONS
 
 from .audit_labels import AuditWords
-from .base import SecureModelView, choice_formatter, role_in
+from .base import SecureModelView, role_in
+from .converters import choice_formatter
 
 
 def _screens() -> dict[str, SecureModelView]:

@@ -1,48 +1,43 @@
-"""The one secured base view every admin view extends: login, roles, record scope, safe forms."""
+"""The one secured base view every admin view extends: login, roles, record scope, safe forms.
+Helpers beside it: converters.py (values), pickers.py, stale.py (edits from an old reading)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time
 from typing import Any
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.fields import QuerySelectField
-from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.helpers import is_form_submitted
-from flask_admin.model import typefmt
-from flask_admin.model.form import converts
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
-from sqlalchemy import UniqueConstraint, and_, inspect, or_, select
-from sqlalchemy.exc import IntegrityError, InvalidRequestError
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
-from wtforms.fields import HiddenField
 from wtforms.fields.core import UnboundField
-from wtforms.validators import StopValidation
 
 from auth.views import safe_next
 from forms.base import ConsoleForm
-from forms.fields import DateField, TimeField, VersionField
+from forms.fields import VersionField
 from models import AuditEntry, VersionMixin, db
 from services import versions
 from services.audit import readable_changes
 from services.dashboard import build_dashboard
-from services.dates import format_date, format_datetime, format_time
-from services.errors import Refusal
-from services.inputs import MAX_PAGE, clamp_page, parse_id
+from services.inputs import clamp_page, parse_id
 from services.integrity import explain
 from services.permissions import ROLE_ORDER, readers, writers
 from services.scopes import visible
 
+from .converters import DETAIL_FORMATTERS, FORMATTERS, Choices, ConsoleModelConverter
 from .navigation import Breadcrumbs, link_column, linked
+from .pickers import picked_rows_exist
+from .stale import SCREENS, STALE, mark_seen, stale_refusal, stale_write_message
 
 log = logging.getLogger(__name__)
 
@@ -52,44 +47,6 @@ ALL_ROLES = frozenset(ROLE_ORDER)
 def role_in(roles: frozenset[str]) -> bool:
     """True when someone is logged in with one of ``roles``."""
     return bool(current_user.is_authenticated and current_user.role in roles)
-
-
-def _date(_view, value: date, _name) -> str:
-    return format_date(value)
-
-
-def user_datetime(value: datetime | None) -> str:
-    """A stored (UTC) time in the panti's time zone (BABEL_DEFAULT_TIMEZONE), dd/mm/yyyy."""
-    return format_datetime(value)
-
-
-def _datetime(_view, value: datetime, _name) -> str:
-    return user_datetime(value)
-
-
-def _time(_view, value: time, _name) -> str:
-    return format_time(value)
-
-
-def _bool(_view, value: bool, _name) -> str:
-    return _("Ya") if value else _("Tidak")
-
-
-FORMATTERS = dict(typefmt.BASE_FORMATTERS)
-# datetime before date: Flask-Admin takes the first isinstance match, and datetime is a date.
-FORMATTERS.update({datetime: _datetime, date: _date, time: _time, bool: _bool})
-DETAIL_FORMATTERS = dict(typefmt.DETAIL_FORMATTERS)
-DETAIL_FORMATTERS.update({datetime: _datetime, date: _date, time: _time, bool: _bool})
-
-
-def choice_formatter(vocabulary):
-    """List/detail formatter showing a code's Indonesian label."""
-
-    def fmt(_view, _context, model, name):
-        return vocabulary.label(getattr(model, name))
-
-    fmt.vocabulary = vocabulary  # the history page labels old and new codes with it
-    return fmt
 
 
 def login_redirect():
@@ -121,248 +78,6 @@ def _drop_offsite_return_url() -> None:
         request.values = CombinedMultiDict([request.args, request.form])
 
 
-_SEARCHING = "_picker_searching"  # set on g while a picker searches (ScopedAjaxLoader.offer)
-
-
-class ScopedAjaxLoader(QueryAjaxModelLoader):
-    """An AJAX picker whose search *and* id lookup both obey the visibility policy and
-    ``where`` (Flask-Admin's own loader checks filters only while searching, so any id
-    could be posted)."""
-
-    def __init__(self, name, model, fields, where=None, order_by=None, page_size=10):
-        super().__init__(name, db, model, fields=fields, order_by=order_by, page_size=page_size)
-        self.where = where
-
-    def get_query(self):
-        query = super().get_query().filter(*visible(self.model))
-        if self.where is not None:
-            query = query.filter(*self.where())
-        if g.get(_SEARCHING) is self:
-            query = query.filter(*self.offer())
-        return query
-
-    def offer(self) -> list[Any]:
-        """Conditions that narrow a search to what the form's save accepts (none here).
-        Only the search: a posted id that fails them is still found, so the form's
-        validator, asking the same rule (services/eligibility.py), says why it is refused."""
-        return []
-
-    def get_one(self, pk):
-        record_id = parse_id(pk)
-        if record_id is None:
-            return None
-        with db.session.no_autoflush:
-            return self.get_query().filter(self.model.id == record_id).one_or_none()
-
-    def get_list(self, term, offset=0, limit=10):
-        # offset and limit come from the query string: keep them within what a picker asks
-        # (PostgreSQL refuses an OFFSET beyond 64 bits with an error).
-        offset = min(max(offset or 0, 0), MAX_PAGE * 100)
-        setattr(g, _SEARCHING, self)  # per request: the loader itself is shared by threads
-        try:
-            return self.search(term or "", offset, min(max(limit or 0, 1), 100))
-        finally:
-            g.pop(_SEARCHING, None)
-
-    def search(self, term: str, offset: int, limit: int):
-        """One page of matches for ``term``; a picker with its own search overrides this."""
-        return super().get_list(term, offset, limit)
-
-
-def _picked_rows_exist(form, field):
-    """Refuse a picked id the picker does not offer (any more) instead of silently saving
-    nothing: Flask-Admin's AJAX fields, and its optional select lists, turn an unknown id
-    (a room deleted since the form opened, a tampered value) into an empty one."""
-    raw = getattr(field, "_formdata", None)
-    if isinstance(raw, (set, list, tuple)):
-        # An emptied multiple picker posts one blank value: nobody picked, not a bad pick.
-        raw = [value for value in raw if str(value).strip()]
-    if not raw:
-        return
-    if isinstance(raw, list):
-        missing = len(raw) > len(field.data or [])
-    else:
-        missing = field.data is None
-    if missing:
-        # Said once: this replaces the field's generic "not a valid choice".
-        generic = field.gettext("Not a valid choice")
-        field.errors[:] = [error for error in field.errors if error != generic]
-        raise StopValidation(_("Pilihan tidak valid atau tidak lagi tersedia. Silakan pilih "
-                               "ulang."))
-
-
-class _Choices:
-    """A form's (code, label) choices read like a vocabulary (``label(code)``)."""
-
-    def __init__(self, pairs):
-        self.labels = dict(pairs)
-
-    def label(self, code: str) -> str:
-        return str(self.labels.get(code, code))
-
-
-class ConsoleModelConverter(AdminModelConverter):
-    """Generated forms type dates as dd/mm/yyyy and times as HH:MM (services/dates.py)."""
-
-    @converts("Date")
-    def convert_date(self, field_args, **_extra):
-        field_args.pop("widget", None)
-        return DateField(**field_args)
-
-    @converts("Time")
-    def convert_time(self, field_args, **_extra):
-        field_args.pop("widget", None)
-        return TimeField(**field_args)
-
-
-FAILED = object()  # what run_step returns when the step did not happen
-
-
-# --- edits from an outdated reading -------------------------------------------------------
-# model class → its screen, so a step page can label a record's fields as its screen does
-_SCREENS: dict[type, SecureModelView] = {}
-_STALE = "_stale_record"  # set on g when the database refused a write from an old reading
-
-
-def _shown_value(value: Any, field=None) -> str:
-    """A record's current value as the user reads it on the form, shortened."""
-    if isinstance(value, (list, tuple, set)):
-        text = ", ".join(str(item) for item in value)
-    elif isinstance(value, bool):
-        text = _("Ya") if value else _("Tidak")
-    elif isinstance(value, datetime):
-        text = user_datetime(value)
-    elif isinstance(value, date):
-        text = format_date(value)
-    elif isinstance(value, time):
-        text = format_time(value)
-    else:
-        text = "" if value is None else str(value)
-        choices = getattr(field, "choices", None)  # a coded value shows its label
-        if isinstance(choices, (list, tuple)):
-            text = str(dict(choice[:2] for choice in choices).get(text, text))
-    text = " ".join(text.split())
-    return (text[:117] + "…" if len(text) > 120 else text) or "—"
-
-
-def describe_stale(record, seen: versions.Seen | None, form=None) -> tuple[str, dict[str, str]]:
-    """Why an edit of ``record`` from the reading ``seen`` is refused: the message (who
-    changed what when, since the form was opened) and, per field of ``form`` that someone
-    else changed, a note with its value now. Fields are named as ``form`` and the record's
-    screen name them; fields the screen does not show stay unnamed."""
-    view = _SCREENS.get(type(record))
-    position = seen.position if seen is not None else None
-    labels = dict(view.column_labels or {}) if view is not None else {}
-    visible = set(view.column_details_list or ()) if view is not None else set()
-    conflict, notes = versions.Conflict(), {}
-    entries = versions.entries_since(position, record.__tablename__, [record.id],
-                                     _created_as(record) if seen and not seen.version else None)
-    for entry in reversed(entries):
-        named = []
-        for key in entry.changes or {}:
-            name = key[:-3] if key.endswith("_id") and form is not None and key[:-3] in form \
-                else key
-            if form is not None and name in form and not isinstance(form[name], HiddenField):
-                named.append(str(form[name].label.text))
-                notes[name] = _("Diubah oleh %(who)s pada %(when)s; isinya sekarang: "
-                                "%(value)s", who=entry.username or _("pengguna lain"),
-                                when=versions.shown_time(entry.at),
-                                value=_shown_value(getattr(record, name, None), form[name]))
-            elif name in visible or key in visible:
-                named.append(str(labels.get(name, labels.get(key, name))))
-        conflict.add(entry, named)
-    for rel in inspect(type(record)).relationships:
-        child = rel.mapper.class_
-        if not (rel.uselist and rel.back_populates
-                and getattr(child, "__version_parent__", None) == rel.back_populates):
-            continue  # not a child row that is part of this record
-        fk = next(iter(rel.remote_side)).key
-        current = [item.id for item in getattr(record, rel.key)]
-        label = str(labels.get(rel.key, rel.key))
-        for entry in reversed(versions.entries_since(position, child.__tablename__, current,
-                                                     {fk: record.id})):
-            conflict.add(entry, [label])
-    if not conflict.by_user:
-        conflict.add(None, [])  # the log does not say (a change the database made itself)
-    what = _("Data «%(record)s»", record=record)
-    return conflict.message(what), notes
-
-
-def _created_as(record) -> dict[str, Any] | None:
-    """The values that single out ``record``'s creation in the audit log (its unique
-    columns), for a form opened before the record existed (a KK decision)."""
-    for constraint in record.__table__.constraints:
-        if isinstance(constraint, UniqueConstraint):
-            return {column.key: getattr(record, column.key) for column in constraint.columns}
-    return None
-
-
-def stale_refusal(record, raw_token: str | None, form=None) -> str | None:
-    """The refusal message when the posted token shows ``record`` (None: not created yet)
-    changed since the form was opened; None when it did not (or no token was posted)."""
-    seen = versions.parse(raw_token)
-    if seen is None:
-        return None
-    version = getattr(record, "row_version", None) or 0
-    if seen.version == version:
-        return None
-    if record is None:
-        return _("Data ini sudah dihapus orang lain sejak Anda membukanya.")
-    message, notes = describe_stale(record, seen, form)
-    for name, note in notes.items():
-        form[name].errors = [*form[name].errors, note]
-    return message
-
-
-def mark_seen(form, record) -> None:
-    """Put the version of ``record`` as it is now into the form's hidden field (after a
-    refusal: the user has seen the other change and may save again)."""
-    field = getattr(form, versions.FIELD, None)
-    if field is not None:
-        field.data = versions.token(getattr(record, "row_version", None))
-        field.raw_data = [field.data]
-
-
-def stale_write_message(record) -> str:
-    """The refusal when the database itself found the record changed at the moment of
-    writing (both saved in the same instant)."""
-    try:
-        db.session.refresh(record)
-    except InvalidRequestError:
-        return _("Data ini sudah dihapus orang lain; perubahan Anda tidak disimpan.")
-    message, _notes = describe_stale(record, None)
-    return message
-
-
-def run_step(step, record=None):
-    """Run a state-changing step posted from a details page: the CSRF token checked, a step
-    on ``record`` refused when the record changed since the page was opened (the posted
-    ``seen_version``), the step's refusal (``services.errors.Refusal``, with the user's
-    message) flashed and rolled back, success committed. Returns the step's result, or
-    FAILED. Any other error is a defect: it goes on to the error page (logged, rolled back)
-    instead of being shown as if the user had broken a rule."""
-    if not ConsoleForm(request.form).validate():
-        flash(_("Formulir kedaluwarsa; coba lagi."), "error")
-        return FAILED
-    if record is not None:
-        refusal = stale_refusal(record, request.form.get(versions.FIELD))
-        if refusal:
-            flash(refusal, "error")
-            return FAILED
-    try:
-        result = step()
-        db.session.commit()
-    except Refusal as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return FAILED
-    except StaleDataError:
-        db.session.rollback()
-        flash(stale_write_message(record) if record is not None else _(
-            "Data ini baru saja diubah orang lain; langkah Anda tidak dijalankan. Muat ulang "
-            "halaman lalu coba lagi."), "error")
-        return FAILED
-    return result
 
 
 class SecureIndexView(Breadcrumbs, AdminIndexView):
@@ -438,7 +153,7 @@ class SecureModelView(Breadcrumbs, ModelView):
 
     def __init__(self, model, *args, **kwargs):
         super().__init__(model, *args, **kwargs)
-        _SCREENS[model] = self
+        SCREENS[model] = self
 
     @pass_context
     def get_list_value(self, context, model, name):
@@ -460,7 +175,7 @@ class SecureModelView(Breadcrumbs, ModelView):
                 continue
             if name in pickers or issubclass(unbound.field_class, QuerySelectField):
                 validators = list(unbound.kwargs.get("validators") or [])
-                unbound.kwargs["validators"] = [_picked_rows_exist, *validators]
+                unbound.kwargs["validators"] = [picked_rows_exist, *validators]
         if issubclass(self.model, VersionMixin):
             setattr(form_class, versions.FIELD, VersionField())
         return form_class
@@ -491,19 +206,19 @@ class SecureModelView(Breadcrumbs, ModelView):
     def update_model(self, form, model) -> bool:
         """Save; when the database finds the record changed at the very moment of saving
         (another save between the check above and the write), refuse the same way."""
-        g.setdefault(_STALE, False)
+        g.setdefault(STALE, False)
         if super().update_model(form, model):
             return True
-        if g.pop(_STALE, False):
+        if g.pop(STALE, False):
             flash(stale_write_message(model), "error")
             mark_seen(form, model)
         return False
 
     def delete_model(self, model) -> bool:
-        g.setdefault(_STALE, False)
+        g.setdefault(STALE, False)
         if super().delete_model(model):
             return True
-        if g.pop(_STALE, False):
+        if g.pop(STALE, False):
             flash(_("Data ini diubah orang lain pada saat yang sama, jadi tidak dihapus. "
                     "Periksa datanya, lalu hapus lagi bila memang perlu."), "error")
         return False
@@ -598,7 +313,7 @@ class SecureModelView(Breadcrumbs, ModelView):
             if not child:
                 continue
             shown = frozenset(inline.form_columns or ()) - {"id"}
-            coded = {name: _Choices(pairs) for name, pairs in (inline.form_choices or {}).items()}
+            coded = {name: Choices(pairs) for name, pairs in (inline.form_choices or {}).items()}
             rows = readable_changes(child, inline.model, dict(inline.column_labels or {}),
                                     coded, shown)
             for entry in child:
@@ -669,8 +384,8 @@ class SecureModelView(Breadcrumbs, ModelView):
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, StaleDataError):
             db.session.rollback()
-            if _STALE in g:  # update_model / delete_model say it, with the details
-                setattr(g, _STALE, True)
+            if STALE in g:  # update_model / delete_model say it, with the details
+                setattr(g, STALE, True)
             else:
                 flash(_("Data ini baru saja diubah orang lain; tidak disimpan. Muat ulang "
                         "halaman lalu coba lagi."), "error")

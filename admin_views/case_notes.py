@@ -13,7 +13,8 @@ from forms.validators import not_in_future, strip_text
 from models import CaseNote
 from models.choices import ASSESSMENT_ASPECTS, CASE_NOTE_KINDS
 
-from .base import SecureModelView, choice_formatter
+from .base import SecureModelView
+from .converters import choice_formatter
 from .pickers import client_picker
 
 EXCERPT_CHARS = 80

@@ -47,7 +47,8 @@ from services.uploads import (
     write_with_transaction,
 )
 
-from .base import SecureModelView, choice_formatter
+from .base import SecureModelView
+from .converters import choice_formatter
 from .form_rules import Section, sections
 from .pickers import staff_picker
 

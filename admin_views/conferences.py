@@ -39,17 +39,11 @@ from services.scopes import (
     visible,
 )
 
-from .base import (
-    FAILED,
-    SecureModelView,
-    choice_formatter,
-    mark_seen,
-    run_step,
-    stale_refusal,
-    stale_write_message,
-)
+from .base import SecureModelView
 from .conflicts import ConflictChecked
+from .converters import choice_formatter
 from .pickers import client_picker, staff_picker
+from .stale import FAILED, mark_seen, run_step, stale_refusal, stale_write_message
 
 MINUTES_FIELDS = ("summary", "decisions")
 

@@ -36,17 +36,10 @@ from services.dates import today as panti_today
 from services.scopes import caseload
 from services.uploads import write_with_transaction
 
-from .base import (
-    FAILED,
-    SecureModelView,
-    choice_formatter,
-    mark_seen,
-    role_in,
-    run_step,
-    stale_refusal,
-    stale_write_message,
-)
+from .base import SecureModelView, role_in
+from .converters import choice_formatter
 from .pickers import client_picker, staff_picker
+from .stale import FAILED, mark_seen, run_step, stale_refusal, stale_write_message
 
 
 class DraftOnly(BaseListRowAction):

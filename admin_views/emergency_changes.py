@@ -17,8 +17,9 @@ from models import EmergencyChange, Staff
 from models.choices import EMERGENCY_MIN_CORE, EMERGENCY_STATUSES
 from services import conferences as kk
 
-from .base import ScopedAjaxLoader, SecureModelView, choice_formatter
-from .pickers import client_picker
+from .base import SecureModelView
+from .converters import choice_formatter
+from .pickers import ScopedAjaxLoader, client_picker
 
 
 class AgreementPicker(ScopedAjaxLoader):

@@ -13,7 +13,8 @@ from forms.validators import NotBefore, phone_number, strip_text
 from models import NetworkPartner
 from models.choices import PARTNER_KINDS
 
-from .base import SecureModelView, choice_formatter
+from .base import SecureModelView
+from .converters import choice_formatter
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -1,12 +1,17 @@
-"""AJAX pickers shared by several screens, so no form ever loads a whole table."""
+"""AJAX pickers shared by several screens, so no form ever loads a whole table; their loader,
+limited to what the user may see, and the check that a picked row exists."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from flask import request
+from flask import g, request
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
+from wtforms.validators import StopValidation
 
 from models import Client, Staff, TrainingClass, TrainingSession, db
 from models.choices import ACTIVE_STAGES
@@ -15,10 +20,77 @@ from services.conflicts import clients_busy_during
 from services.dates import parse_date
 from services.dates import today as panti_today
 from services.eligibility import Requirement
-from services.inputs import parse_id
+from services.inputs import MAX_PAGE, parse_id
 from services.scopes import caseload, visible
 
-from .base import ScopedAjaxLoader
+_SEARCHING = "_picker_searching"  # set on g while a picker searches (ScopedAjaxLoader.offer)
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """An AJAX picker whose search *and* id lookup both obey the visibility policy and
+    ``where`` (Flask-Admin's own loader checks filters only while searching, so any id
+    could be posted)."""
+
+    def __init__(self, name, model, fields, where=None, order_by=None, page_size=10):
+        super().__init__(name, db, model, fields=fields, order_by=order_by, page_size=page_size)
+        self.where = where
+
+    def get_query(self):
+        query = super().get_query().filter(*visible(self.model))
+        if self.where is not None:
+            query = query.filter(*self.where())
+        if g.get(_SEARCHING) is self:
+            query = query.filter(*self.offer())
+        return query
+
+    def offer(self) -> list[Any]:
+        """Conditions that narrow a search to what the form's save accepts (none here).
+        Only the search: a posted id that fails them is still found, so the form's
+        validator, asking the same rule (services/eligibility.py), says why it is refused."""
+        return []
+
+    def get_one(self, pk):
+        record_id = parse_id(pk)
+        if record_id is None:
+            return None
+        with db.session.no_autoflush:
+            return self.get_query().filter(self.model.id == record_id).one_or_none()
+
+    def get_list(self, term, offset=0, limit=10):
+        # offset and limit come from the query string: keep them within what a picker asks
+        # (PostgreSQL refuses an OFFSET beyond 64 bits with an error).
+        offset = min(max(offset or 0, 0), MAX_PAGE * 100)
+        setattr(g, _SEARCHING, self)  # per request: the loader itself is shared by threads
+        try:
+            return self.search(term or "", offset, min(max(limit or 0, 1), 100))
+        finally:
+            g.pop(_SEARCHING, None)
+
+    def search(self, term: str, offset: int, limit: int):
+        """One page of matches for ``term``; a picker with its own search overrides this."""
+        return super().get_list(term, offset, limit)
+
+
+def picked_rows_exist(form, field):
+    """Refuse a picked id the picker does not offer (any more) instead of silently saving
+    nothing: Flask-Admin's AJAX fields, and its optional select lists, turn an unknown id
+    (a room deleted since the form opened, a tampered value) into an empty one."""
+    raw = getattr(field, "_formdata", None)
+    if isinstance(raw, (set, list, tuple)):
+        # An emptied multiple picker posts one blank value: nobody picked, not a bad pick.
+        raw = [value for value in raw if str(value).strip()]
+    if not raw:
+        return
+    if isinstance(raw, list):
+        missing = len(raw) > len(field.data or [])
+    else:
+        missing = field.data is None
+    if missing:
+        # Said once: this replaces the field's generic "not a valid choice".
+        generic = field.gettext("Not a valid choice")
+        field.errors[:] = [error for error in field.errors if error != generic]
+        raise StopValidation(_("Pilihan tidak valid atau tidak lagi tersedia. Silakan pilih "
+                               "ulang."))
 
 
 def staff_picker(name: str, *positions: str) -> ScopedAjaxLoader:

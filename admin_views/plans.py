@@ -18,8 +18,9 @@ from models.choices import PLAN_OWNERS, Role
 from services import contracts, eligibility
 from services.scopes import acting
 
-from .base import FAILED, SecureModelView, run_step
+from .base import SecureModelView
 from .pickers import plan_client_picker, staff_picker
+from .stale import FAILED, run_step
 
 
 class GoalForm(InlineFormAdmin):

@@ -19,7 +19,8 @@ from models.choices import POSITIONS, ROLES
 from services.accounts import grant_problem, password_problem, username_problem
 from services.integrity import unique_message
 
-from .base import SecureModelView, choice_formatter
+from .base import SecureModelView
+from .converters import choice_formatter
 from .pickers import staff_picker
 
 

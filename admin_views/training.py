@@ -45,8 +45,9 @@ from services.schedule import (
 )
 from services.training import generate_sessions
 
-from .base import SecureModelView, choice_formatter
+from .base import SecureModelView
 from .conflicts import ConflictChecked, form_record
+from .converters import choice_formatter
 from .pickers import client_picker, enrollable_client_picker, session_picker, staff_picker
 
 
