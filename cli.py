@@ -100,7 +100,7 @@ def create_user(username: str, role: str, staff_number: str, password: str) -> N
     click.echo(f"Akun {user.username} ({user.role_label}) dibuat.")
 
 
-# --- backup and restore (the work is in services/backup.py) ---------------------------
+# --- backup and restore (the work is in services/backup/) -----------------------------
 def _rows(tables: dict) -> int:
     return sum(entry["rows"] for entry in tables.values())
 
