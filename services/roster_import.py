@@ -9,24 +9,22 @@ changed since the preview) and, only when no row is rejected, writes every row i
 transaction: a fixed number of statements whatever the number of rows.
 
 The file is an upload: its zip package is checked (sizes, parts, no DTD) before any XML
-parser sees it, and at most ``MAX_ROWS`` data rows are read.
+parser sees it, and at most ``MAX_ROWS`` data rows are read (``services.roster_reading``);
+the writes are ``services.roster_writing``'s.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import zipfile
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import JSON, bindparam, func, insert, select, update
+from sqlalchemy import func, select
 
 from models import AuditEntry, Client, RegisterNumber, Room, Staff, db
-from models.base import utcnow
 from models.choices import (
     REFERRAL_SOURCES,
     RELIGIONS,
@@ -36,54 +34,25 @@ from models.choices import (
     Choices,
 )
 
-from .audit import CALLER_AUDITS, created_entries, updated_entries
 from .client_rules import Facts, client_problems
-from .clients import keep_counters_above, next_register_numbers
-from .dates import today as panti_today
-from .errors import Refusal
 from .exports import ROSTER_COLUMNS
+from .roster_reading import MAX_ROWS, MAX_TOTAL_BYTES, ImportFileError, read_rows
+from .roster_writing import NEW_CLIENT_STAGE, attr_column, create_clients, update_clients
 from .transactions import lock_for_writing
-from .versions import entries_since, shown_time
-from .workbook import HEADER_ROW, restore
-from .workbook_reader import Cell, first_sheet_rows
 
-MAX_ROWS = 10_000
-# What a roster of MAX_ROWS clients needs, with room to spare (an export of 10,000 clients
-# unpacks to about 11 MiB in 230,000 cells). Anything past it is not a roster — a zip bomb, a
-# sheet of millions of cells, a huge shared-strings table — and is refused before it is
-# parsed: parsing time and memory follow the number of elements, not the file size.
-MAX_PARTS = 200
-MAX_PART_BYTES = 32 * 2**20
-MAX_TOTAL_BYTES = 64 * 2**20
-MAX_CELLS = 600_000
-MAX_CELLS_PER_ROW = 200
-MAX_STRINGS = 600_000
-MAX_ROW_ELEMENTS = MAX_ROWS + HEADER_ROW + 1000
-PROLOG_BYTES = 4096
-# A cell, a row or a shared string, with or without a namespace prefix.
-ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?(c|row|si|xf)[\s/>]")
-MAX_STYLES = 65_000  # Excel's own limit of cell formats
+# What callers use from here (the reading's limits and refusal included).
+__all__ = ["MAX_ROWS", "MAX_TOTAL_BYTES", "ImportFileError", "Plan", "RowPlan", "apply", "plan",
+           "read_rows"]
+
 DISTRICT = re.compile(r"(Kabupaten|Kota) [A-Za-z][A-Za-z .'-]+")
 DATE_COLUMNS = {"birth_date", "admission_date", "termination_date"}
 CODED: dict[str, Choices] = {"sex": SEXES, "religion": RELIGIONS,
                              "referral_source": REFERRAL_SOURCES, "stage": STAGES,
                              "termination_reason": TERMINATION_REASONS}
-HEADINGS = {str(heading).casefold(): attr for heading, attr in ROSTER_COLUMNS}
-# Every column a client row is written with (one shape for the whole bulk INSERT).
-CLIENT_COLUMNS = ("register_number", "full_name", "cohort", "sex", "birth_place", "birth_date",
-                  "religion", "nik", "family_card_number", "address", "district_of_origin",
-                  "guardian_name", "guardian_relation", "guardian_phone", "referral_source",
-                  "admission_date", "stage", "room_id", "social_worker_id", "termination_date",
-                  "termination_reason")
 RULE_FIELDS = ("full_name", "cohort", "sex", "birth_place", "birth_date", "religion", "nik",
                "family_card_number", "address", "district_of_origin", "guardian_name",
                "guardian_relation", "guardian_phone", "referral_source", "admission_date",
                "stage", "room", "termination_date", "termination_reason")
-NEW_CLIENT_STAGE = "admission"
-
-
-class ImportFileError(Refusal):
-    """The file as a whole cannot be read as a roster."""
 
 
 @dataclass
@@ -110,161 +79,6 @@ class Plan:
     @property
     def rejected(self) -> int:
         return self.count("reject")
-
-
-# --- reading the upload -------------------------------------------------------------------
-
-def check_package(path: str) -> None:
-    """Refuse, before any XML is parsed, a file that is not a small, plain xlsx package:
-    not a zip, too many parts, parts that unpack too large (a zip bomb), more cells, rows
-    or shared strings than a roster can have, XML with a document type declaration
-    (external entities, entity expansion) or in an encoding other than UTF-8.
-
-    The sizes in the zip directory bind: Python's zip reader stops at the declared size and
-    fails the CRC check if a part holds more.
-    """
-    if not zipfile.is_zipfile(path):
-        raise ImportFileError(_("Berkas bukan buku kerja Excel (.xlsx)."))
-    try:
-        with zipfile.ZipFile(path) as package:
-            parts = [part for part in package.infolist() if not part.is_dir()]
-            if len(parts) > MAX_PARTS:
-                raise ImportFileError(_("Berkas Excel tidak dapat dibaca."))
-            if sum(p.file_size for p in parts) > MAX_TOTAL_BYTES or \
-                    any(p.file_size > MAX_PART_BYTES for p in parts):
-                raise ImportFileError(_too_big())
-            counts = {b"c": 0, b"row": 0, b"si": 0, b"xf": 0}
-            for part in parts:
-                with package.open(part) as stream:
-                    head = stream.read(PROLOG_BYTES)
-                    if _check_prolog(head):
-                        _count_elements(head, stream, counts)
-    except ImportFileError:
-        raise
-    except Exception as exc:  # a damaged package: bad CRC, unknown compression, ...
-        raise ImportFileError(_("Berkas Excel tidak dapat dibaca.")) from exc
-
-
-def _too_big() -> str:
-    return _("Berkas terlalu besar untuk buku induk (paling banyak %(n)s baris data, "
-             "%(mb)s MB setelah dibuka). Periksa berkasnya atau bagi menjadi beberapa impor.",
-             n=MAX_ROWS, mb=MAX_TOTAL_BYTES // 2**20)
-
-
-def _count_elements(head: bytes, stream, counts: dict[bytes, int]) -> None:
-    """Count cells, rows and shared strings of an XML part as it streams by (a regular
-    expression over the bytes: no tree is built) and refuse past the limits."""
-    carry, chunk, in_row = b"", head, 0
-    while chunk:
-        following = stream.read(2**20)
-        text = carry + chunk
-        # Leave the last bytes for the next round unless this is the end: a tag may be cut.
-        cut = len(text) - 40 if following else len(text)
-        for match in ELEMENT.finditer(text):
-            if match.start() >= cut:
-                break
-            name = match.group(1)
-            counts[name] += 1
-            if name == b"row":
-                in_row = 0
-            elif name == b"c":
-                in_row += 1
-                if in_row > MAX_CELLS_PER_ROW:
-                    raise ImportFileError(_too_big())
-        if counts[b"row"] > MAX_ROW_ELEMENTS:
-            raise ImportFileError(_("Paling banyak %(n)s baris per impor; bagi berkasnya "
-                                    "menjadi beberapa impor.", n=MAX_ROWS))
-        if counts[b"c"] > MAX_CELLS or counts[b"si"] > MAX_STRINGS or \
-                counts[b"xf"] > MAX_STYLES:
-            raise ImportFileError(_too_big())
-        carry, chunk = text[cut:], following
-
-
-def _check_prolog(head: bytes) -> bool:
-    """An XML part starts (after its declaration, comments, processing instructions) with its
-    root element, never a ``<!DOCTYPE``. True for XML; a part that is not XML (an image)
-    is left alone."""
-    refused = _("Berkas Excel ini memuat deklarasi XML yang tidak diizinkan (DTD/entitas); "
-                "simpan ulang sebagai buku kerja Excel biasa.")
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:2] in (b"\x00<", b"<\x00") \
-            or head[:4] == b"\x00\x00\x00<":
-        raise ImportFileError(refused)  # UTF-16/32: not what a spreadsheet writes
-    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if not text.startswith(b"<"):
-        return False
-    while text.startswith((b"<?", b"<!--")):
-        closing = b"?>" if text.startswith(b"<?") else b"-->"
-        end = text.find(closing)
-        if end < 0:
-            raise ImportFileError(refused)  # a prolog longer than we look at
-        declaration = text[:end].lower()
-        if text.startswith(b"<?xml") and b"encoding" in declaration and \
-                not re.search(rb"encoding\s*=\s*[\"']utf-8[\"']", declaration):
-            raise ImportFileError(refused)
-        text = text[end + len(closing):].lstrip()
-    if text.startswith(b"<!"):
-        raise ImportFileError(refused)
-    return True
-
-
-def read_rows(path: str):
-    """(spreadsheet row number, {attribute: cell value}) for each non-empty data row."""
-    check_package(path)
-    rows = first_sheet_rows(path)
-    try:
-        columns: dict[int, str] | None = None
-        data_rows = 0
-        for number, cells in rows:
-            if number <= HEADER_ROW:
-                continue
-            if columns is None:
-                found = {} if number > HEADER_ROW + 1 else cells
-                columns = {i: HEADINGS[str(cell.value).strip().casefold()]
-                           for i, cell in found.items()
-                           if str(cell.value).strip().casefold() in HEADINGS}
-                _require(columns)
-                if number == HEADER_ROW + 1:
-                    continue
-            values = {attr: _value(cells.get(i)) for i, attr in columns.items()}
-            if all(v in (None, "") for v in values.values()):
-                continue
-            data_rows += 1
-            if data_rows > MAX_ROWS:
-                raise ImportFileError(_("Paling banyak %(n)s baris per impor; bagi "
-                                        "berkasnya menjadi beberapa impor.", n=MAX_ROWS))
-            yield number, values
-        if columns is None:
-            _require({})
-    except ImportFileError:
-        raise
-    except Exception as exc:  # a damaged workbook found while reading it
-        raise ImportFileError(_("Berkas Excel tidak dapat dibaca.")) from exc
-    finally:
-        rows.close()
-
-
-def _require(columns: dict[int, str]) -> None:
-    missing = {"register_number", "full_name", "sex"} - set(columns.values())
-    if missing:
-        labels = [str(h) for h, attr in ROSTER_COLUMNS if attr in missing]
-        raise ImportFileError(_("Kolom wajib tidak ada di baris %(row)s: %(cols)s. "
-                                "Gunakan format hasil unduhan buku induk.",
-                                row=HEADER_ROW + 1, cols=", ".join(labels)))
-
-
-def _value(cell: Cell | None) -> Any:
-    """A cell's value; text trimmed and blank text as None. Text written with Excel's quote
-    prefix (our exports' formula guard, or typed as '…) is taken as it is; an apostrophe
-    that older exports wrote into the text itself is taken off."""
-    if cell is None:
-        return None
-    value = cell.value
-    if isinstance(value, str):
-        value = value.strip()
-        if value.startswith("'") and not cell.quoted:
-            value = restore(value)
-        return value or None
-    return value
 
 
 class _Lookups:
@@ -322,7 +136,7 @@ def _plan(path: str) -> tuple[Plan, _Lookups]:
         if existing is not None:
             row.changes = [str(label) for label, attr in ROSTER_COLUMNS
                            if attr in row.values and attr != "register_number"
-                           and row.values[attr] != getattr(existing, _attr_column(attr))]
+                           and row.values[attr] != getattr(existing, attr_column(attr))]
             row.action = "update" if row.changes else "unchanged"
         elif reg and reg in lookups.issued:
             row.reasons.append(_("Nomor induk %(n)s pernah dipakai klien yang sudah dihapus; "
@@ -353,7 +167,7 @@ def _record(row: RowPlan, existing: Client | None) -> dict[str, Any]:
         if attr in row.values:
             record[attr] = row.values[attr]
         elif existing is not None:
-            record[attr] = getattr(existing, _attr_column(attr))
+            record[attr] = getattr(existing, attr_column(attr))
         else:
             record[attr] = None
     record["full_name"] = row.full_name or None
@@ -361,10 +175,6 @@ def _record(row: RowPlan, existing: Client | None) -> dict[str, Any]:
         record["register_number"] = row.register_number or None
         record["stage"] = record["stage"] or NEW_CLIENT_STAGE
     return record
-
-
-def _attr_column(attr: str) -> str:
-    return {"room": "room_id", "social_worker": "social_worker_id"}.get(attr, attr)
 
 
 def _parse(raw: dict[str, Any], row: RowPlan, lookups: _Lookups) -> dict[str, Any]:
@@ -456,7 +266,7 @@ def _district(text: str, row: RowPlan, lookups: _Lookups) -> str:
     return text
 
 
-# --- writing ------------------------------------------------------------------------------
+# --- confirming ---------------------------------------------------------------------------
 
 def apply(path: str) -> Plan:
     """Plan again and, when no row is rejected, write them all in one transaction (the
@@ -474,135 +284,7 @@ def apply(path: str) -> Plan:
     if result.rejected:
         return result
     # Changes first: a NIK one of them gives up may go to a new client.
-    _update([row for row in result.rows if row.action == "update"], lookups, position)
+    update_clients([row for row in result.rows if row.action == "update"], lookups, position)
     if not result.rejected:
-        _create([row for row in result.rows if row.action == "create"])
+        create_clients([row for row in result.rows if row.action == "create"])
     return result
-
-
-def _update(rows: list[RowPlan], lookups: _Lookups, position: int) -> None:
-    """One UPDATE per set of columns (a file has one), run for every changed client, each
-    only where the client's version is still the one read (``row_version``, as the session
-    would check it). The driver gives the sum of the rows matched: short of the rows sent,
-    the clients someone changed meanwhile are found and their rows rejected."""
-    if not rows:
-        return
-    stamp = utcnow()
-    table = Client.__table__
-    changed: dict[tuple[str, ...], list[tuple[Client, dict[str, Any]]]] = defaultdict(list)
-    for row in rows:
-        new = {"full_name": row.full_name}
-        new.update({_attr_column(attr): value for attr, value in row.values.items()})
-        changed[tuple(new)].append((lookups.clients[row.register_number], new))
-    matched = 0
-    for columns, group in changed.items():
-        # A Core statement on the table: the session's per-object audit hook never sees
-        # these rows; updated_entries gives the entries it would have written.
-        statement = (update(table)
-                     .where(table.c.id == bindparam("b_id"),
-                            table.c.row_version == bindparam("b_version"))
-                     .values(row_version=table.c.row_version + 1, updated_at=stamp,
-                             **{column: bindparam(column) for column in columns}))
-        matched += db.session.execute(statement, [
-            {"b_id": client.id, "b_version": client.row_version, **new}
-            for client, new in group]).rowcount
-    if matched < len(rows):
-        _refuse_changed(rows, lookups, stamp, position)
-        return
-    _insert(AuditEntry, updated_entries(
-        Client, [pair for group in changed.values() for pair in group]))
-
-
-def _refuse_changed(rows: list[RowPlan], lookups: _Lookups, stamp: datetime,
-                    position: int) -> None:
-    """Reject the rows whose client someone changed (or deleted) after this import read it,
-    saying who, when and what, as an edit form does."""
-    ids = {lookups.clients[row.register_number].id: row for row in rows}
-    written = set(db.session.scalars(select(Client.id).where(
-        Client.id.in_(list(ids)), Client.updated_at == stamp)))
-    labels = {_attr_column(attr): label for attr, label in lookups.labels.items()}
-    for client_id, row in ids.items():
-        if client_id in written:
-            continue
-        # Newest first: the change that made this import's reading outdated.
-        entry = next(iter(entries_since(position, Client.__tablename__, [client_id])), None)
-        if entry is None:  # deleted, or changed without the console
-            row.reasons.append(_("Data klien ini diubah atau dihapus pengguna lain sejak "
-                                 "dibaca untuk impor ini."))
-        else:
-            fields = [labels[key] for key in entry.changes or {} if key in labels]
-            row.reasons.append(_("Data klien ini sudah diubah oleh %(who)s pada %(when)s "
-                                 "(%(fields)s) sejak dibaca untuk impor ini.",
-                                 who=entry.username or _("pengguna lain"),
-                                 when=shown_time(entry.at), fields=", ".join(fields) or "—"))
-        row.action = "reject"
-
-
-def _create(rows: list[RowPlan]) -> None:
-    if not rows:
-        return
-    given = [row.register_number for row in rows if row.register_number]
-    if given:  # numbers typed from a paper register, recorded before numbering the rest
-        _insert(RegisterNumber, [{"number": n} for n in given])
-        keep_counters_above(given)  # the automatic numbering never reaches them
-    by_year: dict[int, list[RowPlan]] = defaultdict(list)
-    for row in rows:
-        if not row.register_number:
-            admitted = row.values.get("admission_date")
-            by_year[admitted.year if admitted else panti_today().year].append(row)
-    for year, numbered in by_year.items():
-        numbers = next_register_numbers(year, len(numbered))
-        _insert(RegisterNumber, [{"number": n} for n in numbers])
-        for row, number in zip(numbered, numbers, strict=True):
-            row.register_number = number
-    stamp = utcnow()
-    records = {}
-    for row in rows:
-        record = dict.fromkeys(CLIENT_COLUMNS)
-        record.update({_attr_column(attr): value for attr, value in row.values.items()})
-        record.update(register_number=row.register_number, full_name=row.full_name,
-                      stage=record["stage"] or NEW_CLIENT_STAGE)
-        records[row.register_number] = record
-    # Then the new ids, found by their creation time (one for all of them; the register
-    # number tells them from anyone else's of the same instant): an INSERT … RETURNING, or
-    # a list of thousands of numbers, would have the driver parse statements of thousands
-    # of placeholders.
-    _insert(Client, [{**record, "created_at": stamp, "updated_at": stamp}
-                     for record in records.values()])
-    created = [(client_id, number) for client_id, number in db.session.execute(
-        select(Client.id, Client.register_number).where(Client.created_at == stamp))
-        if number in records]
-    _insert(AuditEntry, created_entries(Client.__tablename__, [
-        (client_id, f"{number} — {records[number]['full_name']}", records[number])
-        for client_id, number in created
-    ]))
-
-
-def _insert(model, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (each with the same keys) of ``model``, whose audit entries the caller
-    writes: on PostgreSQL with COPY (one INSERT per row, as an executemany runs them, costs
-    the server about four times as much), elsewhere as an executemany INSERT."""
-    if not rows:
-        return
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        db.session.execute(insert(model).execution_options(**{CALLER_AUDITS: True}), rows)
-        return
-    from psycopg.types.json import Json  # the driver of PostgreSQL URLs (requirements.txt)
-
-    table = model.__table__
-    # The column defaults evaluated in Python that the INSERT would have filled in.
-    defaults = {column.key: column.default.arg(None) if column.default.is_callable
-                else column.default.arg for column in table.columns
-                if column.default is not None and column.key not in rows[0]
-                and (column.default.is_scalar or column.default.is_callable)}
-    keys, tail = list(rows[0]), list(defaults.values())
-    json = {key for key in keys if isinstance(table.c[key].type, JSON)}  # as SQLAlchemy's
-    quoted = connection.dialect.identifier_preparer
-    names = ", ".join(quoted.quote(table.c[key].name) for key in [*keys, *defaults])
-    # The session's own connection: the same transaction as the rest of the import.
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(
-            f"COPY {quoted.format_table(table)} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([*(Json(row[key]) if key in json else row[key] for key in keys),
-                            *tail])

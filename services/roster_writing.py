@@ -1,0 +1,165 @@
+"""The roster import's writes (``services.roster_import.apply``): changed clients in one
+checked executemany UPDATE per set of columns, new clients with their register numbers in
+bulk (COPY on PostgreSQL), and the audit entries of both in one statement each.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+from sqlalchemy import JSON, bindparam, insert, select, update
+
+from models import AuditEntry, Client, RegisterNumber, db
+from models.base import utcnow
+
+from .audit import CALLER_AUDITS, created_entries, updated_entries
+from .clients import keep_counters_above, next_register_numbers
+from .dates import today as panti_today
+from .versions import entries_since, shown_time
+
+if TYPE_CHECKING:
+    from .roster_import import RowPlan, _Lookups
+
+# Every column a client row is written with (one shape for the whole bulk INSERT).
+CLIENT_COLUMNS = ("register_number", "full_name", "cohort", "sex", "birth_place", "birth_date",
+                  "religion", "nik", "family_card_number", "address", "district_of_origin",
+                  "guardian_name", "guardian_relation", "guardian_phone", "referral_source",
+                  "admission_date", "stage", "room_id", "social_worker_id", "termination_date",
+                  "termination_reason")
+NEW_CLIENT_STAGE = "admission"
+
+
+def attr_column(attr: str) -> str:
+    """The client column a roster attribute is stored in."""
+    return {"room": "room_id", "social_worker": "social_worker_id"}.get(attr, attr)
+
+
+def update_clients(rows: list[RowPlan], lookups: _Lookups, position: int) -> None:
+    """One UPDATE per set of columns (a file has one), run for every changed client, each
+    only where the client's version is still the one read (``row_version``, as the session
+    would check it). The driver gives the sum of the rows matched: short of the rows sent,
+    the clients someone changed meanwhile are found and their rows rejected."""
+    if not rows:
+        return
+    stamp = utcnow()
+    table = Client.__table__
+    changed: dict[tuple[str, ...], list[tuple[Client, dict[str, Any]]]] = defaultdict(list)
+    for row in rows:
+        new = {"full_name": row.full_name}
+        new.update({attr_column(attr): value for attr, value in row.values.items()})
+        changed[tuple(new)].append((lookups.clients[row.register_number], new))
+    matched = 0
+    for columns, group in changed.items():
+        # A Core statement on the table: the session's per-object audit hook never sees
+        # these rows; updated_entries gives the entries it would have written.
+        statement = (update(table)
+                     .where(table.c.id == bindparam("b_id"),
+                            table.c.row_version == bindparam("b_version"))
+                     .values(row_version=table.c.row_version + 1, updated_at=stamp,
+                             **{column: bindparam(column) for column in columns}))
+        matched += db.session.execute(statement, [
+            {"b_id": client.id, "b_version": client.row_version, **new}
+            for client, new in group]).rowcount
+    if matched < len(rows):
+        _refuse_changed(rows, lookups, stamp, position)
+        return
+    _insert(AuditEntry, updated_entries(
+        Client, [pair for group in changed.values() for pair in group]))
+
+
+def _refuse_changed(rows: list[RowPlan], lookups: _Lookups, stamp: datetime,
+                    position: int) -> None:
+    """Reject the rows whose client someone changed (or deleted) after this import read it,
+    saying who, when and what, as an edit form does."""
+    ids = {lookups.clients[row.register_number].id: row for row in rows}
+    written = set(db.session.scalars(select(Client.id).where(
+        Client.id.in_(list(ids)), Client.updated_at == stamp)))
+    labels = {attr_column(attr): label for attr, label in lookups.labels.items()}
+    for client_id, row in ids.items():
+        if client_id in written:
+            continue
+        # Newest first: the change that made this import's reading outdated.
+        entry = next(iter(entries_since(position, Client.__tablename__, [client_id])), None)
+        if entry is None:  # deleted, or changed without the console
+            row.reasons.append(_("Data klien ini diubah atau dihapus pengguna lain sejak "
+                                 "dibaca untuk impor ini."))
+        else:
+            fields = [labels[key] for key in entry.changes or {} if key in labels]
+            row.reasons.append(_("Data klien ini sudah diubah oleh %(who)s pada %(when)s "
+                                 "(%(fields)s) sejak dibaca untuk impor ini.",
+                                 who=entry.username or _("pengguna lain"),
+                                 when=shown_time(entry.at), fields=", ".join(fields) or "—"))
+        row.action = "reject"
+
+
+def create_clients(rows: list[RowPlan]) -> None:
+    if not rows:
+        return
+    given = [row.register_number for row in rows if row.register_number]
+    if given:  # numbers typed from a paper register, recorded before numbering the rest
+        _insert(RegisterNumber, [{"number": n} for n in given])
+        keep_counters_above(given)  # the automatic numbering never reaches them
+    by_year: dict[int, list[RowPlan]] = defaultdict(list)
+    for row in rows:
+        if not row.register_number:
+            admitted = row.values.get("admission_date")
+            by_year[admitted.year if admitted else panti_today().year].append(row)
+    for year, numbered in by_year.items():
+        numbers = next_register_numbers(year, len(numbered))
+        _insert(RegisterNumber, [{"number": n} for n in numbers])
+        for row, number in zip(numbered, numbers, strict=True):
+            row.register_number = number
+    stamp = utcnow()
+    records = {}
+    for row in rows:
+        record = dict.fromkeys(CLIENT_COLUMNS)
+        record.update({attr_column(attr): value for attr, value in row.values.items()})
+        record.update(register_number=row.register_number, full_name=row.full_name,
+                      stage=record["stage"] or NEW_CLIENT_STAGE)
+        records[row.register_number] = record
+    # Then the new ids, found by their creation time (one for all of them; the register
+    # number tells them from anyone else's of the same instant): an INSERT … RETURNING, or
+    # a list of thousands of numbers, would have the driver parse statements of thousands
+    # of placeholders.
+    _insert(Client, [{**record, "created_at": stamp, "updated_at": stamp}
+                     for record in records.values()])
+    created = [(client_id, number) for client_id, number in db.session.execute(
+        select(Client.id, Client.register_number).where(Client.created_at == stamp))
+        if number in records]
+    _insert(AuditEntry, created_entries(Client.__tablename__, [
+        (client_id, f"{number} — {records[number]['full_name']}", records[number])
+        for client_id, number in created
+    ]))
+
+
+def _insert(model, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (each with the same keys) of ``model``, whose audit entries the caller
+    writes: on PostgreSQL with COPY (one INSERT per row, as an executemany runs them, costs
+    the server about four times as much), elsewhere as an executemany INSERT."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        db.session.execute(insert(model).execution_options(**{CALLER_AUDITS: True}), rows)
+        return
+    from psycopg.types.json import Json  # the driver of PostgreSQL URLs (requirements.txt)
+
+    table = model.__table__
+    # The column defaults evaluated in Python that the INSERT would have filled in.
+    defaults = {column.key: column.default.arg(None) if column.default.is_callable
+                else column.default.arg for column in table.columns
+                if column.default is not None and column.key not in rows[0]
+                and (column.default.is_scalar or column.default.is_callable)}
+    keys, tail = list(rows[0]), list(defaults.values())
+    json = {key for key in keys if isinstance(table.c[key].type, JSON)}  # as SQLAlchemy's
+    quoted = connection.dialect.identifier_preparer
+    names = ", ".join(quoted.quote(table.c[key].name) for key in [*keys, *defaults])
+    # The session's own connection: the same transaction as the rest of the import.
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(
+            f"COPY {quoted.format_table(table)} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([*(Json(row[key]) if key in json else row[key] for key in keys),
+                            *tail])
