@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import time
 from pathlib import Path
 
 from flask import current_app, flash, redirect, request, session, url_for
@@ -15,6 +14,7 @@ from flask_login import current_user
 from forms.base import ConsoleForm
 from models import db
 from services import roster_import
+from services.workbook import sweep
 
 from .base import SecureView
 
@@ -35,11 +35,6 @@ def _stored(token: str | None) -> Path | None:
     return path if path.exists() else None
 
 
-def _sweep() -> None:
-    limit = time.time() - KEEP_SECONDS
-    for old in _folder().glob("*.xlsx"):
-        if old.stat().st_mtime < limit:
-            old.unlink(missing_ok=True)
 
 
 class RosterImportView(SecureView):
@@ -59,7 +54,7 @@ class RosterImportView(SecureView):
             elif not upload.filename.lower().endswith(".xlsx"):
                 error = _("Hanya berkas Excel .xlsx yang dapat diimpor.")
             else:
-                _sweep()
+                sweep(_folder(), older_than=KEEP_SECONDS)
                 token = secrets.token_hex(16)
                 path = _folder() / f"{current_user.id}-{token}.xlsx"
                 upload.save(path)

@@ -238,11 +238,12 @@ class Report:
         self.close()
 
 
-def sweep(folder: Path, now: float | None = None) -> int:
-    """Remove files untouched for an hour from the export folder ``folder`` — what a worker
-    killed while writing left behind (finished workbooks are unlinked when opened for
-    sending). Returns how many were removed."""
-    cutoff = (time.time() if now is None else now) - STALE_SECONDS
+def sweep(folder: Path, now: float | None = None, older_than: float = STALE_SECONDS) -> int:
+    """Remove files untouched for ``older_than`` seconds (an hour) from ``folder`` — in the
+    export folder what a worker killed while writing left behind (finished workbooks are
+    unlinked when opened for sending); in the import folder uploads nobody confirmed. Other
+    workers write and remove files there meanwhile. Returns how many were removed."""
+    cutoff = (time.time() if now is None else now) - older_than
     removed = 0
     for entry in os.scandir(folder):
         try:

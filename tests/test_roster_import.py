@@ -294,3 +294,32 @@ def test_a_client_changed_after_the_import_read_it_refuses_the_whole_import(
         assert (budi.cohort, budi.room_id, budi.row_version) == (None, None, 1)
         assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == \
             entries_before
+
+
+def test_an_upload_another_worker_removes_meanwhile_breaks_no_upload(
+        app, client, login_as, tmp_path, monkeypatch):
+    """Two people importing at once: the sweep before one upload must not trip over the
+    other's file, confirmed and removed between listing the folder and reading its age (it
+    answered 500)."""
+    import os
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    others = tmp_path / "imports" / "7-theirs.xlsx"
+    others.parent.mkdir()
+    others.write_bytes(b"PK")
+    listing = os.scandir
+
+    def listed_then_removed(folder):
+        entries = list(listing(folder))
+        if others.exists():
+            others.unlink()  # the other worker confirms its import now
+        return iter(entries)
+
+    monkeypatch.setattr("services.workbook.os.scandir", listed_then_removed)
+    login_as("admin")
+    with app.app_context():
+        _world()
+    response = _upload(client, _workbook(GOOD))
+    assert response.status_code == 200
+    assert "1 baru, 1 diubah, 0 tidak berubah, 0 ditolak." in unescape(
+        response.get_data(as_text=True))
