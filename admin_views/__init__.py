@@ -34,7 +34,7 @@ from models import (
 )
 from models.choices import CONTRACT_STATUSES, MONTHS, WEEKDAYS
 from services import versions
-from services.attendance import format_rate
+from services.attendance_summary import format_rate
 from services.dates import format_date, format_month, format_time, month_key
 from services.schedule import EVENT_KINDS
 

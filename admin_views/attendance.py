@@ -18,17 +18,14 @@ from models.choices import ATTENDANCE_CODES
 from services import versions
 from services.attendance import (
     GRID_KINDS,
-    class_tallies,
-    client_tallies,
     leads,
     load_sheet,
     parse_entries,
-    recorded_counts,
     save_sheet,
     sheet_changed,
     sheet_token,
-    total_of,
 )
+from services.attendance_summary import class_tallies, client_tallies, recorded_counts, total_of
 from services.dates import parse_date
 from services.dates import parse_month as parse_month_text
 from services.dates import today as panti_today

@@ -36,7 +36,7 @@ from models.choices import (
     TERMINATION_REASONS,
     Stage,
 )
-from services.attendance import one_client_by_class
+from services.attendance_summary import one_client_by_class
 from services.client_rules import TEXT_LIMITS, client_problems
 from services.clients import issue_register_number, number_was_issued
 from services.inputs import parse_id

@@ -25,7 +25,7 @@ from models import (
 from models.choices import CONFERENCE_KINDS, CONTRACT_KINDS, TERMINATION_REASONS
 from models.conference import conference_client
 
-from ..attendance import code_counts
+from ..attendance_summary import code_counts
 from ..schedule import bookings_between
 from ..workbook import Percent, Report
 from .base import Context, in_panti_during, stream_rows
