@@ -17,7 +17,8 @@ from wtforms.fields.core import UnboundField
 from forms.conferences import DecisionForm
 from forms.contracts import SigningForm
 from models import db
-from services.audit import IGNORED, NOT_AUDITED, field_names
+from services.audit import IGNORED, NOT_AUDITED
+from services.audit_reading import field_names
 
 # Record kinds no screen lists: written by a step page.
 OWN_KINDS = {"conference_decision": _l("Keputusan KK")}

@@ -27,7 +27,7 @@ from forms.base import ConsoleForm
 from forms.fields import VersionField
 from models import AuditEntry, VersionMixin, db
 from services import versions
-from services.audit import readable_changes
+from services.audit_reading import readable_changes
 from services.dashboard import build_dashboard
 from services.inputs import clamp_page, parse_id
 from services.integrity import explain
