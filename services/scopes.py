@@ -271,7 +271,7 @@ def scope_texts() -> dict[tuple[str, str], str]:
         if rule := POLICY[Attendance].rules.get(role):
             texts[("attendance_summary", role)] = rule.text
     for role in readers("attendance_grid"):
-        if led_events(_Role(role)):
+        if role not in OVERSEERS:  # led_events: everyone else records what they lead
             texts[("attendance_grid", role)] = "events they lead"
     for role in readers("calendar"):
         parts = [f"{kind}: {POLICY[model].rules[role].text}"
@@ -298,15 +298,6 @@ def scope_texts() -> dict[tuple[str, str], str]:
             texts[("user", role)] = "changes accounts of " + ", ".join(
                 r for r in ROLE_ORDER if r in grantable_by(role))
     return texts
-
-
-@dataclass(frozen=True)
-class _Role:
-    """A stand-in user holding only a role (for the texts, which name no one)."""
-
-    role: str
-    staff_id: None = None
-    is_authenticated: bool = True
 
 
 def policy_rows() -> list[tuple[str, str, str]]:

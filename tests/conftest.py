@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from datetime import date, time
 from html import unescape
 from time import process_time
 
 import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from models import Client, Room, Staff, TrainingClass, User, db
@@ -279,3 +281,19 @@ def chromium():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):  # keep the test output readable
+        pass
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free local port, for the browser tests."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()

@@ -5,42 +5,11 @@ Skipped, with the reason printed, where Chromium or Playwright is missing.
 
 from __future__ import annotations
 
-import shutil
-import threading
-
-import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
-
 from models import db
-from tests.conftest import (
-    CHROMIUM,  # noqa: E402
-    PASSWORD,
-    make_client,
-    make_user,
-)
-
-playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-if not shutil.which(CHROMIUM):
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)",
-                allow_module_level=True)
+from tests.conftest import PASSWORD, make_client, make_user
 
 WATCH_CSP = ("document.addEventListener('securitypolicyviolation', e => "
              "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):  # keep the test output readable
-        pass
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 def _logged_in(chromium, live_server: str, username: str, errors: list[str]):

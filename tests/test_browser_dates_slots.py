@@ -13,10 +13,10 @@ from models import GuidanceSchedule, RecreationActivity, db
 from services.dates import today as panti_today
 from tests.conftest import make_client, make_staff, make_user
 
-from .test_browser import _logged_in, live_server, playwright  # noqa: F401
+from .test_browser import _logged_in
 
 
-def test_calendar_and_month_pickers_read_the_indonesian_way(app, live_server, chromium):  # noqa: F811
+def test_calendar_and_month_pickers_read_the_indonesian_way(app, live_server, chromium):
     with app.app_context():
         make_user("head")
         db.session.commit()
@@ -50,7 +50,7 @@ def test_calendar_and_month_pickers_read_the_indonesian_way(app, live_server, ch
     assert errors == []
 
 
-def test_a_suggested_slot_fills_the_form_and_saves(app, live_server, chromium):  # noqa: F811
+def test_a_suggested_slot_fills_the_form_and_saves(app, live_server, chromium):
     with app.app_context():
         make_user("admin")
         day = panti_today() + timedelta(days=7)

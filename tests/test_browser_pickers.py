@@ -10,10 +10,10 @@ from datetime import date
 from models import Enrollment, db
 from tests.conftest import make_class, make_client, make_user
 
-from .test_browser import _logged_in, live_server, playwright  # noqa: F401
+from .test_browser import _logged_in
 
 
-def test_the_enrollment_picker_offers_who_the_chosen_class_accepts(app, live_server, chromium):  # noqa: F811
+def test_the_enrollment_picker_offers_who_the_chosen_class_accepts(app, live_server, chromium):
     with app.app_context():
         make_user("admin")
         sewing, welding = make_class("Menjahit A"), make_class("Las Dasar", weekdays="246")

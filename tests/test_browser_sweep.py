@@ -20,7 +20,7 @@ from models import db
 from seed.demo import ACCOUNTS
 from tests.conftest import PASSWORD
 
-from .test_browser import WATCH_CSP, live_server  # noqa: F401
+from .test_browser import WATCH_CSP
 
 DEMO_DAY = date(2026, 11, 22)
 PHONE = {"width": 390, "height": 844}
@@ -146,7 +146,7 @@ def _checked_over_http(context, url: str, problems: list[str]) -> list[str] | No
 # for every role); a role reaching that kind again fetches it over HTTP with its own session
 # and has its answer and text checked.
 @pytest.mark.cpu_budget(20)  # the server renders some three hundred pages for five roles
-def test_every_page_of_every_role_works_in_the_browser(app, live_server, chromium):  # noqa: F811
+def test_every_page_of_every_role_works_in_the_browser(app, live_server, chromium):
     from seed.demo import load_demo
 
     with app.app_context():
