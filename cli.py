@@ -17,12 +17,15 @@ from sqlalchemy import select
 from models import Staff, TrainingClass, db
 from models.choices import ROLES
 from seed.demo import load_demo
+from services import client_rules, room_rules, training_rules
 from services.accounts import AccountError, create_account, grantable_roles
 from services.audit import acting_as
 from services.backup import BackupError, create_backup, restore_backup, schema_advice
-from services.client_rules import stored_client_problems
-from services.exports import ROSTER_COLUMNS
 from services.training import generate_sessions
+
+# What ``flask check-data`` asks of the stored records: each entity's one rule function.
+STORED_CHECKS = (client_rules.CHECK, room_rules.CHECK, training_rules.CLASS_CHECK,
+                 training_rules.ATTENDANCE_CHECK)
 
 
 def on_record(command):
@@ -149,18 +152,18 @@ def restore_command(archive: Path, replace: bool) -> None:
 @click.command("check-data")
 @with_appcontext
 def check_data() -> None:
-    """Check every stored client against the rules of the client form and the import."""
-    labels = {attr: str(header) for header, attr in ROSTER_COLUMNS}
+    """Check the stored records against the rules of the forms and the import."""
     found = 0
-    for client, problems in stored_client_problems():
-        found += 1
-        for problem in problems:
-            click.echo(f"{client.register_number} {client.full_name} — "
-                       f"{labels.get(problem.field, problem.field)}: {problem.message}")
+    for check in STORED_CHECKS:
+        labels = check.labels()
+        for name, problems in check.records():
+            found += 1
+            for problem in problems:
+                click.echo(f"{check.title()}: {name} — "
+                           f"{labels.get(problem.field, problem.field)}: {problem.message}")
     if found:
-        raise click.ClickException(_("%(n)s klien dengan data yang melanggar aturan.",
-                                     n=found))
-    click.echo(_("Semua data klien memenuhi aturan."))
+        raise click.ClickException(_("%(n)s data melanggar aturan.", n=found))
+    click.echo(_("Semua data memenuhi aturan."))
 
 
 COMMANDS = (init_db, seed_demo, generate_sessions_command, create_user, backup_command,

@@ -4,37 +4,31 @@ from __future__ import annotations
 
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_admin.form import Select2Field
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms.validators import Optional, StopValidation, ValidationError
 
-from forms.validators import NotBefore, strip_text
+from forms.validators import strip_text
 from models import GuidanceSchedule, RecreationActivity
 from models.choices import GUIDANCE_TYPES, RECREATION_KINDS, WEEKDAYS
 from services.dates import today as panti_today
 from services.schedule import Booking, guidance_bookings, staff_of
+from services.schedule_rules import activity_problems, guidance_problems
 
 from .base import SecureModelView
 from .conflicts import ConflictChecked, form_record
 from .converters import choice_formatter
 from .pickers import served_client_picker, staff_picker
-
-
-def _reason_when_overlap_allowed(form, field):
-    if form.allow_overlap.data and not (field.data or "").strip():
-        raise StopValidation(_("Tuliskan alasan kegiatan ini boleh bersamaan dengan jadwal "
-                               "lain (mis. wisata seluruh panti)."))
-    if not form.allow_overlap.data:
-        field.data = None  # no reason without the permission
+from .rule_forms import RuleChecked
 
 
 def _client_ids(clients) -> frozenset[int]:
     return frozenset(client.id for client in clients or [])
 
 
-class RecreationActivityView(ConflictChecked, SecureModelView):
+class RecreationActivityView(ConflictChecked, RuleChecked, SecureModelView):
     """Angklung, outings, chess: when, where, who leads and who takes part."""
+
+    rules = activity_problems
 
     list_options = (joinedload(RecreationActivity.leader),
                     selectinload(RecreationActivity.participants))
@@ -73,12 +67,10 @@ class RecreationActivityView(ConflictChecked, SecureModelView):
                       "participants": served_client_picker("participants")}
     form_args = {
         "title": {"filters": [strip_text]},
-        "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
         "allow_overlap": {"description": _l(
             "Hanya untuk kegiatan seluruh panti (mis. wisata): jadwal lain pada jam yang sama "
             "tidak dianggap bentrok. Tercatat di riwayat perubahan.")},
-        "overlap_reason": {"filters": [strip_text],
-                           "validators": [_reason_when_overlap_allowed]},
+        "overlap_reason": {"filters": [strip_text]},
     }
 
     def form_bookings(self, form, record_id):
@@ -89,14 +81,10 @@ class RecreationActivityView(ConflictChecked, SecureModelView):
                         form.end_time.data, staff_of(form.leader.data), form.place.data,
                         _client_ids(form.participants.data))]
 
-
-def _weekday_or_date(form, field):
-    has_weekday = field.data is not None
-    has_date = form.date.data is not None
-    if has_weekday == has_date:
-        raise StopValidation(
-            _("Isi salah satu: hari (untuk jadwal mingguan) atau tanggal (untuk sekali saja).")
-        )
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        if not model.allow_overlap:
+            model.overlap_reason = None  # no reason without the permission
 
 
 def _int_or_none(value):
@@ -105,17 +93,14 @@ def _int_or_none(value):
     return None if value in ("", None) else int(value)
 
 
-def _weekday_in_range(form, field):
-    if field.data is not None and not 1 <= field.data <= 7:
-        raise ValidationError(_("Hari 1 (Senin) sampai 7 (Minggu)."))
-
-
 def _weekday_label(_view, _context, model, _name) -> str:
     return model.when_label
 
 
-class GuidanceScheduleView(ConflictChecked, SecureModelView):
+class GuidanceScheduleView(ConflictChecked, RuleChecked, SecureModelView):
     """Guidance slots: weekly on a weekday or once on a date."""
+
+    rules = guidance_problems
 
     list_options = (joinedload(GuidanceSchedule.staff), selectinload(GuidanceSchedule.clients))
     column_list = ("guidance_type", "title", "weekday", "start_time", "end_time", "staff.name",
@@ -165,14 +150,11 @@ class GuidanceScheduleView(ConflictChecked, SecureModelView):
             "coerce": _int_or_none,
             "allow_blank": True,
             "blank_text": _l("— sekali saja (isi tanggal) —"),
-            "validators": [_weekday_or_date, _weekday_in_range],
         },
-        "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
         # A weekly schedule starts today unless told otherwise: an empty start used to
         # reach back in time and open attendance sheets for meetings that never were.
         "valid_from": {"default": panti_today,
                        "description": _l("Kosong: berlaku sejak hari ini.")},
-        "valid_until": {"validators": [Optional(), NotBefore("valid_from", _l("berlaku sejak"))]},
     }
 
     def form_bookings(self, form, record_id):

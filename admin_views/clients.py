@@ -6,7 +6,7 @@ import os
 import uuid
 from pathlib import Path
 
-from flask import abort, current_app, flash, request, send_from_directory
+from flask import abort, current_app, request, send_from_directory
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import (
     BooleanEqualFilter,
@@ -17,16 +17,14 @@ from flask_admin.contrib.sqla.filters import (
 )
 from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form.upload import FileUploadField, ImageUploadField
-from flask_admin.helpers import is_form_submitted
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
-from wtforms.validators import Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import Length, Optional, StopValidation
 
 from forms.validators import strip_spaces, strip_text
 from models import Client, Room, db
 from models.choices import (
-    GROUP_HOME_MAX,
     REFERRAL_SOURCES,
     RELIGIONS,
     ROOM_KINDS,
@@ -40,6 +38,7 @@ from services.attendance_summary import one_client_by_class
 from services.client_rules import TEXT_LIMITS, client_problems
 from services.clients import issue_register_number, number_was_issued
 from services.inputs import parse_id
+from services.room_rules import room_problems
 from services.uploads import (
     PhotoRefused,
     reencoded_photo,
@@ -51,6 +50,7 @@ from .base import SecureModelView
 from .converters import choice_formatter
 from .form_rules import Section, sections
 from .pickers import staff_picker
+from .rule_forms import RuleChecked
 
 CLIENT_LABELS = {
     "register_number": _l("Nomor induk"),
@@ -190,8 +190,11 @@ def _client_sections(number: bool) -> list:
     )
 
 
-class ClientView(SecureModelView):
+class ClientView(RuleChecked, SecureModelView):
     """The client roster: registration data, stage, room and social worker."""
+
+    rules = client_problems
+    rules_skip = ("photo", "social_worker")
 
     list_options = (joinedload(Client.social_worker), joinedload(Client.room))
     column_list = (
@@ -296,27 +299,6 @@ class ClientView(SecureModelView):
             v for v in form_class.nik.kwargs.get("validators") or () if not isinstance(v, Unique)]
         return form_class
 
-    def validate_form(self, form) -> bool:
-        """The form's own checks (types, required), then the client rules, each problem
-        next to its field."""
-        valid = super().validate_form(form)
-        if not is_form_submitted() or "full_name" not in form:  # e.g. the delete form
-            return valid
-        values = {name: form[name].data for name in REGISTRATION_FIELDS
-                  if name in form and name not in ("photo", "social_worker")}
-        if "room" in values:
-            values["room"] = values["room"].id if values["room"] is not None else None
-        for problem in client_problems(values, current=getattr(form, "_obj", None)):
-            field = form[problem.field] if problem.field in form else None
-            if field is None:
-                flash(problem.message, "error")
-            elif field.errors:  # the form already said what is wrong with this field
-                continue
-            else:
-                field.errors = [problem.message]
-            valid = False
-        return valid
-
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
         # Given once, never changed: the edit form has no register number.
@@ -346,23 +328,10 @@ class ClientView(SecureModelView):
         return response
 
 
-def _capacity_fits(form, field):
-    if field.data is None:
-        return
-    if form.kind.data == "group_home" and field.data > GROUP_HOME_MAX:
-        raise ValidationError(
-            _("Rumah kelompok berisi paling banyak %(n)s orang.", n=GROUP_HOME_MAX)
-        )
-    room = getattr(form, "_obj", None)
-    if room is not None and room.id is not None and field.data < (room.occupancy or 0):
-        raise ValidationError(
-            _("Kamar ini sedang ditempati %(n)s klien; kapasitas tidak boleh lebih kecil.",
-               n=room.occupancy)
-        )
-
-
-class RoomView(SecureModelView):
+class RoomView(RuleChecked, SecureModelView):
     """Dormitory rooms and group homes with their occupancy."""
+
+    rules = room_problems
 
     column_list = ("name", "kind", "sex", "capacity", "occupancy", "active")
     column_details_list = ("name", "kind", "sex", "capacity", "occupancy", "active", "note")
@@ -389,6 +358,4 @@ class RoomView(SecureModelView):
     form_choices = {"kind": ROOM_KINDS.choices, "sex": ROOM_SEXES.choices}
     form_args = {
         "name": {"filters": [strip_text]},
-        "capacity": {"validators": [NumberRange(min=1, message=_l("Kapasitas minimal 1.")),
-                                    _capacity_fits]},
     }

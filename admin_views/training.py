@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import (
@@ -13,15 +11,13 @@ from flask_admin.contrib.sqla.filters import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired
 
 from forms.fields import WeekdaysField
-from forms.validators import NotBefore, excluding_edited, strip_text
+from forms.validators import NotBefore, strip_text
 from models import (
     Attendance,
-    Client,
     Enrollment,
     Holiday,
     SkillType,
@@ -30,25 +26,23 @@ from models import (
     db,
 )
 from models.choices import ATTENDANCE_CODES, WEEKDAYS
-from services import eligibility
-from services.attendance import Sheet, present_elsewhere
-from services.dates import format_date
 from services.dates import today as panti_today
-from services.inputs import date_in_range, parse_id
+from services.inputs import parse_id
 from services.schedule import (
     Booking,
     enrolled_by_class,
     enrolled_on,
     pattern_bookings,
-    pattern_end,
     staff_of,
 )
 from services.training import generate_sessions
+from services.training_rules import attendance_problems, class_problems, enrollment_problems
 
 from .base import SecureModelView
 from .conflicts import ConflictChecked, form_record
 from .converters import choice_formatter
 from .pickers import client_picker, enrollable_client_picker, session_picker, staff_picker
+from .rule_forms import RuleChecked
 
 
 def _weekdays_label(_view, _context, model, name) -> str:
@@ -69,8 +63,10 @@ class SkillTypeView(SecureModelView):
     form_args = {"name": {"filters": [strip_text]}}
 
 
-class TrainingClassView(ConflictChecked, SecureModelView):
+class TrainingClassView(ConflictChecked, RuleChecked, SecureModelView):
     """Classes of a skill with their instructor and weekly pattern."""
+
+    rules = class_problems
 
     list_options = (joinedload(TrainingClass.skill_type), joinedload(TrainingClass.instructor))
     column_list = ("name", "skill_type.name", "instructor.name", "weekdays", "start_time",
@@ -109,11 +105,6 @@ class TrainingClassView(ConflictChecked, SecureModelView):
         "name": {"filters": [strip_text]},
         "skill_type": {"query_factory": lambda: SkillType.query.filter_by(active=True)
                        .order_by(SkillType.name)},
-        "end_date": {"validators": [NotBefore("start_date", _l("tanggal mulai")),
-                                    lambda form, field: _class_span(form, field)]},
-        "end_time": {"validators": [NotBefore("start_time", _l("jam mulai"), strict=True)]},
-        "capacity": {"validators": [NumberRange(min=1, message=_l("Kapasitas minimal 1.")),
-                                    lambda form, field: _class_capacity_fits(form, field)]},
     }
 
     def form_bookings(self, form, record_id):
@@ -144,68 +135,10 @@ class TrainingClassView(ConflictChecked, SecureModelView):
                 flash(message, "warning")
 
 
-def _class_span(form, field):
-    """A class lasts at most PATTERN_SPAN (two years): its weekly pattern is expanded into
-    sessions and checked for conflicts day by day."""
-    start = form.start_date.data
-    if None in (field.data, start) or not date_in_range(field.data):
-        return  # no date, or one the form refuses anyway
-    if field.data > pattern_end(start):
-        raise ValidationError(_("Kelas paling lama 2 tahun: tanggal selesai paling lambat "
-                                "%(last)s. Buat kelas baru untuk angkatan berikutnya.",
-                                last=format_date(pattern_end(start))))
-
-
-def _class_capacity_fits(form, field):
-    klass = getattr(form, "_obj", None)
-    if klass is None or klass.id is None or field.data is None:
-        return
-    if field.data < (klass.enrolled_count or 0):
-        raise ValidationError(
-            _("Kelas ini sudah berisi %(n)s peserta; kapasitas tidak boleh lebih kecil.",
-               n=klass.enrolled_count)
-        )
-
-
-def _class_has_space(form, field):
-    """A class over capacity refuses the enrollment (leavers do not count)."""
-    klass: TrainingClass | None = field.data
-    if klass is None:
-        return
-    leaving = form.left_on.data is not None if "left_on" in form else False
-    if leaving:
-        return
-    taken = excluding_edited(
-        select(func.count(Enrollment.id)).where(
-            Enrollment.class_id == klass.id, Enrollment.left_on.is_(None)
-        ),
-        form,
-        Enrollment,
-    )
-    if db.session.scalar(taken) >= klass.capacity:
-        raise ValidationError(
-            _("Kelas %(name)s sudah penuh (kapasitas %(capacity)s peserta).",
-               name=klass.name, capacity=klass.capacity)
-        )
-
-
-def _client_may_enroll(form, field):
-    """The enrollment's rule (services/eligibility.py), the one its client picker offers by:
-    a client in the intervention stages, not yet in the class; an existing enrollment stays
-    editable (setting the leaving date) whatever stage its client has reached."""
-    client: Client | None = field.data
-    if client is None:
-        return
-    klass: TrainingClass | None = form.training_class.data
-    record = getattr(form, "_obj", None)
-    refused = eligibility.refusal(client, eligibility.enrollment_requirements(
-        klass.id if klass is not None else None, record.id if record is not None else None))
-    if refused:
-        raise ValidationError(refused)
-
-
-class EnrollmentView(ConflictChecked, SecureModelView):
+class EnrollmentView(ConflictChecked, RuleChecked, SecureModelView):
     """Who is in which class; leaving sets a date and keeps past attendance."""
+
+    rules = enrollment_problems
 
     list_options = (joinedload(Enrollment.client), joinedload(Enrollment.training_class))
     column_list = ("training_class.name", "client.register_number", "client.full_name",
@@ -233,12 +166,9 @@ class EnrollmentView(ConflictChecked, SecureModelView):
     form_widget_args = {"client": {"data-picker-context": "training_class"}}
     conflict_field = "client"
     form_args = {
-        "training_class": {"validators": [_class_has_space],
-                           "query_factory": lambda: TrainingClass.query.order_by(
-                               TrainingClass.name)},
-        "client": {"validators": [_client_may_enroll]},
-        "enrolled_on": {"default": date.today},
-        "left_on": {"validators": [Optional(), NotBefore("enrolled_on", _l("tanggal daftar"))]},
+        "training_class": {"query_factory": lambda: TrainingClass.query.order_by(
+            TrainingClass.name)},
+        "enrolled_on": {"default": panti_today},
     }
 
     def form_bookings(self, form, record_id):
@@ -296,53 +226,10 @@ class TrainingSessionView(ConflictChecked, SecureModelView):
                         klass.location, enrolled_on(enrollments, day))]
 
 
-def _attendance_allowed(form, field):
-    """The client is enrolled in the session's class, once per session, not in the future."""
-    client: Client | None = field.data
-    session: TrainingSession | None = form.session.data
-    if client is None or session is None:
-        return
-    enrolled = db.session.scalar(
-        select(Enrollment.id).where(
-            Enrollment.class_id == session.class_id,
-            Enrollment.client_id == client.id,
-            Enrollment.enrolled_on <= session.date,
-            (Enrollment.left_on.is_(None)) | (Enrollment.left_on >= session.date),
-        )
-    )
-    if enrolled is None:
-        raise ValidationError(
-            _("%(client)s tidak terdaftar di kelas %(klass)s pada tanggal itu.",
-               client=client.full_name, klass=session.training_class.name)
-        )
-    duplicate = excluding_edited(
-        select(Attendance.id).where(
-            Attendance.session_id == session.id, Attendance.client_id == client.id
-        ),
-        form,
-        Attendance,
-    )
-    if db.session.scalar(duplicate) is not None:
-        raise ValidationError(
-            _("Kehadiran %(client)s pada pertemuan ini sudah dicatat.", client=client.full_name)
-        )
-    if form.code.data == "H":  # the grid's rule: nobody is present in two places at once
-        klass = session.training_class
-        sheet = Sheet("training", session.id, session.date, session.start_time,
-                      session.end_time, klass.name, klass.instructor_id, klass.location)
-        problems = present_elsewhere(sheet, {client.id})
-        if problems:
-            raise ValidationError(problems[0])
-
-
-def _session_not_future(form, field):
-    if field.data is not None and field.data.date > panti_today():
-        raise ValidationError(_("Kehadiran tidak dapat dicatat untuk pertemuan yang belum "
-                                 "berlangsung."))
-
-
-class AttendanceView(SecureModelView):
+class AttendanceView(RuleChecked, SecureModelView):
     """Attendance per session and client: H hadir, I izin, S sakit, A alpa."""
+
+    rules = attendance_problems
 
     list_options = (
         joinedload(Attendance.client),
@@ -379,8 +266,7 @@ class AttendanceView(SecureModelView):
     # the enrollment check decides, and past records of leavers stay editable.
     form_ajax_refs = {"session": session_picker("session"), "client": client_picker("client")}
     form_args = {
-        "session": {"validators": [InputRequired(), _session_not_future]},
-        "client": {"validators": [_attendance_allowed]},
+        "session": {"validators": [InputRequired()]},
         "note": {"filters": [strip_text]},
     }
 

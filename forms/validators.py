@@ -9,6 +9,7 @@ from wtforms.validators import ValidationError
 
 from services.clients import PHONE
 from services.dates import today as panti_today
+from services.rules import not_before
 
 
 def _blank(value) -> bool:
@@ -47,14 +48,9 @@ class NotBefore:
 
     def __call__(self, form, field):
         other = form[self.other].data if self.other in form else None
-        if field.data is None or other is None:
-            return
-        if field.data < other or (self.strict and field.data == other):
-            if self.strict:
-                msg = _("Harus sesudah %(other)s.", other=self.other_label)
-            else:
-                msg = _("Tidak boleh sebelum %(other)s.", other=self.other_label)
-            raise ValidationError(msg)
+        refused = not_before(field.data, other, self.other_label, self.strict)
+        if refused:
+            raise ValidationError(refused)
 
 
 def excluding_edited(query, form, model):

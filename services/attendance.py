@@ -317,6 +317,15 @@ def present_elsewhere(sheet: Sheet, client_ids: set[int]) -> list[str]:
     ]
 
 
+def not_yet_held(day: date, today: date | None = None) -> str | None:
+    """The refusal of attendance at an event on ``day`` that has not happened yet (the
+    sheet and the single-record form alike)."""
+    if day > (today or panti_today()):
+        return _("Kehadiran tidak dapat dicatat untuk kegiatan yang belum berlangsung "
+                 "(%(day)s).", day=format_date(day))
+    return None
+
+
 def save_sheet(sheet: Sheet, entries: dict[int, Entry], today: date | None = None) -> list[str]:
     """Record ``entries`` on ``sheet`` in one transaction; the problems if refused (then
     nothing is written). A blank code removes an earlier record (a correction).
@@ -325,10 +334,9 @@ def save_sheet(sheet: Sheet, entries: dict[int, Entry], today: date | None = Non
     which cannot match generated ids to rows otherwise), with their audit entries in one
     more statement; changes and removals go through the session and its audit hook.
     """
-    today = today or panti_today()
-    if sheet.day > today:
-        return [_("Kehadiran tidak dapat dicatat untuk kegiatan yang belum berlangsung "
-                  "(%(day)s).", day=format_date(sheet.day))]
+    refused = not_yet_held(sheet.day, today)
+    if refused:
+        return [refused]
     present = {client_id for client_id, entry in entries.items()
                if entry.code == AttendanceCode.PRESENT}
     problems = present_elsewhere(sheet, present)

@@ -31,6 +31,8 @@ from models.choices import (
 
 from .clients import ALLOWED, DIGITS_16, PHONE, nik_problem
 from .dates import today as panti_today
+from .exports import ROSTER_COLUMNS
+from .rules import Problem, StoredCheck, invalid_choice, not_before, required
 
 VOCABULARIES: dict[str, Choices] = {
     "sex": SEXES, "religion": RELIGIONS, "stage": STAGES, "referral_source": REFERRAL_SOURCES,
@@ -44,15 +46,6 @@ TEXT_LIMITS: dict[str, int] = {
     column.key: column.type.length for column in Client.__table__.columns
     if isinstance(column.type, String) and column.type.length and column.key not in _OWN_RULE
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a value cannot be saved: the field (a ``REGISTRATION_FIELDS`` name) and the
-    message shown next to it."""
-
-    field: str
-    message: str
 
 
 @dataclass(frozen=True)
@@ -79,10 +72,13 @@ class Facts:
         self._niks: dict[str, tuple[int | None, str]] | None = None
 
     @classmethod
-    def preloaded(cls) -> Facts:
+    def preloaded(cls, empty_rooms: bool = False) -> Facts:
+        """Everything at once; ``empty_rooms``: count only the clients ``place``d since
+        (checking the stored roster, where everyone is placed in turn)."""
         facts = cls()
         facts._rooms = {room.id: room for room in _room_facts(select(Room))}
-        facts._occupants = {room.id: room.occupancy for room in facts._rooms.values()}
+        facts._occupants = {} if empty_rooms else {
+            room.id: room.occupancy for room in facts._rooms.values()}
         facts._niks = {nik: (client_id, number) for nik, client_id, number in db.session.execute(
             select(Client.nik, Client.id, Client.register_number)
             .where(Client.nik.is_not(None)))}
@@ -175,7 +171,7 @@ def client_problems(values: Mapping[str, Any], *, current: Client | None = None,
             "hubung (maks. 20)."))
     for name in REQUIRED:
         if name in values and get(name) is None:
-            refuse(name, _("Kolom ini wajib diisi."))
+            refuse(name, required())
     cohort = get("cohort")
     if cohort is not None and (not isinstance(cohort, int) or isinstance(cohort, bool)
                                or cohort < 1):
@@ -188,7 +184,7 @@ def client_problems(values: Mapping[str, Any], *, current: Client | None = None,
     for name, vocabulary in VOCABULARIES.items():
         code = get(name)
         if code is not None and code not in vocabulary.codes:
-            refuse(name, _("Pilihan tidak valid."))
+            refuse(name, invalid_choice())
 
     sex, born = get("sex"), get("birth_date")
     admitted, ended = get("admission_date"), get("termination_date")
@@ -210,14 +206,13 @@ def client_problems(values: Mapping[str, Any], *, current: Client | None = None,
     phone = get("guardian_phone")
     if phone is not None and not PHONE.match(re.sub(r"[\s\-]", "", phone)):
         refuse("guardian_phone", _("Nomor telepon tidak valid (contoh: 0812 3456 7890)."))
-    if admitted is not None and born is not None and admitted < born:
-        refuse("admission_date", _("Tidak boleh sebelum %(other)s.", other=_("tanggal lahir")))
+    if refused := not_before(admitted, born, _("tanggal lahir")):
+        refuse("admission_date", refused)
     room_id = get("room")
     if room_id is not None:
         problems.extend(_room_problems(room_id, sex, get("stage"), current, facts))
-    if ended is not None and admitted is not None and ended < admitted:
-        refuse("termination_date", _("Tidak boleh sebelum %(other)s.",
-                                     other=_("tanggal masuk")))
+    if refused := not_before(ended, admitted, _("tanggal masuk")):
+        refuse("termination_date", refused)
     if "termination_reason" in values or "termination_date" in values:
         reason = get("termination_reason")
         if (ended is None) != (reason is None):
@@ -233,7 +228,7 @@ def _room_problems(room_id: int, sex: str | None, stage: str | None, current: Cl
                    facts: Facts) -> list[Problem]:
     room = facts.room(room_id)
     if room is None:
-        return [Problem("room", _("Pilihan tidak valid."))]
+        return [Problem("room", invalid_choice())]
     if room.sex in ("L", "P") and sex in ("L", "P") and room.sex != sex:
         return [Problem("room", _("%(room)s khusus %(sex)s.", room=room.name,
                                   sex=SEXES.label(room.sex).lower()))]
@@ -243,11 +238,12 @@ def _room_problems(room_id: int, sex: str | None, stage: str | None, current: Cl
     return []
 
 
-def stored_client_problems() -> Iterator[tuple[Client, list[Problem]]]:
+def stored_client_problems() -> Iterator[tuple[str, list[Problem]]]:
     """Every stored client whose registration breaks a rule of ``client_problems`` (data
-    written before a rule existed, or around the console), with its problems: what ``flask
-    check-data`` prints. Constant memory: clients are read in batches."""
-    facts = Facts.preloaded()
+    written before a rule existed, or around the console), named by register number and
+    name, with its problems. Constant memory: clients are read in batches. In an over-full
+    room the clients beyond its capacity, in register order, are the ones named."""
+    facts = Facts.preloaded(empty_rooms=True)
     fields = [column.key for column in Client.__table__.columns
               if column.key not in ("id", "room_id", "social_worker_id", "row_version",
                                     "created_at", "updated_at")]
@@ -255,6 +251,15 @@ def stored_client_problems() -> Iterator[tuple[Client, list[Problem]]]:
             select(Client).order_by(Client.register_number).execution_options(yield_per=500)):
         values = {name: getattr(client, name) for name in fields}
         values["room"] = client.room_id
+        facts.place(None, client.room_id, client.stage)  # counted with those before it
         problems = client_problems(values, current=client, facts=facts)
         if problems:
-            yield client, problems
+            yield f"{client.register_number} {client.full_name}", problems
+
+
+def _labels() -> dict[str, str]:
+    """The roster's column names: the words of the import and the export."""
+    return {attr: str(header) for header, attr in ROSTER_COLUMNS}
+
+
+CHECK = StoredCheck(lambda: _("Klien"), stored_client_problems, _labels)

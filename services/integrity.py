@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,18 +12,28 @@ from sqlalchemy.exc import IntegrityError
 
 from models import db
 
-# Constraint names come from the naming convention in models/base.py.
-_CHECK_MESSAGES = {
-    "ck_client_nik": "NIK harus tepat 16 angka.",
-    "ck_client_family_card_number": "Nomor KK harus tepat 16 angka.",
-    "ck_client_birth_before_admission": "Tanggal lahir harus sebelum tanggal masuk.",
-    "ck_client_admission_before_termination": "Tanggal terminasi tidak boleh sebelum tanggal "
-    "masuk.",
-    "ck_client_termination_complete": "Tanggal dan alasan terminasi harus diisi bersama.",
-    "ck_client_terminated_has_date": "Klien pada tahap terminasi atau bimbingan lanjut harus "
-    "memiliki tanggal terminasi.",
-    "ck_attendance_code": "Kode kehadiran harus H, I, S, atau A.",
-    "ck_room_group_home_size": "Rumah kelompok berisi paling banyak 5 orang.",
+from .room_rules import group_home_too_big
+from .rules import not_before
+
+
+def _order(later: str, earlier: str) -> Callable[[], str]:
+    """A date-order constraint, in the words of the rule functions (services/rules.py)."""
+    return lambda: f"{_(later)}: {not_before(0, 1, _(earlier))}"
+
+
+# Constraint names come from the naming convention in models/base.py. Where a rule function
+# says the same, its words are used (the database is only the last guard behind it).
+_CHECK_MESSAGES: dict[str, Callable[[], str]] = {
+    "ck_client_nik": lambda: _("NIK harus tepat 16 angka."),
+    "ck_client_family_card_number": lambda: _("Nomor KK harus tepat 16 angka."),
+    "ck_client_birth_before_admission": _order("Tanggal masuk", "tanggal lahir"),
+    "ck_client_admission_before_termination": _order("Tanggal terminasi", "tanggal masuk"),
+    "ck_client_termination_complete": lambda: _(
+        "Isi tanggal dan alasan terminasi bersama-sama."),
+    "ck_client_terminated_has_date": lambda: _(
+        "Klien pada tahap terminasi atau bimbingan lanjut harus punya alasan terminasi."),
+    "ck_attendance_code": lambda: _("Kode kehadiran harus H, I, S, atau A."),
+    "ck_room_group_home_size": group_home_too_big,
 }
 
 # What is already there, said in the words of the form that meets it: one sentence per
@@ -106,7 +116,7 @@ def explain(exc: IntegrityError) -> str:
         )
     for name, message in _CHECK_MESSAGES.items():
         if name in lowered:
-            return _(message)
+            return message()
     if "check constraint" in lowered:
         return _("Isian melanggar aturan data. Periksa tanggal, kode, dan angka yang diisi.")
     if "not null" in lowered or "null value" in lowered:

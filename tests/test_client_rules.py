@@ -246,7 +246,7 @@ def test_check_data_prints_what_breaks_the_rules_in_the_stored_roster(app):
         make_client("Sri Wahyuni", sex="P", room_id=room_id)
         db.session.commit()
     clean = runner.invoke(check_data)
-    assert clean.exit_code == 0 and "Semua data klien memenuhi aturan." in clean.output
+    assert clean.exit_code == 0 and "Semua data memenuhi aturan." in clean.output
     with app.app_context():
         man = make_client("Budi Santoso", sex="L")
         db.session.flush()
@@ -257,5 +257,6 @@ def test_check_data_prints_what_breaks_the_rules_in_the_stored_roster(app):
         number = man.register_number
     found = runner.invoke(check_data)
     assert found.exit_code == 1
-    assert f"{number} Budi Santoso — Kamar: Asrama Melati khusus perempuan." in found.output
-    assert "1 klien dengan data yang melanggar aturan." in found.output
+    assert (f"Klien: {number} Budi Santoso — Kamar: Asrama Melati khusus perempuan."
+            in found.output)
+    assert "1 data melanggar aturan." in found.output

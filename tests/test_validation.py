@@ -228,12 +228,15 @@ def test_attendance_for_unenrolled_client_and_twice_is_refused(app, client, logi
 def test_attendance_for_future_session_is_refused(app, client, login_as):
     login_as("admin")
     with app.app_context():
-        session_id, person_id = _session_with_enrolled_client(date.today() + timedelta(days=2))
+        day = date.today() + timedelta(days=2)
+        session_id, person_id = _session_with_enrolled_client(day)
     html = post_form(client, "/admin/attendance/new/",
                      {"session": session_id, "client": person_id, "code": "H"}
                      ).get_data(as_text=True)
+    # The attendance sheet's own words (services.attendance.not_yet_held).
     assert field_errors(html, "session") == [
-        "Kehadiran tidak dapat dicatat untuk pertemuan yang belum berlangsung."
+        "Kehadiran tidak dapat dicatat untuk kegiatan yang belum berlangsung "
+        f"({day:%d/%m/%Y})."
     ]
 
 
