@@ -43,7 +43,7 @@ from .base import SecureModelView
 from .conflicts import ConflictChecked
 from .converters import choice_formatter
 from .pickers import client_picker, staff_picker
-from .stale import FAILED, mark_seen, run_step, stale_refusal, stale_write_message
+from .stale import FAILED, form_step, run_step
 
 MINUTES_FIELDS = ("summary", "decisions")
 
@@ -185,40 +185,25 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
             abort(404)
         current = kk.decisions_of(conference).get(client.id)
         form = DecisionForm(request.form if request.method == "POST" else None, obj=current)
-        if request.method != "POST":
-            mark_seen(form, current)
-        elif form.validate():
-            refusal = stale_refusal(current, form.seen_version.data, form)
-            try:
-                if refusal:
-                    raise kk.ConferenceError(refusal)
-                kk.record_decision(conference, client, kk.DecisionInput(
-                    form.placement.data or None, form.formulation.data or None,
-                    form.next_review.data, form.recommendation.data,
-                    form.termination_reason.data or None))
-                db.session.commit()
-            except kk.ConferenceError as exc:
-                db.session.rollback()
-                form.form_errors.append(str(exc))
-                mark_seen(form, kk.decisions_of(conference).get(client.id))
-            except (StaleDataError, IntegrityError):
-                # Saved by someone else at the same moment (the same decision created twice
-                # meets the unique constraint): refused like any other outdated edit.
-                db.session.rollback()
-                current = kk.decisions_of(conference).get(client.id)
-                if current is None:
-                    raise
-                form.form_errors.append(stale_write_message(current))
-                mark_seen(form, current)
+
+        def decide() -> None:
+            kk.record_decision(conference, client, kk.DecisionInput(
+                form.placement.data or None, form.formulation.data or None,
+                form.next_review.data, form.recommendation.data,
+                form.termination_reason.data or None))
+
+        # Saved by someone else at the same moment: the same decision created twice meets
+        # the unique constraint, and is refused like any other outdated edit.
+        if form_step(form, current, decide, races=(StaleDataError, IntegrityError),
+                     reread=lambda: kk.decisions_of(conference).get(client.id)):
+            if kk.is_ahead(conference):
+                flash(_("Keputusan KK untuk %(client)s disimpan sebagai draf; berlaku mulai "
+                        "%(d)s.", client=client.full_name, d=format_date(conference.date)),
+                      "warning")
             else:
-                if kk.is_ahead(conference):
-                    flash(_("Keputusan KK untuk %(client)s disimpan sebagai draf; berlaku "
-                            "mulai %(d)s.", client=client.full_name,
-                            d=format_date(conference.date)), "warning")
-                else:
-                    flash(_("Keputusan KK untuk %(client)s disimpan dan berlaku.",
-                            client=client.full_name), "success")
-                return redirect(self.get_url(".details_view", id=conference.id))
+                flash(_("Keputusan KK untuk %(client)s disimpan dan berlaku.",
+                        client=client.full_name), "success")
+            return redirect(self.get_url(".details_view", id=conference.id))
         return self.render("admin/conference_decision.html", conference=conference,
                            client=client, form=form, ahead=kk.is_ahead(conference),
                            draft_notice=kk.draft_notice(conference),

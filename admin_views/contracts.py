@@ -24,7 +24,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms.validators import ValidationError
 
 from forms.contracts import SigningForm
@@ -39,7 +38,7 @@ from services.uploads import write_with_transaction
 from .base import SecureModelView, role_in
 from .converters import choice_formatter
 from .pickers import client_picker, staff_picker
-from .stale import FAILED, mark_seen, run_step, stale_refusal, stale_write_message
+from .stale import FAILED, form_step, run_step
 
 
 class DraftOnly(BaseListRowAction):
@@ -172,30 +171,17 @@ class ServiceContractView(SecureModelView):
         form.head.choices = [("", _("— tidak ada —"))] + [
             (str(s.id), s.name) for s in db.session.scalars(
                 select(Staff).where(Staff.position == "head", Staff.active.is_(True)))]
-        if request.method != "POST":
-            mark_seen(form, record)
-        elif form.validate():
-            refusal = stale_refusal(record, form.seen_version.data, form)
-            try:
-                if refusal:
-                    raise contracts.ContractError(refusal)
-                scan = self._store_scan(request.files.get("scan"))
-                contracts.sign(record, contracts.Signing(
-                    form.signed_date.data, form.signed_by_client.data,
-                    form.signed_by_worker.data, (form.guardian_signer.data or "").strip(),
-                    int(form.head.data) if form.head.data else None, scan))
-                db.session.commit()
-            except contracts.ContractError as exc:
-                db.session.rollback()
-                form.form_errors.append(str(exc))
-                mark_seen(form, record)
-            except StaleDataError:
-                db.session.rollback()
-                form.form_errors.append(stale_write_message(record))
-                mark_seen(form, record)
-            else:
-                flash(_("Kontrak ditandatangani dan kini hanya dapat dibaca."), "success")
-                return redirect(self.get_url(".details_view", id=record.id))
+
+        def sign() -> None:
+            scan = self._store_scan(request.files.get("scan"))
+            contracts.sign(record, contracts.Signing(
+                form.signed_date.data, form.signed_by_client.data, form.signed_by_worker.data,
+                (form.guardian_signer.data or "").strip(),
+                int(form.head.data) if form.head.data else None, scan))
+
+        if form_step(form, record, sign):
+            flash(_("Kontrak ditandatangani dan kini hanya dapat dibaca."), "success")
+            return redirect(self.get_url(".details_view", id=record.id))
         return self.render("admin/contract_sign.html", record=record, form=form,
                            return_url=self.get_url(".details_view", id=record.id))
 

@@ -169,3 +169,39 @@ def run_step(step, record=None):
             "halaman lalu coba lagi."), "error")
         return FAILED
     return result
+
+
+def form_step(form, record, step, *, reread=None, races=(StaleDataError,)) -> bool:
+    """Run a step submitted through its own form page (signing a contract, a KK decision):
+    on the first opening the form takes the version of ``record`` the user sees; on a
+    valid POST the step runs — refused when ``record`` changed since (``seen_version``) —
+    and is committed. A refusal (``services.errors.Refusal``) or a save at the same moment
+    (``races``) goes on the form with nothing saved, and the form then carries the version
+    of ``reread()`` (default: ``record``) so saving again is a knowing choice. True once
+    the step is saved; any other error is a defect (the error page, rolled back)."""
+    reread = reread or (lambda: record)
+    if request.method != "POST":
+        mark_seen(form, record)
+        return False
+    if not form.validate():
+        return False
+    refusal = stale_refusal(record, getattr(form, versions.FIELD).data, form)
+    try:
+        if refusal:
+            raise Refusal(refusal)
+        step()
+        db.session.commit()
+    except Refusal as exc:
+        db.session.rollback()
+        form.form_errors.append(str(exc))
+        mark_seen(form, reread())
+        return False
+    except races:
+        db.session.rollback()
+        current = reread()
+        if current is None:
+            raise
+        form.form_errors.append(stale_write_message(current))
+        mark_seen(form, current)
+        return False
+    return True
