@@ -11,7 +11,7 @@ from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.helpers import is_form_submitted
-from flask_admin.model.template import EndpointLinkRowAction
+from flask_admin.model.template import DeleteRowAction, EditRowAction, ViewRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -37,6 +37,7 @@ from services.scopes import visible
 from .converters import DETAIL_FORMATTERS, FORMATTERS, Choices, ConsoleModelConverter
 from .navigation import Breadcrumbs, link_column, linked
 from .pickers import picked_rows_exist
+from .row_actions import DeleteButton, PageLink, details_link, edit_link
 from .stale import SCREENS, STALE, mark_seen, stale_refusal, stale_write_message
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,9 @@ def _drop_offsite_return_url() -> None:
 
 
 
+
+# Flask-Admin's row buttons → the same buttons built once per page (row_actions.py).
+QUICK = {ViewRowAction: details_link, EditRowAction: edit_link, DeleteRowAction: DeleteButton}
 
 class SecureIndexView(Breadcrumbs, AdminIndexView):
     """The home page: only for logged-in users, showing each role its own work."""
@@ -163,9 +167,11 @@ class SecureModelView(Breadcrumbs, ModelView):
         return linked(self, context, model, value)
 
     def get_list_row_actions(self):
-        return [*super().get_list_row_actions(),
-                EndpointLinkRowAction("fa fa-history", ".history_view",
-                                      title=_l("Riwayat perubahan"))]
+        """Flask-Admin's row buttons in their cheaper form (admin_views/row_actions.py),
+        then the record's history."""
+        return [*(QUICK[type(action)]() if type(action) in QUICK else action
+                  for action in super().get_list_row_actions()),
+                PageLink("fa fa-history", ".history_view", _l("Riwayat perubahan"))]
 
     def scaffold_form(self):
         form_class = super().scaffold_form()

@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
-from flask_admin.model.template import BaseListRowAction, DeleteRowAction, EditRowAction
+from flask_admin.model.template import BaseListRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -38,6 +38,7 @@ from services.uploads import write_with_transaction
 from .base import SecureModelView, role_in
 from .converters import choice_formatter
 from .pickers import client_picker, staff_picker
+from .row_actions import DeleteButton
 from .stale import FAILED, form_step, run_step
 
 
@@ -127,8 +128,9 @@ class ServiceContractView(SecureModelView):
         return super().can_edit and not g.get(_SHOWING_LOCKED, False)
 
     def get_list_row_actions(self):
-        return [DraftOnly(action) if isinstance(action, (EditRowAction, DeleteRowAction))
-                else action for action in super().get_list_row_actions()]
+        return [DraftOnly(action) if isinstance(action, DeleteButton)
+                or getattr(action, "endpoint", None) == ".edit_view" else action
+                for action in super().get_list_row_actions()]
 
     @expose("/details/")
     def details_view(self):

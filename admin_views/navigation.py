@@ -10,6 +10,8 @@ from flask_admin.model import BaseModelView
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from .row_actions import row_url
+
 # Pages below a screen or a record, by the view method that shows them.
 PAGE_TITLES = {
     "create_view": _l("Tambah"),
@@ -85,7 +87,7 @@ def link_column(view: Any) -> str | None:
 
 def linked(view: Any, context: Any, record: Any, value: Any) -> Markup:
     """``value`` (a list cell) as a link to ``record``'s details page; text escaped."""
-    url = view.get_url(".details_view", id=view.get_pk_value(record),
-                       url=context.get("return_url") if context is not None else None)
+    url = row_url(view, ".details_view", view.get_pk_value(record),
+                  context.get("return_url") if context is not None else None)
     shown = value if value not in (None, "") else "—"
     return Markup('<a href="{}" data-testid="details-link">{}</a>').format(url, shown)

@@ -1,0 +1,86 @@
+"""The buttons at the start of each list row (details, edit, history, delete).
+
+Flask-Admin builds each button's URL with ``url_for`` for every row: on a list of twenty rows
+that was about half of the page's time. These build the part that is the same for every row
+once per page (kept on ``g`` for the request) and put the row's id after it; the HTML is
+Flask-Admin's, without its inline ``onclick`` (the confirmation is ``data-confirm``, bound by
+``static/js/panti.js``).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import g
+from flask_admin.babel import gettext as admin_gettext
+from flask_admin.model.template import BaseListRowAction
+from markupsafe import Markup
+
+
+def row_url(view, endpoint: str, row_id, return_url: str | None) -> str:
+    """What ``view.get_url(endpoint, id=row_id, url=return_url)`` gives, with one
+    ``url_for`` per page and endpoint instead of one per row: the URL is built once with a
+    stand-in id (a NUL, which no real id or encoded return URL holds after ``id=``) and the
+    row's id is put in its place."""
+    cache = g.setdefault("row_action_parts", {})
+    slot = (view.endpoint, endpoint, return_url)
+    if slot not in cache:
+        head, _found, tail = view.get_url(endpoint, id="\x00", url=return_url).partition(
+            "id=%00")
+        cache[slot] = (head + "id=", tail)
+    head, tail = cache[slot]
+    return head + quote(str(row_id), safe="") + tail
+
+
+class PageLink(BaseListRowAction):
+    """A link from the row to one of its view's pages (``endpoint``, e.g. ``.edit_view``),
+    with the list as the page to come back to."""
+
+    def __init__(self, icon_class: str, endpoint: str, title) -> None:
+        super().__init__(title=title)
+        self.icon_class = icon_class
+        self.endpoint = endpoint
+
+    def render(self, context, row_id, row):
+        url = row_url(context.resolve("admin_view"), self.endpoint, row_id,
+                      context.resolve("return_url"))
+        return Markup('<a class="icon" href="{}" title="{}"><span class="{}"></span></a>'
+                      ).format(url, str(self.title or ""), self.icon_class)
+
+
+class DeleteButton(BaseListRowAction):
+    """The row's delete form: its id, the list to come back to and the CSRF token, and a
+    button that asks first."""
+
+    def __init__(self) -> None:
+        super().__init__(title=admin_gettext("Delete Record"))
+
+    def render(self, context, row_id, row):
+        form = context.resolve("delete_form")
+
+        view, back = context.resolve("admin_view"), context.resolve("return_url")
+        cache = g.setdefault("row_action_parts", {})
+        slot = (view.endpoint, "delete", back)
+        if slot not in cache:  # the same for every row of the page
+            hidden = Markup(form.url(value=back))
+            if getattr(form, "csrf_token", None):
+                hidden += Markup(form.csrf_token)
+            cache[slot] = (view.get_url(".delete_view"), hidden, admin_gettext(
+                "Are you sure you want to delete this record?"))
+        action, hidden, question = cache[slot]
+        return Markup(
+            '<form class="icon" method="POST" action="{}">'
+            '<input id="id" name="id" type="hidden" value="{}">{}'
+            '<button data-confirm="{}" title="{}">'
+            '<span class="fa fa-trash glyphicon glyphicon-trash"></span></button></form>'
+        ).format(action, row_id, hidden, question, str(self.title))
+
+
+def details_link() -> PageLink:
+    return PageLink("fa fa-eye glyphicon glyphicon-eye-open", ".details_view",
+                    admin_gettext("View Record"))
+
+
+def edit_link() -> PageLink:
+    return PageLink("fa fa-pencil glyphicon glyphicon-pencil", ".edit_view",
+                    admin_gettext("Edit Record"))
