@@ -14,13 +14,14 @@ from flask_babel import gettext as _
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from models import Staff, TrainingClass, db
-from models.choices import ROLES
+from models import Client, Staff, TrainingClass, db
+from models.choices import ROLES, STAGES, TERMINATION_REASONS
 from seed.demo import load_demo
-from services import client_rules, room_rules, training_rules
+from services import client_rules, lifecycle, room_rules, training_rules
 from services.accounts import AccountError, create_account, grantable_roles
 from services.audit import acting_as
 from services.backup import BackupError, create_backup, restore_backup, schema_advice
+from services.dates import parse_date
 from services.training import generate_sessions
 
 # What ``flask check-data`` asks of the stored records: each entity's one rule function.
@@ -149,6 +150,33 @@ def restore_command(archive: Path, replace: bool) -> None:
         click.echo(advice)
 
 
+@click.command("move-client")
+@click.argument("register_number")
+@click.argument("stage", type=click.Choice(STAGES.codes))
+@click.option("--reason", type=click.Choice(TERMINATION_REASONS.codes),
+              help="The termination reason of an exit.")
+@click.option("--day", help="The day of the move (dd/mm/yyyy; default today).")
+@click.option("--note", help="What happened.")
+@with_appcontext
+@on_record
+def move_client(register_number: str, stage: str, reason: str | None, day: str | None,
+                note: str | None) -> None:
+    """Move a client to another service stage by the stage machine's rules (the moves and
+    evidence of the "Pindah tahap" page; a command acts for the panti, as the head would)."""
+    client = db.session.scalar(select(Client).where(Client.register_number == register_number))
+    if client is None:
+        raise click.ClickException(_("Klien %(n)s tidak ditemukan.", n=register_number))
+    try:
+        lifecycle.move(client, stage, None, reason=reason, note=note,
+                       day=parse_date(day) if day else None, actor="flask move-client")
+    except (lifecycle.MoveRefused, ValueError) as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(_("%(client)s kini pada tahap %(stage)s.", client=client.full_name,
+                 stage=STAGES.label(client.stage)))
+
+
 @click.command("check-data")
 @with_appcontext
 def check_data() -> None:
@@ -167,7 +195,7 @@ def check_data() -> None:
 
 
 COMMANDS = (init_db, seed_demo, generate_sessions_command, create_user, backup_command,
-            restore_command, check_data)
+            restore_command, check_data, move_client)
 
 
 def init_app(app: Flask) -> None:

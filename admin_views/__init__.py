@@ -52,6 +52,7 @@ from .converters import user_datetime
 from .emergency_changes import EmergencyChangeView
 from .exports import ExportCenterView
 from .imports import RosterImportView
+from .lifecycle import StageView
 from .partners import NetworkPartnerView
 from .plans import ServicePlanView
 from .settings import SettingView
@@ -78,6 +79,8 @@ def register_admin_views(admin: Admin) -> None:
                               endpoint="client"))
     admin.add_view(RosterImportView(name=_l("Impor buku induk"), category=clients,
                                     endpoint="client_import"))
+    admin.add_view(StageView(name=_l("Pindah tahap"), category=clients,
+                             endpoint="client_stage"))
     admin.add_view(CaseNoteView(CaseNote, db, name=_l("Catatan kasus"), category=clients,
                                 endpoint="case_note"))
     admin.add_view(ServicePlanView(ServicePlan, db, name=_l("Rencana pelayanan"),

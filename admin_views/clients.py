@@ -19,6 +19,7 @@ from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form.upload import FileUploadField, ImageUploadField
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms.validators import Length, Optional, StopValidation
 
@@ -34,10 +35,12 @@ from models.choices import (
     TERMINATION_REASONS,
     Stage,
 )
+from services import lifecycle
 from services.attendance_summary import one_client_by_class
 from services.client_rules import TEXT_LIMITS, client_problems
 from services.clients import issue_register_number, number_was_issued
 from services.inputs import parse_id
+from services.permissions import writers
 from services.room_rules import room_problems
 from services.uploads import (
     PhotoRefused,
@@ -46,7 +49,7 @@ from services.uploads import (
     write_with_transaction,
 )
 
-from .base import SecureModelView
+from .base import SecureModelView, role_in
 from .converters import choice_formatter
 from .form_rules import Section, sections
 from .pickers import staff_picker
@@ -108,6 +111,8 @@ REGISTRATION_FIELDS = (
     "termination_date",
     "termination_reason",
 )
+
+MOVED_FIELDS = ("stage", "termination_date", "termination_reason")
 
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
 
@@ -182,10 +187,7 @@ def _client_sections(number: bool) -> list:
                                        "arrival_condition", "belongings")),
         Section(_l("Keluarga / wali"), ("guardian_name", "guardian_relation",
                                         "guardian_phone")),
-        Section(_l("Penempatan & pelayanan"), ("admission_date", "stage", "social_worker",
-                                               "room")),
-        Section(_l("Terminasi"), ("termination_date", "termination_reason"),
-                shown_when=("stage", (Stage.TERMINATION, Stage.AFTERCARE))),
+        Section(_l("Penempatan & pelayanan"), ("admission_date", "social_worker", "room")),
         unshown=() if number else ("register_number",),  # taken out by edit_form
     )
 
@@ -241,7 +243,8 @@ class ClientView(RuleChecked, SecureModelView):
     }
     column_formatters_detail = dict(column_formatters)
 
-    form_columns = REGISTRATION_FIELDS
+    # The stage and the termination are set by moves (services/lifecycle.py), not typed.
+    form_columns = tuple(name for name in REGISTRATION_FIELDS if name not in MOVED_FIELDS)
     # The registration in the sections of the paper buku induk; the termination only once a
     # termination is being recorded (the stage says so). The edit form has no register number.
     form_create_rules = _client_sections(number=True)
@@ -299,6 +302,13 @@ class ClientView(RuleChecked, SecureModelView):
             v for v in form_class.nik.kwargs.get("validators") or () if not isinstance(v, Unique)]
         return form_class
 
+    def rule_values(self, form) -> dict:
+        """The form's values, and the stage the client is in (not a field: the room's
+        rules count only clients living in the panti)."""
+        record = getattr(form, "_obj", None)
+        return {**super().rule_values(form),
+                "stage": record.stage if record is not None else Stage.APPROACH}
+
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
         # Given once, never changed: the edit form has no register number.
@@ -308,6 +318,10 @@ class ClientView(RuleChecked, SecureModelView):
     def on_model_change(self, form, model, is_created):
         if is_created:
             issue_register_number(model, model.register_number)
+            # The stage is not a field: a new client begins at the first stage and moves on
+            # through the stage machine (services/lifecycle.py, the "Pindah tahap" page).
+            model.stage = Stage.APPROACH
+            lifecycle.begin(model, user=current_user._get_current_object())
 
     @expose("/details/")
     def details_view(self):
@@ -315,6 +329,9 @@ class ClientView(RuleChecked, SecureModelView):
         client_id = parse_id(request.args.get("id"))
         if client_id is not None:
             self._template_args["attendance"] = one_client_by_class(client_id)
+            self._template_args["timeline"] = lifecycle.timeline(client_id)
+            self._template_args["describe"] = lifecycle.describe
+            self._template_args["may_move"] = role_in(writers("client_stage"))
         return super().details_view()
 
     @expose("/photo/<path:filename>")

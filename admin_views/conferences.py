@@ -268,7 +268,7 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
                     client=decision.client.full_name), "error")
             return redirect(self.get_url(".terminations_view"))
         if run_step(lambda: kk.decide_termination(
-                decision, current_user.staff, approve),
+                decision, current_user._get_current_object(), approve),
                 decision) is not FAILED:
             flash(_("Terminasi %(client)s %(what)s.", client=decision.client.full_name,
                     what=_("disetujui; tahap klien kini terminasi") if decision.approval

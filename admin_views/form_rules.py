@@ -7,7 +7,7 @@ must name every field of the form (Flask-Admin drops the others), hidden ones in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from flask_admin.form import rules
 from markupsafe import Markup
@@ -16,36 +16,19 @@ from services import versions
 
 
 class Section(rules.NestedRule):
-    """A titled group of fields (a ``<fieldset>`` half the width on a wide screen).
+    """A titled group of fields (a ``<fieldset>`` half the width on a wide screen)."""
 
-    ``shown_when``: (field, values) — the section is hidden until that field holds one of
-    the values (panti.js toggles it as the user chooses), and shown at once when it does or
-    when one of its own fields has an error, so a message is never out of sight.
-    """
-
-    def __init__(self, title: str, fields: Iterable[str],
-                 shown_when: tuple[str, Sequence[str]] | None = None):
+    def __init__(self, title: str, fields: Iterable[str]):
         super().__init__([rules.Field(name) for name in fields])
         self.title = title
-        self.shown_when = shown_when
 
     def __call__(self, form, form_opts=None, field_args=None):
-        hidden, field, values = False, "", ""
-        if self.shown_when is not None:
-            field, wanted = self.shown_when
-            current = getattr(form, field).data if field in form else None
-            errors = any(form[name].errors for name in self.visible_fields if name in form)
-            values = " ".join(wanted)
-            hidden = current not in wanted and not errors
         inner = super().__call__(form, form_opts, field_args)
-        # Markup.format escapes each value: the title and the field's name and values.
-        opening = Markup('<fieldset class="col-lg-6 form-section"{}{}{}>').format(
-            Markup(' data-shown-when="{}"').format(field) if field else "",
-            Markup(' data-shown-values="{}"').format(values) if field else "",
-            Markup(" hidden") if hidden else "")
+        # Markup.format escapes the title.
         legend = Markup('<legend class="h6 border-bottom pb-1">{}</legend>').format(
             str(self.title))
-        return opening + legend + inner + Markup("</fieldset>")
+        return Markup('<fieldset class="col-lg-6 form-section">') + legend + inner + \
+            Markup("</fieldset>")
 
 
 class Claimed(rules.BaseRule):

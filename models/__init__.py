@@ -16,6 +16,7 @@ from .recreation import RecreationActivity
 from .room import Room
 from .setting import Setting
 from .staff import Staff
+from .stage_move import StageMove
 from .training import Enrollment, SkillType, TrainingClass, TrainingSession
 from .user import User
 
@@ -41,6 +42,7 @@ __all__ = [
     "ServicePlan",
     "Setting",
     "SkillType",
+    "StageMove",
     "Staff",
     "TimestampMixin",
     "TrainingClass",

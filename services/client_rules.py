@@ -31,7 +31,6 @@ from models.choices import (
 
 from .clients import ALLOWED, DIGITS_16, PHONE, nik_problem
 from .dates import today as panti_today
-from .exports import ROSTER_COLUMNS
 from .rules import Problem, StoredCheck, invalid_choice, not_before, required
 
 VOCABULARIES: dict[str, Choices] = {
@@ -259,6 +258,9 @@ def stored_client_problems() -> Iterator[tuple[str, list[Problem]]]:
 
 def _labels() -> dict[str, str]:
     """The roster's column names: the words of the import and the export."""
+    # Imported here: the reports need the stage machine, which needs these rules.
+    from .exports import ROSTER_COLUMNS
+
     return {attr: str(header) for header, attr in ROSTER_COLUMNS}
 
 

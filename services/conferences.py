@@ -27,11 +27,13 @@ from models import (
     EmergencyChange,
     ServicePlan,
     Staff,
+    User,
     db,
 )
 from models.choices import EMERGENCY_MIN_CORE, Recommendation, Stage
 from models.conference import conference_client
 
+from . import lifecycle
 from .dates import format_date
 from .dates import today as panti_today
 from .errors import Refusal
@@ -207,20 +209,21 @@ def _take_effect(decision: ConferenceDecision, client_id: int) -> None:
             plan.formulation = decision.formulation
 
 
-def decide_termination(decision: ConferenceDecision, head: Staff | None, approve: bool,
+def decide_termination(decision: ConferenceDecision, head: User | None, approve: bool,
                        today: date | None = None) -> None:
-    """The head's approval: only then does the client's stage become terminated."""
+    """The head's approval: only then does the client's stage become terminated (a move
+    of the stage machine, services/lifecycle.py, recorded on the client's timeline)."""
     today = today or panti_today()
     if decision.approval != "pending" or decision.draft:
         raise ConferenceError(_("Tidak ada rekomendasi terminasi yang menunggu persetujuan."))
     decision.approval = "approved" if approve else "rejected"
-    decision.approved_by_id = head.id if head is not None else None
+    decision.approved_by_id = head.staff_id if head is not None else None
     decision.approved_at = datetime.now(timezone.utc)
     if approve:
         client = decision.client
-        client.stage = Stage.TERMINATION
-        client.termination_date = max(today, client.admission_date or today)
-        client.termination_reason = decision.termination_reason
+        lifecycle.move(client, Stage.TERMINATION, head, reason=decision.termination_reason,
+                       day=max(today, client.admission_date or today), approved=True,
+                       note=_("Rekomendasi KK %(kk)s", kk=str(decision.conference)))
 
 
 def pending_terminations(where: list | None = None):

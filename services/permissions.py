@@ -20,6 +20,8 @@ OVERSEERS = frozenset({Role.ADMIN, Role.HEAD})
 MATRIX: dict[str, dict[str, str]] = {
     "client": {ADMIN: W, HEAD: R, SOCIAL_WORKER: R, STAFF: R},
     "client_import": {ADMIN: W},
+    # Moving a client between stages: services/lifecycle.py decides which move each may make.
+    "client_stage": {ADMIN: W, HEAD: W, SOCIAL_WORKER: W},
     "case_note": {HEAD: R, SOCIAL_WORKER: W},
     "service_plan": {HEAD: R, SOCIAL_WORKER: W},
     "contract": {HEAD: R, SOCIAL_WORKER: W},
@@ -46,6 +48,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "user": {ADMIN: W, HEAD: W},
     "audit": {ADMIN: R, HEAD: R},
 }
+
+# Screens opened from a record's page (a client's "Pindah tahap"), not from the menu.
+FROM_RECORDS = frozenset({"client_stage"})
 
 # Each report of the export centre is open to the roles that read the screen its rows come
 # from; the monthly report counts the roster, so it follows the roster.

@@ -32,12 +32,21 @@ from models.choices import (
     STAGES,
     TERMINATION_REASONS,
     Choices,
+    Stage,
 )
 
+from . import lifecycle
 from .client_rules import Facts, client_problems
 from .exports import ROSTER_COLUMNS
 from .roster_reading import MAX_ROWS, MAX_TOTAL_BYTES, ImportFileError, read_rows
-from .roster_writing import NEW_CLIENT_STAGE, attr_column, create_clients, update_clients
+from .roster_writing import (
+    NEW_CLIENT_STAGE,
+    attr_column,
+    create_clients,
+    move_day,
+    record_moves,
+    update_clients,
+)
 from .transactions import lock_for_writing
 
 # What callers use from here (the reading's limits and refusal included).
@@ -67,6 +76,7 @@ class RowPlan:
     notes: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)  # labels of the fields an update changes
+    moved_from: str | None = None  # an update that moves the client: the stage it leaves
 
 
 @dataclass
@@ -149,6 +159,10 @@ def _plan(path: str) -> tuple[Plan, _Lookups]:
             label = labels.get(problem.field, problem.field)
             row.reasons.append(problem.message if problem.message.startswith(label)
                                else f"{label}: {problem.message}")
+        if row.action != "unchanged" and not problems:
+            refused = _stage_refusal(row, record, existing)
+            if refused:
+                row.reasons.append(f"{labels['stage']}: {refused}")
         # The row counts for the rows below it, as the form counts the clients saved before.
         if not any(problem.field == "room" for problem in problems):
             lookups.facts.place(existing, record.get("room"), record.get("stage"))
@@ -158,6 +172,28 @@ def _plan(path: str) -> tuple[Plan, _Lookups]:
             row.action = "reject"
         rows.append(row)
     return Plan(rows), lookups
+
+
+def _stage_refusal(row: RowPlan, record: dict[str, Any], existing: Client | None) -> str | None:
+    """What the stage machine says of the row's stage (the moves of the "Pindah tahap"
+    page): a new client begins at the first stage and moves on from there; a changed stage
+    is a move this user may make now, with its evidence (an exit: with its reason)."""
+    target = record.get("stage")
+    if existing is None:
+        if target == Stage.APPROACH:
+            return None
+        existing = Client(stage=Stage.APPROACH, sex=record.get("sex"),
+                          room_id=record.get("room"), admission_date=record.get("admission_date"),
+                          social_worker_id=record.get("social_worker"))
+    elif target == existing.stage:
+        return None
+    try:
+        lifecycle.check(existing, target, lifecycle.acting_user(),
+                        reason=record.get("termination_reason"), day=move_day(record))
+    except lifecycle.MoveRefused as exc:
+        return str(exc)
+    row.moved_from = existing.stage
+    return None
 
 
 def _record(row: RowPlan, existing: Client | None) -> dict[str, Any]:
@@ -286,5 +322,6 @@ def apply(path: str) -> Plan:
     # Changes first: a NIK one of them gives up may go to a new client.
     update_clients([row for row in result.rows if row.action == "update"], lookups, position)
     if not result.rejected:
-        create_clients([row for row in result.rows if row.action == "create"])
+        created = create_clients([row for row in result.rows if row.action == "create"])
+        record_moves(result.rows, lookups, created)
     return result

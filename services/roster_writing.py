@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 from sqlalchemy import JSON, bindparam, insert, select, update
 
-from models import AuditEntry, Client, RegisterNumber, db
+from models import AuditEntry, Client, RegisterNumber, StageMove, db
 from models.base import utcnow
+from models.choices import Stage
 
+from . import lifecycle
 from .audit import CALLER_AUDITS, created_entries, updated_entries
 from .clients import keep_counters_above, next_register_numbers
 from .dates import today as panti_today
@@ -29,7 +31,7 @@ CLIENT_COLUMNS = ("register_number", "full_name", "cohort", "sex", "birth_place"
                   "guardian_name", "guardian_relation", "guardian_phone", "referral_source",
                   "admission_date", "stage", "room_id", "social_worker_id", "termination_date",
                   "termination_reason")
-NEW_CLIENT_STAGE = "admission"
+NEW_CLIENT_STAGE = Stage.APPROACH  # as in the form: the stage machine moves it on
 
 
 def attr_column(attr: str) -> str:
@@ -95,9 +97,10 @@ def _refuse_changed(rows: list[RowPlan], lookups: _Lookups, stamp: datetime,
         row.action = "reject"
 
 
-def create_clients(rows: list[RowPlan]) -> None:
+def create_clients(rows: list[RowPlan]) -> dict[str, int]:
+    """Insert the new clients; their ids by register number."""
     if not rows:
-        return
+        return {}
     given = [row.register_number for row in rows if row.register_number]
     if given:  # numbers typed from a paper register, recorded before numbering the rest
         _insert(RegisterNumber, [{"number": n} for n in given])
@@ -133,6 +136,37 @@ def create_clients(rows: list[RowPlan]) -> None:
         (client_id, f"{number} — {records[number]['full_name']}", records[number])
         for client_id, number in created
     ]))
+    return {number: client_id for client_id, number in created}
+
+
+def move_day(values: dict[str, Any]):
+    """The day a row's move counts from: its termination date for a termination, else
+    None (today, as on the move page)."""
+    return values.get("termination_date") if values.get("stage") == Stage.TERMINATION \
+        else None
+
+
+def record_moves(rows: list[RowPlan], lookups: _Lookups, ids: dict[str, int]) -> None:
+    """The stage timeline of what the import did: where each new client (``ids``: by
+    register number) begins, and each move an updated row made (the stage machine allowed
+    it in the plan). One statement."""
+    user = lifecycle.acting_user()
+    today, stamp = panti_today(), utcnow()
+    moves = [{"client_id": ids[row.register_number], "from_stage": None,
+              "to_stage": row.values.get("stage") or NEW_CLIENT_STAGE,
+              "moved_on": row.values.get("admission_date") or today, "reason": None}
+             for row in rows if row.action == "create"]
+    moves += [{"client_id": lookups.clients[row.register_number].id,
+               "from_stage": row.moved_from, "to_stage": row.values["stage"],
+               "moved_on": move_day(row.values) or today,
+               "reason": row.values.get("termination_reason")
+               if row.values["stage"] == Stage.TERMINATION else None}
+              for row in rows if row.action == "update" and row.moved_from is not None]
+    if moves:
+        db.session.execute(insert(StageMove), [
+            {**move, "moved_at": stamp, "moved_by_id": user.id if user else None,
+             "actor": None if user else "flask import", "note": _(
+                 "Impor buku induk")} for move in moves])
 
 
 def _insert(model, rows: list[dict[str, Any]]) -> None:

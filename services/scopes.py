@@ -39,6 +39,7 @@ from models import (
 )
 from models.choices import Role
 
+from . import lifecycle
 from .permissions import (
     OVERSEERS,
     REPORT_SCREENS,
@@ -292,6 +293,8 @@ def scope_texts() -> dict[tuple[str, str], str]:
                 parts.append(report)
         if limited:
             texts[("export", role)] = ", ".join(parts)
+    for role in writers("client_stage"):
+        texts[("client_stage", role)] = lifecycle.movers_text(role)
     every_role = grantable_by(Role.HEAD)
     for role in writers("user"):
         if grantable_by(role) != every_role:

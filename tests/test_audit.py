@@ -51,8 +51,8 @@ def test_create_edit_delete_through_a_screen_are_recorded_with_before_and_after(
     form = client.get(f"/admin/client/edit/?id={budi_id}").get_data(as_text=True)
     assert "Budi Santoso" in form
     response = post_form(client, f"/admin/client/edit/?id={budi_id}", {
-        "full_name": "Budi Santosa", "sex": "L", "stage": "assessment",
-        "admission_date": "2026-01-05", "district_of_origin": "Kota Bandung",
+        "full_name": "Budi Santosa", "sex": "L",
+        "admission_date": "2026-01-05", "district_of_origin": "Kabupaten Garut",
         "religion": "__None", "referral_source": "__None", "termination_reason": "__None",
     })
     assert response.status_code == 302
@@ -61,7 +61,7 @@ def test_create_edit_delete_through_a_screen_are_recorded_with_before_and_after(
         assert update.user_id == who["user_id"] and update.username == "admin"
         assert update.record_id == budi_id
         assert update.changes == {"full_name": ["Budi Santoso", "Budi Santosa"],
-                                  "stage": ["admission", "assessment"]}
+                                  "district_of_origin": ["Kota Bandung", "Kabupaten Garut"]}
         created = entries(action="create", table_name="client")
         assert created and created[0].username == "sistem"  # made outside any request
 
@@ -70,7 +70,7 @@ def test_create_edit_delete_through_a_screen_are_recorded_with_before_and_after(
     table = text(history.split('data-testid="history"', 1)[1])
     assert "admin" in table and "Ubah" in table
     assert "Nama lengkap Budi Santoso → Budi Santosa" in table
-    assert "Tahap pelayanan 2. Penerimaan & registrasi → 3. Asesmen" in table
+    assert "Kabupaten/kota asal Kota Bandung → Kabupaten Garut" in table
 
     response = client.post("/admin/client/delete/", data={
         "id": budi_id, "csrf_token": csrf_token(client, "/admin/client/")})

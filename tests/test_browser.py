@@ -61,13 +61,9 @@ def test_admin_pages_work_under_the_content_security_policy(app, live_server, ch
     page.wait_for_selector(".select2-result-label")
     assert "Budi Santoso" in page.locator(".select2-result-label").first.inner_text()
 
-    # The client form's termination appears once the stage says a termination is
-    # recorded (chosen through Select2, which tells its change through jQuery).
+    # The client form has no stage: moves are made on the client's "Pindah tahap" page.
     page.goto(live_server + "/admin/client/new/")
-    termination = page.locator("fieldset[data-shown-when=stage]")
-    assert termination.is_hidden()
-    page.evaluate("jQuery('#stage').val('termination').trigger('change')")
-    assert termination.is_visible()
+    assert page.locator("#stage").count() == 0
 
     # The photo's file input: an Indonesian button and the chosen file's name.
     label = page.locator("label.custom-file-label[for=photo]")
@@ -189,7 +185,6 @@ def test_dates_are_typed_and_picked_the_indonesian_way(app, live_server, chromiu
     page.locator("#birth_date").press_sequentially("15/05/1968")
     assert page.input_value("#birth_date") == "15/05/1968"
     page.locator("#admission_date").press_sequentially("05.01.2026")
-    page.select_option("#stage", "approach", force=True)
     page.click("h1, h2, .container-fluid >> nth=0")  # close any picker
     page.click("input[type=submit][value='Simpan']")
     page.wait_for_selector("text=Sutrisno")

@@ -1,5 +1,5 @@
 """The client form reads like the paper buku induk: titled sections side by side, and the
-termination only once a termination is being recorded."""
+stage and the termination nowhere (they are moves of the stage machine)."""
 
 from __future__ import annotations
 
@@ -19,43 +19,32 @@ def _sections(html: str) -> dict[str, tuple[str, list[str]]]:
             for attributes, legend, body in SECTION.findall(html)}
 
 
-def test_the_registration_form_is_in_sections_without_the_termination_in_sight(
-        client, login_as):
+def test_the_registration_form_is_in_sections_without_stage_or_termination(client, login_as):
+    """The stage and the termination are moves (the "Pindah tahap" page), not fields."""
     login_as("admin")
-    found = _sections(client.get("/admin/client/new/").get_data(as_text=True))
+    html = client.get("/admin/client/new/").get_data(as_text=True)
+    found = _sections(html)
     assert list(found) == ["Identitas", "Asal &amp; rujukan", "Keluarga / wali",
-                           "Penempatan &amp; pelayanan", "Terminasi"]
+                           "Penempatan &amp; pelayanan"]
     assert found["Identitas"][1][:3] == ["register_number", "cohort", "full_name"]
     assert "guardian_phone" in found["Keluarga / wali"][1]
-    attributes, fields = found["Terminasi"]
-    assert fields == ["termination_date", "termination_reason"]
-    assert " hidden" in attributes and 'data-shown-when="stage"' in attributes
+    assert found["Penempatan &amp; pelayanan"][1] == ["admission_date", "social_worker", "room"]
+    assert not re.search(r'name="(stage|termination_date|termination_reason)"', html)
 
 
-def test_a_terminated_clients_form_shows_the_termination(app, client, login_as):
+def test_a_posted_stage_or_termination_is_ignored(app, client, login_as):
+    """A stage sent anyway (an old form, a script) does not move the client."""
     with app.app_context():
-        ended = make_client("Budi Santoso", stage="termination",
-                            admission_date=date(2026, 1, 5), termination_date=date(2026, 6, 1),
-                            termination_reason="goals_achieved")
+        budi = make_client("Budi Santoso", stage="assessment", admission_date=date(2026, 1, 5))
         db.session.commit()
-        ended_id = ended.id
+        budi_id = budi.id
     login_as("admin")
-    found = _sections(client.get(f"/admin/client/edit/?id={ended_id}").get_data(as_text=True))
-    assert " hidden" not in found["Terminasi"][0]
-    assert "register_number" not in found["Identitas"][1]  # given once, never changed
-
-
-def test_a_termination_message_is_never_out_of_sight(app, client, login_as):
-    """Stage *Terminasi* without its date and reason: refused, the section shown with the
-    message, nothing saved."""
-    login_as("admin")
-    url = "/admin/client/new/"
-    response = post_form(client, url, {
-        "full_name": "Sri Wahyuni", "sex": "P", "stage": "termination",
-        "termination_date": "01/06/2026", "admission_date": "05/01/2026"})
-    html = response.get_data(as_text=True)
-    attributes, _fields = _sections(html)["Terminasi"]
-    assert " hidden" not in attributes
-    assert "Isi tanggal dan alasan terminasi bersama-sama." in html
+    edit = client.get(f"/admin/client/edit/?id={budi_id}").get_data(as_text=True)
+    assert "register_number" not in _sections(edit)["Identitas"][1]  # given once
+    post_form(client, f"/admin/client/edit/?id={budi_id}", {
+        "full_name": "Budi Santoso", "sex": "L", "stage": "aftercare",
+        "termination_date": "01/06/2026", "termination_reason": "goals_achieved",
+        "admission_date": "05/01/2026"})
     with app.app_context():
-        assert db.session.query(Client).count() == 0
+        budi = db.session.get(Client, budi_id)
+        assert (budi.stage, budi.termination_date) == ("assessment", None)

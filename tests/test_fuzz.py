@@ -312,6 +312,7 @@ def roles_for(endpoint: str) -> tuple[list[str], list[str]]:
             [r for r in ROLES if r not in allowed and r != "anonymous"])
 
 
+@pytest.mark.cpu_budget(8)  # every route as six roles, with real and hostile ids
 def test_every_route_as_every_role_with_real_and_hostile_ids(walk):
     """Every route with hostile ids (path variables, query string, posted form): as a
     visitor, as a role that may open it and as one that may not, rotating over the roles

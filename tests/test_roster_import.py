@@ -62,7 +62,7 @@ GOOD = [
     [1, "2026-0001", 2, "Budi Santoso", "L", None, None, "Kabupaten Bandung",
      datetime(2026, 1, 5), "6. Intervensi / bimbingan", "Asrama Anggrek"],
     [2, None, 2, "Asep Saepudin", "L", datetime(1990, 5, 17), "3204011705900001",
-     "Kota Bandung", "02/02/2026", "Penerimaan & registrasi", None],
+     "Kota Bandung", "02/02/2026", "1. Pendekatan awal", None],
 ]
 
 
@@ -131,7 +131,7 @@ def test_confirm_writes_every_row_in_one_go(app, client, login_as):
         assert (budi.cohort, budi.stage, budi.room.name) == (2, "intervention", "Asrama Anggrek")
         asep = db.session.scalar(select(Client).where(Client.full_name == "Asep Saepudin"))
         assert asep.register_number == "2026-0002"  # the next number of the admission year
-        assert (asep.admission_date, asep.stage) == (date(2026, 2, 2), "admission")
+        assert (asep.admission_date, asep.stage) == (date(2026, 2, 2), "approach")
         actions = set(db.session.scalars(select(AuditEntry.action).where(
             AuditEntry.table_name == "client", AuditEntry.username == "admin")))
         assert actions == {"create", "update"}

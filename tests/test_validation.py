@@ -23,7 +23,6 @@ from .conftest import (
 CLIENT_OK = {
     "full_name": "Slamet Riyadi",
     "sex": "L",
-    "stage": "admission",
     "admission_date": "2026-03-02",
     "birth_date": "1980-07-14",
 }
@@ -43,10 +42,6 @@ def count(model) -> int:
         ({"nik": "3201011507800001"}, "nik", "Tanggal lahir di NIK (15-07-80)"),
         ({"full_name": ""}, "full_name", "Kolom ini wajib diisi."),
         ({"sex": "X"}, "sex", "Pilihan tidak valid"),
-        ({"termination_date": "2026-03-01", "termination_reason": "own_will"},
-         "termination_date", "Tidak boleh sebelum tanggal masuk."),
-        ({"stage": "termination"}, "termination_reason",
-         "Klien pada tahap terminasi atau bimbingan lanjut harus punya alasan terminasi."),
         ({"guardian_phone": "12345"}, "guardian_phone", "Nomor telepon tidak valid"),
         ({"birth_date": (date.today() + timedelta(days=3)).isoformat()}, "birth_date",
          "Tanggal tidak boleh di masa depan."),
@@ -110,18 +105,23 @@ def test_automatic_register_numbers_never_reuse_a_deleted_one(app, client, login
 
 
 def test_full_room_refuses_another_client(app, client, login_as):
+    """A client living in the panti cannot be moved into a full room (a new registration
+    meets the room's capacity when admitted: tests/test_lifecycle.py)."""
     login_as("admin")
     with app.app_context():
         room = make_room("Rumah Kelompok Mawar", capacity=1, kind="group_home")
         make_client(room=room)
+        other = make_client("Slamet Riyadi", stage="intervention",
+                            admission_date=date(2026, 3, 2), birth_date=date(1980, 7, 14))
         db.session.commit()
-        room_id = room.id
-    response = post_form(client, "/admin/client/new/", {**CLIENT_OK, "room": room_id})
+        room_id, other_id = room.id, other.id
+    response = post_form(client, f"/admin/client/edit/?id={other_id}",
+                         {**CLIENT_OK, "room": room_id})
     assert field_errors(response.get_data(as_text=True), "room") == [
         "Rumah Kelompok Mawar sudah penuh (kapasitas 1 orang)."
     ]
     with app.app_context():
-        assert count(Client) == 1
+        assert db.session.get(Client, other_id).room_id is None
 
 
 def test_training_class_end_before_start_is_refused(app, client, login_as):

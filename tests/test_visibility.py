@@ -69,6 +69,7 @@ def demo(app):
         db.session.commit()
 
 
+@pytest.mark.cpu_budget(8)  # every path of every screen the role reads, sampled records
 @pytest.mark.parametrize("role", ROLE_ORDER)
 def test_every_path_shows_the_set_the_policy_names(app, client, demo, role):
     with app.app_context():

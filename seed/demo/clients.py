@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
-from models import Client, RegisterNumber, Room, db
-from models.choices import ACTIVE_STAGES
+from models import Client, RegisterNumber, Room, StageMove, db
+from models.choices import ACTIVE_STAGES, STAGES
 from services.clients import issue_register_number
 
 from .base import Demo
@@ -287,6 +287,39 @@ def _pick_room(client: Client, rooms: list[Room], occupancy: Counter[int]) -> Ro
     return max(preferred, key=lambda r: (r.capacity - occupancy[r.id], r.name))
 
 
+# The stages in order; a client who left early (not through a KK's recommendation) skips
+# the case conference and resocialisation on the way to its termination.
+STAGE_ORDER = tuple(code for code, _label in STAGES.pairs)
+EARLY_EXITS = ("refused_absconded", "own_will", "illness_referral", "not_eligible")
+
+
+def _history(client: Client, today: date) -> list[StageMove]:
+    """The stage timeline the demo client would have: each stage it went through, from its
+    first approach to the stage it is in, dated between its admission and today."""
+    path = list(STAGE_ORDER[:STAGE_ORDER.index(client.stage) + 1])
+    if client.termination_reason in EARLY_EXITS:
+        path = [stage for stage in path if stage not in ("case_conference", "resocialization")]
+        if client.termination_reason == "not_eligible":
+            path = [stage for stage in path if STAGE_ORDER.index(stage) <= 2
+                    or stage in ("termination", "aftercare")]
+    admitted = client.admission_date or today
+    ended = client.termination_date or today
+    inside = [stage for stage in path[1:] if stage not in ("termination", "aftercare")]
+    step = max(ended - admitted, timedelta(0)) / max(len(inside), 1)
+    days = {"approach": admitted - timedelta(days=7) if client.admission_date else today,
+            "termination": ended, "aftercare": min(ended + timedelta(days=7), today)}
+    days.update({stage: admitted + step * n for n, stage in enumerate(inside)})
+    moves, previous = [], None
+    for stage in path:
+        moves.append(StageMove(
+            client=client, from_stage=previous, to_stage=stage, moved_on=days[stage],
+            actor="flask seed-demo",
+            reason=client.termination_reason if stage == "termination" else None,
+            note="Riwayat data demo" if previous is None else None))
+        previous = stage
+    return moves
+
+
 def ensure_clients(demo: Demo, rooms: dict[str, Room]) -> list[Client]:
     """The planned clients, found by register number or created with a room and a peksos."""
     plans = _plan_clients(demo)
@@ -322,6 +355,7 @@ def ensure_clients(demo: Demo, rooms: dict[str, Room]) -> list[Client]:
                     occupancy[client.room.id] += 1
             db.session.add(client)
             issue_register_number(client, plan.number)
+            db.session.add_all(_history(client, demo.today))
         clients.append((plan.number, client))
     db.session.flush()  # ids and register numbers, used by every later section
     return [client for _number, client in sorted(clients, key=lambda pair: pair[0])]

@@ -124,19 +124,6 @@
       });
     });
   }
-  // Form sections shown only for some values of another field (the client's termination,
-  // once the stage says so): data-shown-when names the field, data-shown-values its values.
-  document.querySelectorAll("fieldset[data-shown-when]").forEach(function (section) {
-    var field = document.getElementById(section.getAttribute("data-shown-when"));
-    if (!field) { return; }
-    var values = section.getAttribute("data-shown-values").split(" ");
-    var update = function () {
-      if (values.indexOf(field.value) >= 0) { section.hidden = false; }
-    };
-    // Select2 tells its changes through jQuery, which native listeners do not hear.
-    if (window.jQuery) { window.jQuery(field).on("change", update); }
-    else { field.addEventListener("change", update); }
-  });
   // File inputs with an Indonesian button and the chosen file's name (the browser's own
   // "Choose File / No file chosen" follows its language): Bootstrap's custom-file.
   document.querySelectorAll('input[type="file"]').forEach(function (input, index) {
