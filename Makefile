@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python -m bench.exports
 	$(BIN)/python -m bench.concurrency
 	$(BIN)/python -m bench.roster_import
+	$(BIN)/python -m bench.duplicates
 	$(BIN)/python -m bench.clicks
 
 clean:

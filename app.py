@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models import db
-from services import audit, csp
+from services import audit, csp, duplicates
 from services.inputs import refuse_control_characters
 
 ROOT = Path(__file__).resolve().parent
@@ -116,6 +116,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     audit.install(db)  # every change made through db.session goes into the audit log
+    duplicates.install(db)  # and every client's keys for the duplicate check stay current
     Migrate(app, db, directory=str(ROOT / "migrations"), compare_type=True)
     Babel(app, locale_selector=_select_locale)
 

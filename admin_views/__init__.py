@@ -45,7 +45,7 @@ from .audit_labels import AuditWords
 from .base import SecureIndexView, SecureModelView
 from .calendar import CalendarView
 from .case_notes import CaseNoteView
-from .clients import ClientView, RoomView
+from .clients import ClientView
 from .conferences import CaseConferenceView
 from .contracts import ServiceContractView
 from .converters import user_datetime
@@ -55,6 +55,7 @@ from .imports import RosterImportView
 from .lifecycle import StageView
 from .partners import NetworkPartnerView
 from .plans import ServicePlanView
+from .rooms import RoomView
 from .settings import SettingView
 from .staff import StaffView, UserView
 from .training import (

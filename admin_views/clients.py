@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import abort, current_app, request, send_from_directory
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import (
-    BooleanEqualFilter,
     DateBetweenFilter,
     FilterEqual,
     FilterLike,
@@ -17,6 +17,7 @@ from flask_admin.contrib.sqla.filters import (
 )
 from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form.upload import FileUploadField, ImageUploadField
+from flask_admin.helpers import is_form_submitted
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -24,24 +25,24 @@ from sqlalchemy.orm import joinedload
 from wtforms.validators import Length, Optional, StopValidation
 
 from forms.validators import strip_spaces, strip_text
-from models import Client, Room, db
+from models import Client, DuplicateDecision, db
 from models.choices import (
     REFERRAL_SOURCES,
     RELIGIONS,
-    ROOM_KINDS,
-    ROOM_SEXES,
     SEXES,
     STAGES,
     TERMINATION_REASONS,
     Stage,
 )
-from services import lifecycle
+from services import duplicates, lifecycle
 from services.attendance_summary import one_client_by_class
 from services.client_rules import TEXT_LIMITS, client_problems
 from services.clients import issue_register_number, number_was_issued
+from services.dates import format_date
+from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.permissions import writers
-from services.room_rules import room_problems
+from services.scopes import visible
 from services.uploads import (
     PhotoRefused,
     reencoded_photo,
@@ -51,7 +52,7 @@ from services.uploads import (
 
 from .base import SecureModelView, role_in
 from .converters import choice_formatter
-from .form_rules import Section, sections
+from .form_rules import LikelyMatches, Section, sections
 from .pickers import staff_picker
 from .rule_forms import RuleChecked
 
@@ -113,6 +114,16 @@ REGISTRATION_FIELDS = (
 )
 
 MOVED_FIELDS = ("stage", "termination_date", "termination_reason")
+
+
+@dataclass(frozen=True)
+class ShownMatch:
+    """A likely match as the registration form shows it."""
+
+    client: Client
+    reasons: list[str]
+    url: str
+    details: str
 
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
 
@@ -247,7 +258,7 @@ class ClientView(RuleChecked, SecureModelView):
     form_columns = tuple(name for name in REGISTRATION_FIELDS if name not in MOVED_FIELDS)
     # The registration in the sections of the paper buku induk; the termination only once a
     # termination is being recorded (the stage says so). The edit form has no register number.
-    form_create_rules = _client_sections(number=True)
+    form_create_rules = [LikelyMatches(), *_client_sections(number=True)]
     form_edit_rules = _client_sections(number=False)
     form_choices = {
         "sex": SEXES.choices,
@@ -309,6 +320,41 @@ class ClientView(RuleChecked, SecureModelView):
         return {**super().rule_values(form),
                 "stage": record.stage if record is not None else Stage.APPROACH}
 
+    def validate_form(self, form) -> bool:
+        """The form's checks and the client rules; then a new registration meets the
+        duplicate check (services/duplicates.py): likely matches are shown on the form and
+        it saves only once the user ticks that this is a different person."""
+        valid = super().validate_form(form)
+        if not valid or not is_form_submitted() or not isinstance(form, self._create_form_class):
+            return valid
+        values = self.rule_values(form)
+        matches = duplicates.likely_same(values, today=panti_today(),
+                                         where=visible(Client, current_user))
+        if not matches:
+            return True
+        shown = {match.client.register_number for match in matches}
+        if request.form.get("different_person") == "1" \
+                and shown <= set(request.form.getlist("shown")):
+            form.different_from = sorted(shown)
+            return True
+        form.likely_matches = [ShownMatch(
+            match.client, match.reasons,
+            self.get_url(".details_view", id=match.client.id),
+            " · ".join(part for part in (
+                f"{match.client.birth_place or ''} {format_date(match.client.birth_date)}".strip(),
+                STAGES.label(match.client.stage)) if part))
+            for match in matches]
+        return False
+
+    def after_model_change(self, form, model, is_created):
+        """Record the "different person" choice made against the matches shown."""
+        super().after_model_change(form, model, is_created)
+        different = getattr(form, "different_from", None)
+        if is_created and different:
+            db.session.add(DuplicateDecision(client_id=model.id, shown=", ".join(different),
+                                             decided_by_id=current_user.id))
+            db.session.commit()
+
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
         # Given once, never changed: the edit form has no register number.
@@ -343,36 +389,3 @@ class ClientView(RuleChecked, SecureModelView):
         response = send_from_directory(_photo_dir(), client.photo)
         response.headers["Cache-Control"] = "private, max-age=300"
         return response
-
-
-class RoomView(RuleChecked, SecureModelView):
-    """Dormitory rooms and group homes with their occupancy."""
-
-    rules = room_problems
-
-    column_list = ("name", "kind", "sex", "capacity", "occupancy", "active")
-    column_details_list = ("name", "kind", "sex", "capacity", "occupancy", "active", "note")
-    column_labels = {
-        "name": _l("Nama"),
-        "kind": _l("Jenis"),
-        "sex": _l("Untuk"),
-        "capacity": _l("Kapasitas"),
-        "occupancy": _l("Terisi"),
-        "active": _l("Aktif"),
-        "note": _l("Catatan"),
-    }
-    column_searchable_list = ("name",)
-    column_sortable_list = ("name", "kind", "capacity")
-    column_default_sort = "name"
-    column_filters = (
-        FilterEqual(Room.kind, _l("Jenis"), options=ROOM_KINDS.choices),
-        FilterEqual(Room.sex, _l("Untuk"), options=ROOM_SEXES.choices),
-        BooleanEqualFilter(Room.active, _l("Aktif")),
-    )
-    column_formatters = {"kind": choice_formatter(ROOM_KINDS), "sex": choice_formatter(ROOM_SEXES)}
-    column_formatters_detail = column_formatters
-    form_columns = ("name", "kind", "sex", "capacity", "active", "note")
-    form_choices = {"kind": ROOM_KINDS.choices, "sex": ROOM_SEXES.choices}
-    form_args = {
-        "name": {"filters": [strip_text]},
-    }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_admin.form import rules
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from services import versions
@@ -52,3 +53,30 @@ def sections(*parts: Section, unshown: Iterable[str] = ()) -> list[rules.BaseRul
     fields of the form class the view takes out of the form itself."""
     return [rules.HTML('<div class="row">'), *parts, rules.HTML("</div>"),
             Claimed("csrf_token", versions.FIELD, *unshown)]
+
+
+class LikelyMatches(rules.BaseRule):
+    """The duplicate check's answer on a registration form (``form.likely_matches``, set by
+    the view): each client who may be the same person, with why and a link to them, and the
+    box to tick when it is a different person (posted with the clients that were shown)."""
+
+    def __call__(self, form, form_opts=None, field_args=None):
+        matches = getattr(form, "likely_matches", None)
+        if not matches:
+            return Markup("")
+        items = Markup("").join(Markup(
+            '<li><a href="{}" target="_blank" rel="noopener">{} — {}</a> · {} · {}'
+            '<input type="hidden" name="shown" value="{}"></li>').format(
+                match.url, match.client.register_number, match.client.full_name,
+                match.details, ", ".join(match.reasons), match.client.register_number)
+            for match in matches)
+        return Markup(
+            '<div class="alert alert-warning" data-testid="likely-matches">'
+            '<p class="mb-1"><strong>{}</strong></p><ul class="mb-2">{}</ul>'
+            '<div class="form-check"><input class="form-check-input" type="checkbox" '
+            'name="different_person" value="1" id="different_person">'
+            '<label class="form-check-label" for="different_person">{}</label></div>'
+            '<p class="small mb-0 mt-1">{}</p></div>').format(
+                _("Mungkin orang ini sudah terdaftar:"), items,
+                _("Sudah saya periksa: orang ini berbeda dengan semua di atas."),
+                _("Orang yang sama? Buka datanya dan jangan daftarkan lagi."))

@@ -10,6 +10,7 @@ from .conference import CaseConference
 from .contract import ServiceContract
 from .decision import ConferenceDecision, EmergencyChange
 from .guidance import GuidanceSchedule
+from .name_key import ClientNameKey, DuplicateDecision
 from .partner import NetworkPartner
 from .plan import PlanGoal, ServicePlan
 from .recreation import RecreationActivity
@@ -27,7 +28,9 @@ __all__ = [
     "CaseConference",
     "CaseNote",
     "Client",
+    "ClientNameKey",
     "ConferenceDecision",
+    "DuplicateDecision",
     "EmergencyChange",
     "Enrollment",
     "GuidanceSchedule",

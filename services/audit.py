@@ -21,7 +21,15 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from models import AuditEntry, RegisterCounter, RegisterNumber, StageMove, db
+from models import (
+    AuditEntry,
+    ClientNameKey,
+    DuplicateDecision,
+    RegisterCounter,
+    RegisterNumber,
+    StageMove,
+    db,
+)
 from models.base import utcnow
 
 MASK = "••••••"
@@ -31,10 +39,12 @@ IGNORED = frozenset({"created_at", "updated_at", "last_login_at", "session_token
 # Stored only as "changed", never the value.
 SECRET = frozenset({"password_hash"})
 # Tables that are themselves logs or ledgers.
-# A stage move is itself an append-only record of who did what when (and the client's
-# stage change it makes is audited on the client).
+# A stage move and a duplicate decision are themselves append-only records of who did what
+# when (the client's stage change a move makes is audited on the client); name keys are
+# derived data.
 NOT_AUDITED = frozenset({AuditEntry.__tablename__, RegisterNumber.__tablename__,
-                         RegisterCounter.__tablename__, StageMove.__tablename__})
+                         RegisterCounter.__tablename__, StageMove.__tablename__,
+                         DuplicateDecision.__tablename__, ClientNameKey.__tablename__})
 # Execution option of a bulk INSERT whose caller writes the per-record entries itself
 # (record_created), so the hook does not add a row-count entry as well.
 CALLER_AUDITS = "audited_by_caller"

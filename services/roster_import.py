@@ -35,7 +35,7 @@ from models.choices import (
     Stage,
 )
 
-from . import lifecycle
+from . import duplicates, lifecycle
 from .client_rules import Facts, client_problems
 from .exports import ROSTER_COLUMNS
 from .roster_reading import MAX_ROWS, MAX_TOTAL_BYTES, ImportFileError, read_rows
@@ -324,4 +324,12 @@ def apply(path: str) -> Plan:
     if not result.rejected:
         created = create_clients([row for row in result.rows if row.action == "create"])
         record_moves(result.rows, lookups, created)
+        # The duplicate check's keys of the new clients and of the changed ones.
+        duplicates.index([
+            (created[row.register_number], {**row.values, "full_name": row.full_name})
+            for row in result.rows if row.action == "create"] + [
+            (lookups.clients[row.register_number].id,
+             {**{name: getattr(lookups.clients[row.register_number], name)
+                 for name in duplicates.KEY_FIELDS}, **row.values, "full_name": row.full_name})
+            for row in result.rows if row.action == "update"])
     return result
