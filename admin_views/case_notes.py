@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from flask import abort, current_app, render_template, request
+from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms.validators import StopValidation
 
 from forms.validators import not_in_future, strip_text
-from models import CaseNote
+from models import CaseNote, Client, db
 from models.choices import ASSESSMENT_ASPECTS, CASE_NOTE_KINDS
+from services.assessment import ASSESSMENT_DAYS, assessment_due, assessment_notes
+from services.dates import today as panti_today
+from services.inputs import parse_id
+from services.scopes import caseload, visible
 
 from .base import SecureModelView
 from .converters import choice_formatter
@@ -40,7 +47,7 @@ def _excerpt(_view, _context, note, _name):
 
 def _aspect_only_for_assessment(form, field):
     if field.data and form.kind.data != "assessment":
-        raise StopValidation(_("Aspek hanya diisi untuk catatan asesmen."))
+        raise StopValidation(_("Hanya diisi untuk catatan asesmen."))
 
 
 class CaseNoteView(SecureModelView):
@@ -49,8 +56,8 @@ class CaseNoteView(SecureModelView):
     list_options = (joinedload(CaseNote.client), joinedload(CaseNote.author))
     column_list = ("date", "client.register_number", "client.full_name", "kind", "aspect",
                    "content", "author.name")
-    column_details_list = ("client", "date", "kind", "aspect", "author", "problem", "content",
-                           "result", "next_step")
+    column_details_list = ("client", "date", "kind", "aspect", "tools", "author", "problem",
+                           "content", "result", "next_step")
     column_labels = {
         "client": _l("Klien"),
         "client.register_number": _l("Nomor induk"),
@@ -58,6 +65,7 @@ class CaseNoteView(SecureModelView):
         "date": _l("Tanggal"),
         "kind": _l("Jenis catatan"),
         "aspect": _l("Aspek asesmen"),
+        "tools": _l("Alat asesmen"),
         "author": _l("Ditulis oleh"),
         "author.name": _l("Ditulis oleh"),
         "problem": _l("Masalah"),
@@ -76,8 +84,9 @@ class CaseNoteView(SecureModelView):
                          "aspect": choice_formatter(ASSESSMENT_ASPECTS)}
     column_formatters_detail = dict(column_formatters)  # the details show the whole text
     column_formatters = {**column_formatters, "content": _excerpt}
-    form_columns = ("client", "date", "kind", "aspect", "problem", "content", "result",
-                    "next_step")
+    form_columns = ("client", "date", "kind", "aspect", "tools", "problem", "content",
+                    "result", "next_step")
+    list_template = "admin/case_note_list.html"
     form_choices = {"kind": CASE_NOTE_KINDS.choices,
                     "aspect": [("", "—"), *ASSESSMENT_ASPECTS.choices]}
     form_ajax_refs = {"client": client_picker("client", own_case=True)}
@@ -85,6 +94,8 @@ class CaseNoteView(SecureModelView):
         "date": {"validators": [not_in_future]},
         "aspect": {"validators": [_aspect_only_for_assessment],
                    "filters": [lambda v: v or None]},
+        "tools": {"validators": [_aspect_only_for_assessment], "filters": [strip_text],
+                  "description": _l("Mis. genogram, ecomap, tes psikologi.")},
         "content": {"filters": [strip_text]},
         "problem": {"filters": [strip_text]},
         "result": {"filters": [strip_text]},
@@ -94,3 +105,30 @@ class CaseNoteView(SecureModelView):
     def on_model_change(self, form, model, is_created):
         if is_created and model.author_id is None:
             model.author_id = current_user.staff_id  # who wrote it, not who may edit it
+
+    @expose("/assessment-due/")
+    def assessment_due_view(self):
+        """Clients whose assessment is not complete, by due date (four weeks after
+        admission): a social worker's own clients, everyone's for the head."""
+        ids = caseload()
+        where = [Client.id.in_(ids)] if ids is not None else []
+        today = panti_today()
+        return self.render("admin/assessment_due.html", due=assessment_due(today, where),
+                           today=today, days=ASSESSMENT_DAYS, aspects=ASSESSMENT_ASPECTS)
+
+    @expose("/assessment-report/")
+    def assessment_report_view(self):
+        """The assessment report (A4) of one client, from its assessment notes."""
+        client_id = parse_id(request.args.get("client_id"))
+        ids = caseload()
+        client = db.session.scalar(select(Client).where(
+            Client.id == client_id, *visible(Client, current_user),
+            *([Client.id.in_(ids)] if ids is not None else []))) if client_id else None
+        if client is None:
+            abort(404)
+        return render_template(
+            "print/assessment_report.html", client=client, aspects=ASSESSMENT_ASPECTS,
+            notes=assessment_notes(client.id, visible(CaseNote, current_user)),
+            worker=client.social_worker, today=panti_today(),
+            institution=current_app.config["INSTITUTION_NAME"],
+            address=current_app.config["INSTITUTION_ADDRESS"])

@@ -22,6 +22,7 @@ PAGE_TITLES = {
     "attention_view": _l("Perlu tindak lanjut"),
     "terminations_view": _l("Persetujuan terminasi"),
     "review_due_view": _l("Jatuh tempo peninjauan"),
+    "assessment_due_view": _l("Jatuh tempo asesmen"),
     "record": _l("Daftar hadir"),
 }
 # What a page calls the record it is about (edit and details: ``model``; history and step

@@ -24,6 +24,7 @@ class CaseNote(VersionMixin, TimestampMixin, db.Model):
         check_in("kind", "kind", CASE_NOTE_KINDS.codes),
         check_in("aspect", "aspect", ASSESSMENT_ASPECTS.codes, nullable=True),
         CheckConstraint("kind = 'assessment' OR aspect IS NULL", name="aspect_only_assessment"),
+        CheckConstraint("kind = 'assessment' OR tools IS NULL", name="tools_only_assessment"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +39,7 @@ class CaseNote(VersionMixin, TimestampMixin, db.Model):
     problem: Mapped[str | None] = mapped_column(Text)  # masalah
     content: Mapped[str] = mapped_column(Text)  # uraian / tindakan
     result: Mapped[str | None] = mapped_column(Text)  # hasil (positif/negatif)
+    tools: Mapped[str | None] = mapped_column(String(255))  # alat asesmen: genogram, ecomap…
     next_step: Mapped[str | None] = mapped_column(Text)  # rencana / tindak lanjut
 
     client: Mapped[Client] = relationship()

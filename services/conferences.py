@@ -34,12 +34,12 @@ from models.choices import EMERGENCY_MIN_CORE, Recommendation, Stage
 from models.conference import conference_client
 
 from . import lifecycle
+from .assessment import ASSESSMENT_DAYS
 from .dates import format_date
 from .dates import today as panti_today
 from .errors import Refusal
 
 REVIEW_DAYS = 90
-ASSESSMENT_DAYS = 28  # the initial diagnostic study takes at most four weeks
 # Stages after assessment in which a client lives in the panti: their plan needs a KK.
 REVIEWED_STAGES = ("planning", "contract", "intervention", "case_conference",
                    "resocialization")

@@ -21,7 +21,6 @@ from sqlalchemy import exists, func, select
 
 from models import (
     CaseConference,
-    CaseNote,
     Client,
     ConferenceDecision,
     PlanGoal,
@@ -42,6 +41,7 @@ from models.choices import (
 )
 from models.conference import conference_client
 
+from . import assessment
 from .client_rules import client_problems
 from .dates import today as panti_today
 from .errors import Refusal
@@ -104,11 +104,10 @@ def _contract(kind: str, message) -> Evidence:
 
 
 def _assessment(client: Client) -> list[Missing]:
-    done = set(db.session.scalars(select(CaseNote.aspect).where(
-        CaseNote.client_id == client.id, CaseNote.kind == "assessment")))
-    lacking = [str(label) for code, label in ASSESSMENT_ASPECTS.pairs if code not in done]
-    return [Missing(_("Asesmen aspek %(aspects)s belum dicatat.", aspects=", ".join(lacking)),
-                    "case_note.create_view", {})] if lacking else []
+    missing = assessment.lacking(assessment.recorded_aspects([client.id])[client.id])
+    names = ", ".join(ASSESSMENT_ASPECTS.label(code) for code in missing)
+    return [Missing(_("Asesmen aspek %(aspects)s belum dicatat.", aspects=names),
+                    "case_note.create_view", {})] if missing else []
 
 
 def _plan_with_goals(client: Client) -> list[Missing]:

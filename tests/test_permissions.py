@@ -92,6 +92,9 @@ ROUTE_KINDS = {
     "approve_view": "head",
     "terminations_view": "read",
     "review_due_view": "read",
+    # The assessments due, and one client's assessment report (A4).
+    "assessment_due_view": "read",
+    "assessment_report_view": "read",
     "minutes_view": "read",
 }
 # Who leads the event of the world's attendance sheet (a training session of the
@@ -240,6 +243,8 @@ def _url(rule, record_id: int, view, ids: dict[str, int]) -> str:
         url += f"?kind=training&id={record_id}"
     if rule.endpoint == "client_stage.index":  # a client's move page
         url += f"?id={record_id}"
+    if method == "assessment_report_view":
+        url += f"?client_id={ids['client']}"
     if method == "decision_view":
         url += f"?id={record_id}&client_id={ids['client']}"
     if method == "ajax_lookup":
