@@ -15,6 +15,8 @@ from models import (
     CaseConference,
     CaseNote,
     Client,
+    ClientDocument,
+    DocumentType,
     EmergencyChange,
     Enrollment,
     GuidanceSchedule,
@@ -49,6 +51,7 @@ from .clients import ClientView
 from .conferences import CaseConferenceView
 from .contracts import ServiceContractView
 from .converters import user_datetime
+from .documents import ClientDocumentView, DocumentTypeView
 from .emergency_changes import EmergencyChangeView
 from .exports import ExportCenterView
 from .imports import RosterImportView
@@ -82,6 +85,8 @@ def register_admin_views(admin: Admin) -> None:
                                     endpoint="client_import"))
     admin.add_view(StageView(name=_l("Pindah tahap"), category=clients,
                              endpoint="client_stage"))
+    admin.add_view(ClientDocumentView(ClientDocument, db, name=_l("Dokumen klien"),
+                                      category=clients, endpoint="client_document"))
     admin.add_view(CaseNoteView(CaseNote, db, name=_l("Catatan kasus"), category=clients,
                                 endpoint="case_note"))
     admin.add_view(ServicePlanView(ServicePlan, db, name=_l("Rencana pelayanan"),
@@ -118,6 +123,8 @@ def register_admin_views(admin: Admin) -> None:
     admin.add_view(StaffView(Staff, db, name=_l("Pegawai"), category=master, endpoint="staff"))
     admin.add_view(RoomView(Room, db, name=_l("Kamar & asrama"), category=master,
                             endpoint="room"))
+    admin.add_view(DocumentTypeView(DocumentType, db, name=_l("Jenis dokumen"),
+                                    category=master, endpoint="document_type"))
     admin.add_view(SkillTypeView(SkillType, db, name=_l("Jenis keterampilan"), category=master,
                                  endpoint="skill_type"))
     admin.add_view(HolidayView(Holiday, db, name=_l("Hari libur"), category=master,

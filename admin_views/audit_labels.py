@@ -35,6 +35,7 @@ OWN_LABELS: dict[str, dict[str, Any]] = {
                             "approved_by": _l("Disetujui oleh"),
                             "approved_at": _l("Waktu persetujuan")},
     "attendance": {"guidance_date": _l("Tanggal bimbingan")},
+    "client_document": {"file": _l("Berkas tersimpan")},
 }
 
 

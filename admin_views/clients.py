@@ -21,11 +21,12 @@ from flask_admin.helpers import is_form_submitted
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms.validators import Length, Optional, StopValidation
 
 from forms.validators import strip_spaces, strip_text
-from models import Client, DuplicateDecision, db
+from models import Client, ClientDocument, DuplicateDecision, db
 from models.choices import (
     REFERRAL_SOURCES,
     RELIGIONS,
@@ -41,7 +42,7 @@ from services.clients import issue_register_number, number_was_issued
 from services.dates import format_date
 from services.dates import today as panti_today
 from services.inputs import parse_id
-from services.permissions import writers
+from services.permissions import readers, writers
 from services.scopes import visible
 from services.uploads import (
     PhotoRefused,
@@ -378,6 +379,14 @@ class ClientView(RuleChecked, SecureModelView):
             self._template_args["timeline"] = lifecycle.timeline(client_id)
             self._template_args["describe"] = lifecycle.describe
             self._template_args["may_move"] = role_in(writers("client_stage"))
+            # The documents only to those who may read them, and only those they may see.
+            self._template_args["documents"] = db.session.scalars(
+                select(ClientDocument).options(joinedload(ClientDocument.document_type))
+                .where(ClientDocument.client_id == client_id,
+                       *visible(ClientDocument, current_user))
+                .order_by(ClientDocument.issued_on.desc(), ClientDocument.id.desc())
+            ).all() if role_in(readers("client_document")) else None
+            self._template_args["may_add_document"] = role_in(writers("client_document"))
         return super().details_view()
 
     @expose("/photo/<path:filename>")

@@ -3,8 +3,6 @@ the printable document and the follow-up lists as steps of their own."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 from flask import (
@@ -33,7 +31,7 @@ from models.choices import CONTRACT_KINDS, CONTRACT_STATUSES
 from services import contracts
 from services.dates import today as panti_today
 from services.scopes import caseload
-from services.uploads import write_with_transaction
+from services.uploads import store_scan
 
 from .base import SecureModelView, role_in
 from .converters import choice_formatter
@@ -175,7 +173,9 @@ class ServiceContractView(SecureModelView):
                 select(Staff).where(Staff.position == "head", Staff.active.is_(True)))]
 
         def sign() -> None:
-            scan = self._store_scan(request.files.get("scan"))
+            scan = store_scan(db.session, request.files.get("scan"),
+                              Path(current_app.config["UPLOAD_FOLDER"]) / "contracts",
+                              current_app.config["CONTRACT_SCAN_MAX_BYTES"])
             contracts.sign(record, contracts.Signing(
                 form.signed_date.data, form.signed_by_client.data, form.signed_by_worker.data,
                 (form.guardian_signer.data or "").strip(),
@@ -186,28 +186,6 @@ class ServiceContractView(SecureModelView):
             return redirect(self.get_url(".details_view", id=record.id))
         return self.render("admin/contract_sign.html", record=record, form=form,
                            return_url=self.get_url(".details_view", id=record.id))
-
-    def _store_scan(self, upload) -> str | None:
-        """Check and keep the uploaded scan (until the signing's transaction ends without a
-        commit); its name on disk is generated, never theirs."""
-        if upload is None or not upload.filename:
-            return None
-        try:
-            head = upload.stream.read(16)
-            upload.stream.seek(0, os.SEEK_END)
-            size = upload.stream.tell()
-            upload.stream.seek(0)
-            problem = contracts.scan_problem(upload.filename, head, size,
-                                             current_app.config["CONTRACT_SCAN_MAX_BYTES"])
-            if problem:
-                raise contracts.ContractError(problem)
-            folder = Path(current_app.config["UPLOAD_FOLDER"]) / "contracts"
-            name = f"{uuid.uuid4().hex}.{upload.filename.rsplit('.', 1)[-1].lower()}"
-            # Removed again if the signing is refused or its transaction fails.
-            write_with_transaction(db.session, folder / name, upload)
-            return name
-        finally:
-            upload.close()  # a large upload sits in a temporary file until closed
 
     @expose("/scan/")
     def scan_view(self):

@@ -9,6 +9,7 @@ from .client import Client, RegisterCounter, RegisterNumber
 from .conference import CaseConference
 from .contract import ServiceContract
 from .decision import ConferenceDecision, EmergencyChange
+from .document import ClientDocument, DocumentType
 from .guidance import GuidanceSchedule
 from .name_key import ClientNameKey, DuplicateDecision
 from .partner import NetworkPartner
@@ -28,8 +29,10 @@ __all__ = [
     "CaseConference",
     "CaseNote",
     "Client",
+    "ClientDocument",
     "ClientNameKey",
     "ConferenceDecision",
+    "DocumentType",
     "DuplicateDecision",
     "EmergencyChange",
     "Enrollment",

@@ -232,23 +232,3 @@ def without_signed_contract(where: list, today: date | None = None):
 
 
 
-# --- the signed scan --------------------------------------------------------------------
-
-SCAN_TYPES = {  # extension → the bytes such a file starts with
-    ".pdf": (b"%PDF-",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-}
-
-
-def scan_problem(filename: str, head: bytes, size: int, max_bytes: int) -> str | None:
-    """Why an uploaded scan is refused (None: accepted): PDF, JPEG or PNG by name *and*
-    content, and not larger than ``max_bytes``."""
-    extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension not in SCAN_TYPES or not head.startswith(SCAN_TYPES[extension]):
-        return _("Pindaian harus berkas PDF, JPEG atau PNG.")
-    if size > max_bytes:
-        return _("Pindaian terlalu besar (%(size)s KB); maksimal %(max)s KB.",
-                 size=size // 1024, max=max_bytes // 1024)
-    return None

@@ -48,6 +48,7 @@ UNIQUE_MESSAGES = {
         "Keputusan KK ini untuk klien tersebut sudah dicatat; ubah keputusan yang ada."),
     "uq_staff_employee_number": _l("NIP/nomor pegawai ini sudah dipakai pegawai lain."),
     "uq_skill_type_name": _l("Jenis keterampilan dengan nama ini sudah ada."),
+    "uq_document_type_name": _l("Jenis dokumen dengan nama ini sudah ada."),
     "uq_enrollment_class_id_client_id": _l("Klien ini sudah terdaftar di kelas ini."),
     "uq_training_session_class_id_date_start_time": _l(
         "Kelas ini sudah punya pertemuan pada tanggal dan jam mulai yang sama."),

@@ -22,6 +22,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "client_import": {ADMIN: W},
     # Moving a client between stages: services/lifecycle.py decides which move each may make.
     "client_stage": {ADMIN: W, HEAD: W, SOCIAL_WORKER: W},
+    "client_document": {ADMIN: W, HEAD: R, SOCIAL_WORKER: W},
     "case_note": {HEAD: R, SOCIAL_WORKER: W},
     "service_plan": {HEAD: R, SOCIAL_WORKER: W},
     "contract": {HEAD: R, SOCIAL_WORKER: W},
@@ -42,6 +43,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "staff": {ADMIN: W, HEAD: R},
     "room": {ADMIN: W, HEAD: R},
     "skill_type": {ADMIN: W, HEAD: R},
+    "document_type": {ADMIN: W, HEAD: R},
     "holiday": {ADMIN: W, HEAD: R},
     "setting": {ADMIN: W, HEAD: R},
     # Accounts: each may grant only the roles of ``grantable_by`` (the head: every role).

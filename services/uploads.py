@@ -15,6 +15,7 @@ transaction commits (a refused save, a lost race for a unique number, a crash mi
 from __future__ import annotations
 
 import io
+import uuid
 from pathlib import Path
 from typing import IO
 
@@ -38,6 +39,60 @@ _QUALITIES = (85, 75, 60, 45)
 
 class PhotoRefused(Refusal):
     """A photo that cannot be accepted, with the message for the user."""
+
+
+# --- scans: a signed contract, a letter, an identity card ------------------------------------
+
+SCAN_TYPES = {  # extension → the bytes such a file starts with
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+class ScanRefused(Refusal):
+    """A scan that cannot be accepted, with the message for the user."""
+
+
+def scan_problem(filename: str, head: bytes, size: int, max_bytes: int) -> str | None:
+    """Why an uploaded scan is refused (None: accepted): PDF, JPEG or PNG by name *and*
+    content, and not larger than ``max_bytes``."""
+    extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in SCAN_TYPES or not head.startswith(SCAN_TYPES[extension]):
+        return _("Pindaian harus berkas PDF, JPEG atau PNG.")
+    if size > max_bytes:
+        return _("Pindaian terlalu besar (%(size)s KB); maksimal %(max)s KB.",
+                 size=size // 1024, max=max_bytes // 1024)
+    return None
+
+
+def upload_problem(upload: FileStorage, max_bytes: int) -> str | None:
+    """``scan_problem`` of an uploaded file (read from its first bytes and its size; the
+    stream is left at its start)."""
+    head = upload.stream.read(16)
+    upload.stream.seek(0, io.SEEK_END)
+    size = upload.stream.tell()
+    upload.stream.seek(0)
+    return scan_problem(upload.filename or "", head, size, max_bytes)
+
+
+def store_scan(session: Session, upload: FileStorage | None, folder: Path,
+               max_bytes: int) -> str | None:
+    """Check the uploaded scan and keep it in ``folder`` until ``session``'s transaction ends
+    without a commit; its name on disk is generated, never the uploader's. None: no file
+    was sent. Raises ScanRefused with the reason."""
+    if upload is None or not upload.filename:
+        return None
+    try:
+        problem = upload_problem(upload, max_bytes)
+        if problem:
+            raise ScanRefused(problem)
+        name = f"{uuid.uuid4().hex}.{upload.filename.rsplit('.', 1)[-1].lower()}"
+        write_with_transaction(session, folder / name, upload)
+        return name
+    finally:
+        upload.close()  # a large upload sits in a temporary file until closed
 
 
 def image_format(head: bytes) -> str | None:

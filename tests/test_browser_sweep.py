@@ -33,7 +33,7 @@ ENGLISH = re.compile(
     r"January|February|March|April|June|July|August|October|December|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 # Routes that do something rather than show a page, or send a file.
-NOT_PAGES = re.compile(r"/(delete|action|approve|logout|download|scan|photo|export/[a-z]+/|"
+NOT_PAGES = re.compile(r"/(delete|action|approve|logout|download|scan|photo|file|export/[a-z]+/|"
                        r"ajax)/?")
 MAX_PAGES = 150  # a bound on the walk, far above the kinds of page a role has
 

@@ -192,7 +192,7 @@ def _candidates(conn, table: Table, column, i: int) -> list:
         elif kind in (float, Decimal):
             values = [kind(i + 1), kind(1)]
         elif kind is datetime:
-            values = [datetime(2026, 1, 1 + i, 9, 30, tzinfo=timezone.utc)]
+            values = [datetime(2026, 1, 1, 9, 30, tzinfo=timezone.utc) + timedelta(days=i)]
         elif kind is date:
             values = [BASE_DATE + timedelta(days=i), BASE_DATE + timedelta(days=40 + i)]
         elif kind is time:

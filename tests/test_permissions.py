@@ -19,6 +19,8 @@ from models import (
     AuditEntry,
     CaseConference,
     CaseNote,
+    ClientDocument,
+    DocumentType,
     EmergencyChange,
     Enrollment,
     GuidanceSchedule,
@@ -94,6 +96,8 @@ ROUTE_KINDS = {
     "review_due_view": "read",
     # The assessments due, and one client's assessment report (A4).
     "assessment_due_view": "read",
+    # A document's scan (the world's has no file on disk: 404 for those who may see it).
+    "file_view": "read",
     "assessment_report_view": "read",
     "minutes_view": "read",
 }
@@ -190,8 +194,11 @@ def _world(app) -> dict[str, int]:
                            social_worker_id=staff_of["social_worker"],
                            goals=[PlanGoal(goal="Mampu menjahit", owner="client")])
         holiday = Holiday(date=date(2026, 8, 17), name="Hari Kemerdekaan")
+        kind = DocumentType(name="KTP")
+        document = ClientDocument(client_id=klien.id, document_type=kind, number="KTP-1",
+                                  file="tidak-ada.pdf", original_name="ktp.pdf")
         db.session.add_all([attendance, guidance, recreation, partner, contract, conference,
-                            note, holiday, plan, emergency])
+                            note, holiday, plan, emergency, document])
         db.session.commit()
         return {
             "client": klien.id, "room": room.id, "training_class": klass.id,
@@ -204,7 +211,8 @@ def _world(app) -> dict[str, int]:
             "attendance_grid": session.id, "attendance_summary": 0, "calendar": 0,
             "export": 0, "client_import": 0, "service_plan": plan.id,
             "setting": _setting_id(), "emergency_change": emergency.id,
-            "client_stage": klien.id,
+            "client_stage": klien.id, "client_document": document.id,
+            "document_type": kind.id,
         }
 
 
@@ -236,6 +244,7 @@ def _url(rule, record_id: int, view, ids: dict[str, int]) -> str:
     url = url.replace("<report>", "roster")
     method = rule.endpoint.partition(".")[2]
     if method in ("details_view", "edit_view", "history_view", "print_view", "scan_view",
+                  "file_view",
                   "sign_view", "transition_view", "amend_view", "draft_contract_view",
                   "minutes_view", "emergency_decision_view", "in_force_view"):
         url += f"?id={record_id}"
@@ -273,7 +282,7 @@ def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
             return {403}
         return {200} if http == "GET" else {302}
     if kind == "read":
-        if method in ("photo", "scan_view") or (screen == "audit"
+        if method in ("photo", "scan_view", "file_view") or (screen == "audit"
                                                 and method == "history_view"):
             return {404}  # no such file / log rows have no history
         return {200}

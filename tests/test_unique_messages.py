@@ -17,6 +17,7 @@ from models import (
     CaseConference,
     Client,
     ConferenceDecision,
+    DocumentType,
     Enrollment,
     GuidanceSchedule,
     Holiday,
@@ -106,6 +107,12 @@ def _employee_number(_who):
 def _skill(_who):
     db.session.add(SkillType(name="Sablon"))
     return {"name": "Sablon", "active": "y"}
+
+
+@form("uq_document_type_name", "document_type")
+def _document_type(_who):
+    db.session.add(DocumentType(name="Surat keterangan domisili"))
+    return {"name": "Surat keterangan domisili", "position": "10", "active": "y"}
 
 
 @form("uq_network_partner_name", "partner")
@@ -305,6 +312,7 @@ DUPLICATES: dict[str, Callable[[], object]] = {
     "uq_staff_employee_number": lambda: _twice(
         lambda: Staff(name="Rina", position="instructor", employee_number="1985")),
     "uq_skill_type_name": lambda: _twice(lambda: SkillType(name="Sablon")),
+    "uq_document_type_name": lambda: _twice(lambda: DocumentType(name="KTP")),
     "uq_enrollment_class_id_client_id": _enrolled_twice,
     "uq_training_session_class_id_date_start_time": _sessions_twice,
     "uq_network_partner_name": lambda: _twice(

@@ -27,6 +27,7 @@ from .case_records import ensure_case_notes, ensure_contracts, ensure_plans
 from .catalogues import PARTNERS, ROOMS, SKILLS, partner_rows
 from .clients import ensure_clients
 from .conferences import ensure_conferences, ensure_decisions
+from .documents import ensure_documents
 from .staff import ACCOUNTS, STAFF, ensure_accounts, ensure_staff
 from .training import ensure_attendance, ensure_classes, ensure_enrollments, ensure_sessions
 
@@ -82,6 +83,7 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     counts["konferensi"] = ensure_conferences(demo)
     counts["kontrak"] = ensure_contracts(demo)
     counts["catatan kasus"] = ensure_case_notes(demo)
+    counts["dokumen"] = ensure_documents(demo)
     counts["rencana pelayanan"] = ensure_plans(demo)
     db.session.flush()
     counts["keputusan KK"] = ensure_decisions(demo)

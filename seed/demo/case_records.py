@@ -186,9 +186,14 @@ def ensure_case_notes(demo: Demo) -> int:
             continue
         db.session.add(CaseNote(client=client, author=client.social_worker, kind=kind, date=day,
                                 aspect=aspect, problem=problem, content=content,
-                                result=result, next_step=step))
+                                result=result, next_step=step,
+                                tools=TOOLS.get(aspect) if kind == "assessment" else None))
     return len(plans)
 
+
+# The tools an assessment of each aspect uses (DOMAIN stage 3).
+TOOLS = {"psychological": "Tes grafis, wawancara", "social": "Genogram, ecomap",
+         "vocational": "Tes minat dan bakat"}
 
 PLAN_STAGES = ("planning", "contract", "intervention", "case_conference", "resocialization")
 
