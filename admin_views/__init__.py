@@ -22,6 +22,7 @@ from models import (
     GuidanceSchedule,
     Holiday,
     NetworkPartner,
+    OutreachVisit,
     RecreationActivity,
     Room,
     ServiceContract,
@@ -56,6 +57,7 @@ from .emergency_changes import EmergencyChangeView
 from .exports import ExportCenterView
 from .imports import RosterImportView
 from .lifecycle import StageView
+from .outreach import OutreachView
 from .partners import NetworkPartnerView
 from .plans import ServicePlanView
 from .rooms import RoomView
@@ -85,6 +87,8 @@ def register_admin_views(admin: Admin) -> None:
                                     endpoint="client_import"))
     admin.add_view(StageView(name=_l("Pindah tahap"), category=clients,
                              endpoint="client_stage"))
+    admin.add_view(OutreachView(OutreachVisit, db, name=_l("Penjangkauan"), category=clients,
+                                endpoint="outreach"))
     admin.add_view(ClientDocumentView(ClientDocument, db, name=_l("Dokumen klien"),
                                       category=clients, endpoint="client_document"))
     admin.add_view(CaseNoteView(CaseNote, db, name=_l("Catatan kasus"), category=clients,

@@ -12,6 +12,7 @@ from .decision import ConferenceDecision, EmergencyChange
 from .document import ClientDocument, DocumentType
 from .guidance import GuidanceSchedule
 from .name_key import ClientNameKey, DuplicateDecision
+from .outreach import OutreachPerson, OutreachVisit
 from .partner import NetworkPartner
 from .plan import PlanGoal, ServicePlan
 from .recreation import RecreationActivity
@@ -39,6 +40,8 @@ __all__ = [
     "GuidanceSchedule",
     "Holiday",
     "NetworkPartner",
+    "OutreachPerson",
+    "OutreachVisit",
     "PlanGoal",
     "RecreationActivity",
     "RegisterCounter",

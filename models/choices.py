@@ -200,6 +200,15 @@ RECREATION_KINDS = Choices(
     ("other", _l("Lainnya")),
 )
 
+# Where an outreach visit (penjangkauan) goes: where gepeng gather (DOMAIN stage 1).
+OUTREACH_PLACES = Choices(
+    ("terminal", _l("Terminal")),
+    ("station", _l("Stasiun")),
+    ("market", _l("Pasar")),
+    ("intersection", _l("Perempatan / lampu merah")),
+    ("other", _l("Lainnya")),
+)
+
 GUIDANCE_TYPES = Choices(
     ("social_individual", _l("Bimbingan sosial perorangan")),
     ("social_group", _l("Bimbingan sosial kelompok")),

@@ -22,6 +22,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "client_import": {ADMIN: W},
     # Moving a client between stages: services/lifecycle.py decides which move each may make.
     "client_stage": {ADMIN: W, HEAD: W, SOCIAL_WORKER: W},
+    "outreach": {ADMIN: W, HEAD: R, SOCIAL_WORKER: W, STAFF: R},
     "client_document": {ADMIN: W, HEAD: R, SOCIAL_WORKER: W},
     "case_note": {HEAD: R, SOCIAL_WORKER: W},
     "service_plan": {HEAD: R, SOCIAL_WORKER: W},

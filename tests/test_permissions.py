@@ -26,6 +26,8 @@ from models import (
     GuidanceSchedule,
     Holiday,
     NetworkPartner,
+    OutreachPerson,
+    OutreachVisit,
     PlanGoal,
     RecreationActivity,
     ServiceContract,
@@ -96,6 +98,8 @@ ROUTE_KINDS = {
     "review_due_view": "read",
     # The assessments due, and one client's assessment report (A4).
     "assessment_due_view": "read",
+    # Registering a person met on an outreach visit (the world's form names none: 404).
+    "enrol_view": "write",
     # A document's scan (the world's has no file on disk: 404 for those who may see it).
     "file_view": "read",
     "assessment_report_view": "read",
@@ -195,10 +199,12 @@ def _world(app) -> dict[str, int]:
                            goals=[PlanGoal(goal="Mampu menjahit", owner="client")])
         holiday = Holiday(date=date(2026, 8, 17), name="Hari Kemerdekaan")
         kind = DocumentType(name="KTP")
+        visit = OutreachVisit(date=date(2026, 2, 5), place_kind="terminal",
+                              place="Terminal Cicaheum", persons=[OutreachPerson(name="Ujang")])
         document = ClientDocument(client_id=klien.id, document_type=kind, number="KTP-1",
                                   file="tidak-ada.pdf", original_name="ktp.pdf")
         db.session.add_all([attendance, guidance, recreation, partner, contract, conference,
-                            note, holiday, plan, emergency, document])
+                            note, holiday, plan, emergency, document, visit])
         db.session.commit()
         return {
             "client": klien.id, "room": room.id, "training_class": klass.id,
@@ -212,7 +218,7 @@ def _world(app) -> dict[str, int]:
             "export": 0, "client_import": 0, "service_plan": plan.id,
             "setting": _setting_id(), "emergency_change": emergency.id,
             "client_stage": klien.id, "client_document": document.id,
-            "document_type": kind.id,
+            "document_type": kind.id, "outreach": visit.id,
         }
 
 
@@ -295,7 +301,7 @@ def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
         return {200} if view.form_ajax_refs else {404}
     if method == "ajax_update":
         return {404}  # no screen has inline edits
-    if method in ("emergency_decision_view", "in_force_view"):
+    if method in ("emergency_decision_view", "in_force_view", "enrol_view"):
         return {404}  # the form names no emergency change or decision: none to decide
     if http == "GET":
         return {200}

@@ -28,6 +28,7 @@ from .catalogues import PARTNERS, ROOMS, SKILLS, partner_rows
 from .clients import ensure_clients
 from .conferences import ensure_conferences, ensure_decisions
 from .documents import ensure_documents
+from .outreach import ensure_outreach
 from .staff import ACCOUNTS, STAFF, ensure_accounts, ensure_staff
 from .training import ensure_attendance, ensure_classes, ensure_enrollments, ensure_sessions
 
@@ -84,6 +85,7 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     counts["kontrak"] = ensure_contracts(demo)
     counts["catatan kasus"] = ensure_case_notes(demo)
     counts["dokumen"] = ensure_documents(demo)
+    counts["penjangkauan"] = ensure_outreach(demo)
     counts["rencana pelayanan"] = ensure_plans(demo)
     db.session.flush()
     counts["keputusan KK"] = ensure_decisions(demo)

@@ -1,0 +1,102 @@
+"""Outreach (penjangkauan): visits, the persons met, and registering one of them."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
+from flask_admin.model.form import InlineFormAdmin
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms.validators import NumberRange, Optional
+
+from forms.validators import not_in_future, strip_text
+from models import OutreachPerson, OutreachVisit, db
+from models.choices import OUTREACH_PLACES, SEXES
+from services import outreach
+from services.inputs import parse_id
+
+from .base import SecureModelView
+from .converters import choice_formatter
+from .pickers import staff_picker
+from .stale import FAILED, run_step
+
+
+class PersonForm(InlineFormAdmin):
+    """One person met, inside the visit's form."""
+
+    form_columns = ("id", "name", "description", "estimated_age", "sex", "condition")
+    form_label = _l("Orang yang ditemui")
+    column_labels = {"name": _l("Nama"), "description": _l("Ciri-ciri (bila tanpa nama)"),
+                     "estimated_age": _l("Perkiraan umur"), "sex": _l("Jenis kelamin"),
+                     "condition": _l("Kondisi")}
+    form_choices = {"sex": [("", "—"), *SEXES.choices]}
+    form_args = {
+        "name": {"filters": [strip_text]},
+        "description": {"filters": [strip_text]},
+        "sex": {"filters": [lambda value: value or None]},
+        "estimated_age": {"validators": [Optional(), NumberRange(
+            min=1, max=120, message=_l("Umur 1 sampai 120 tahun."))]},
+        "condition": {"filters": [strip_text]},
+    }
+
+
+class OutreachView(SecureModelView):
+    """Visits to terminals, stations, markets and intersections with the partner agencies
+    (Satpol PP, Dinas Sosial, police): who went, whom they met, what followed."""
+
+    list_options = (joinedload(OutreachVisit.partner), selectinload(OutreachVisit.persons),
+                    selectinload(OutreachVisit.officers))
+    column_list = ("date", "place_kind", "place", "partner.name", "officers", "persons")
+    column_details_list = ("date", "place_kind", "place", "partner", "officers", "actions",
+                           "follow_up")
+    column_labels = {
+        "date": _l("Tanggal"), "place_kind": _l("Jenis tempat"), "place": _l("Tempat"),
+        "partner": _l("Instansi mitra"), "partner.name": _l("Instansi mitra"),
+        "officers": _l("Petugas"), "persons": _l("Orang yang ditemui"),
+        "actions": _l("Yang dilakukan"), "follow_up": _l("Tindak lanjut"),
+    }
+    column_searchable_list = ("place",)
+    column_sortable_list = ("date", "place_kind", "place")
+    column_default_sort = [("date", True), ("id", True)]
+    column_filters = (FilterEqual(OutreachVisit.place_kind, _l("Jenis tempat"),
+                                  options=OUTREACH_PLACES.choices),
+                      DateBetweenFilter(OutreachVisit.date, _l("Tanggal")))
+    column_formatters = {"place_kind": choice_formatter(OUTREACH_PLACES),
+                         "persons": lambda _v, _c, visit, _n: len(visit.persons)}
+    column_formatters_detail = {"place_kind": choice_formatter(OUTREACH_PLACES)}
+    form_columns = ("date", "place_kind", "place", "partner", "officers", "actions",
+                    "follow_up")
+    form_choices = {"place_kind": OUTREACH_PLACES.choices}
+    form_ajax_refs = {"officers": staff_picker("officers")}
+    inline_models = (PersonForm(OutreachPerson),)
+    form_args = {
+        "date": {"validators": [not_in_future]},
+        "place": {"filters": [strip_text]},
+        "actions": {"filters": [strip_text]},
+        "follow_up": {"filters": [strip_text]},
+    }
+    details_template = "admin/outreach_details.html"
+
+    def render(self, template, **kwargs):
+        kwargs.setdefault("sexes", SEXES)
+        return super().render(template, **kwargs)
+    WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"enrol_view"}
+
+    @expose("/enrol/", methods=("POST",))
+    def enrol_view(self):
+        """*Daftarkan sebagai klien*: the person met becomes a client of stage 1."""
+        person_id = parse_id(request.form.get("person_id"))
+        person = db.session.get(OutreachPerson, person_id) if person_id else None
+        if person is None:
+            abort(404)
+        visit = self.get_one(str(person.visit_id))
+        client = run_step(lambda: outreach.enrol(person, current_user._get_current_object()),
+                          visit)
+        if client is FAILED:
+            return redirect(self.get_url(".details_view", id=visit.id))
+        flash(_("%(name)s didaftarkan sebagai klien %(n)s (tahap 1. Pendekatan awal).",
+                name=client.full_name, n=client.register_number), "success")
+        return redirect(url_for("client.details_view", id=client.id))
