@@ -29,6 +29,7 @@ from models import AuditEntry, VersionMixin, db
 from services import versions
 from services.audit_reading import readable_changes
 from services.dashboard import build_dashboard
+from services.dates import today as panti_today
 from services.inputs import clamp_page, parse_id
 from services.integrity import explain
 from services.permissions import ROLE_ORDER, readers, writers
@@ -95,7 +96,9 @@ class SecureIndexView(Breadcrumbs, AdminIndexView):
 
     @expose("/")
     def index(self):
-        return self.render("admin/index.html", board=build_dashboard(current_user))
+        today = panti_today()
+        return self.render("admin/index.html", board=build_dashboard(current_user, today),
+                           today=today)
 
 
 class SecureView(Breadcrumbs, BaseView):

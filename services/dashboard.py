@@ -17,12 +17,13 @@ from models import (
     User,
     db,
 )
-from models.choices import ACTIVE_STAGES, STAGES
+from models.choices import ACTIVE_STAGES, STAGES, Role
 
 from . import contracts
 from .dates import today as panti_today
 from .permissions import OVERSEERS, readers
 from .scopes import caseload, visible
+from .worklist import Item, worklist
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Dashboard:
     conferences: list[CaseConference] | None = None
     expiring_mous: list[NetworkPartner] | None = None
     expiring_contracts: list[ServiceContract] | None = None
+    worklist: list[Item] | None = None
 
 
 def build_dashboard(user: User, today: date | None = None) -> Dashboard:
@@ -45,6 +47,8 @@ def build_dashboard(user: User, today: date | None = None) -> Dashboard:
     today = today or panti_today()
     board = Dashboard()
     role = user.role
+    if role in (Role.SOCIAL_WORKER, Role.HEAD):
+        board.worklist = worklist(user, today)
     if role in readers("client"):
         rows = dict(
             db.session.execute(select(Client.stage, func.count()).group_by(Client.stage)).all()
