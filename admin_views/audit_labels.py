@@ -19,9 +19,11 @@ from forms.contracts import SigningForm
 from models import db
 from services.audit import IGNORED, NOT_AUDITED
 from services.audit_reading import field_names
+from services.selection import CRITERIA
 
 # Record kinds no screen lists: written by a step page.
-OWN_KINDS = {"conference_decision": _l("Keputusan KK")}
+OWN_KINDS = {"conference_decision": _l("Keputusan KK"), "selection": _l("Seleksi"),
+             "letter_waiver": _l("Surat seleksi dibebaskan")}
 # The step pages' forms: their labels name the fields they write.
 STEP_FORMS = {"service_contract": SigningForm, "conference_decision": DecisionForm}
 # Fields no screen or form labels (set by a step itself, or never shown).
@@ -36,6 +38,13 @@ OWN_LABELS: dict[str, dict[str, Any]] = {
                             "approved_at": _l("Waktu persetujuan")},
     "attendance": {"guidance_date": _l("Tanggal bimbingan")},
     "client_document": {"file": _l("Berkas tersimpan")},
+    "selection": {"client": _l("Klien"), **dict(CRITERIA), "checked_by": _l("Diperiksa oleh"),
+                  "checked_on": _l("Tanggal pemeriksaan"), "decision": _l("Keputusan seleksi"),
+                  "reason": _l("Alasan"), "decided_by": _l("Diputuskan oleh"),
+                  "decided_on": _l("Tanggal keputusan")},
+    "letter_waiver": {"client": _l("Klien"), "document_type": _l("Jenis surat"),
+                      "reason": _l("Alasan"), "waived_by": _l("Dibebaskan oleh"),
+                      "waived_on": _l("Tanggal dibebaskan")},
 }
 
 

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from models import Client, db
-from models.choices import STAGES, TERMINATION_REASONS
-from services import lifecycle
+from models import Client, ClientDocument, Selection, db
+from models.choices import STAGES, TERMINATION_REASONS, Role, Stage
+from services import lifecycle, selection
 from services.dates import parse_date
 from services.errors import Refusal
 from services.inputs import parse_id
@@ -68,6 +68,42 @@ class StageView(SecureView):
             may_open=lambda endpoint: _may_open(endpoint, user.role))
 
 
+
+    @expose("/selection/", methods=("GET", "POST"))
+    def selection_view(self):
+        """*Seleksi*: the four letters (received, waived or missing), the criteria and the
+        head's decision for a candidate of stage 1."""
+        client = self._client()
+        user = current_user._get_current_object()
+        if request.method == "POST":
+            action = request.form.get("action")
+            steps = {
+                "criteria": lambda: selection.check_criteria(client, {
+                    name: request.form.get(name) == "1" for name, _label in selection.CRITERIA},
+                    user),
+                "waive": lambda: selection.waive(client, parse_id(request.form.get("type_id")),
+                                                 request.form.get("reason"), user),
+                "decide": lambda: selection.decide(client, request.form.get("accept") == "1",
+                                                   request.form.get("reason"), user),
+            }
+            if action not in steps:
+                abort(400)
+            if run_step(steps[action], client) is not FAILED:
+                flash(_("Seleksi %(client)s disimpan.", client=client.full_name), "success")
+                return redirect(self.get_url(".selection_view", id=client.id))
+        record = db.session.scalar(select(Selection).where(Selection.client_id == client.id))
+        return self.render(
+            "admin/client_selection.html", client=client, record=record,
+            letters=selection.letters(client), criteria=selection.CRITERIA,
+            missing=selection.missing(client), is_head=user.role == Role.HEAD,
+            candidate=client.stage == Stage.APPROACH,
+            may_upload=user.role in writers("client_document"),
+            # A received letter's number and scan only to whom may see that document.
+            shown_documents=set(db.session.scalars(select(ClientDocument.id).where(
+                ClientDocument.client_id == client.id, *visible(ClientDocument, user))))
+            if user.role in readers("client_document") else set())
+
+
 def _may_open(endpoint: str | None, role: str) -> bool:
     """Whether ``role`` may open the page ``endpoint`` a missing piece links to."""
     if endpoint is None:
@@ -75,3 +111,4 @@ def _may_open(endpoint: str | None, role: str) -> bool:
     screen, _dot, page = endpoint.partition(".")
     wanted = writers if page in ("create_view", "edit_view") else readers
     return role in wanted(screen)
+

@@ -17,6 +17,7 @@ from .partner import NetworkPartner
 from .plan import PlanGoal, ServicePlan
 from .recreation import RecreationActivity
 from .room import Room
+from .selection import LetterWaiver, Selection
 from .setting import Setting
 from .staff import Staff
 from .stage_move import StageMove
@@ -39,6 +40,7 @@ __all__ = [
     "Enrollment",
     "GuidanceSchedule",
     "Holiday",
+    "LetterWaiver",
     "NetworkPartner",
     "OutreachPerson",
     "OutreachVisit",
@@ -47,6 +49,7 @@ __all__ = [
     "RegisterCounter",
     "RegisterNumber",
     "Room",
+    "Selection",
     "ServiceContract",
     "ServicePlan",
     "Setting",

@@ -49,6 +49,8 @@ UNIQUE_MESSAGES = {
     "uq_staff_employee_number": _l("NIP/nomor pegawai ini sudah dipakai pegawai lain."),
     "uq_skill_type_name": _l("Jenis keterampilan dengan nama ini sudah ada."),
     "uq_document_type_name": _l("Jenis dokumen dengan nama ini sudah ada."),
+    "uq_selection_client_id": _l("Seleksi klien ini sudah ada; ubah yang ada."),
+    "uq_letter_waiver_client_id_type_id": _l("Surat ini sudah dibebaskan untuk klien ini."),
     "uq_enrollment_class_id_client_id": _l("Klien ini sudah terdaftar di kelas ini."),
     "uq_training_session_class_id_date_start_time": _l(
         "Kelas ini sudah punya pertemuan pada tanggal dan jam mulai yang sama."),

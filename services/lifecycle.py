@@ -41,7 +41,7 @@ from models.choices import (
 )
 from models.conference import conference_client
 
-from . import assessment
+from . import assessment, selection
 from .client_rules import client_problems
 from .dates import today as panti_today
 from .errors import Refusal
@@ -156,7 +156,13 @@ class Move:
     evidence: tuple[Evidence, ...] = ()
 
 
-_ADMISSION = (_admission_date, _room, _social_worker,
+def _selected(client: Client) -> list[Missing]:
+    return [] if selection.accepted(client) else [Missing(
+        _("Seleksi belum diterima pimpinan."), "client_stage.selection_view",
+        {"id": client.id})]
+
+
+_ADMISSION = (_selected, _admission_date, _room, _social_worker,
               _contract("preliminary", _l("Kontrak pendahuluan yang ditandatangani belum ada.")))
 MOVES: tuple[Move, ...] = (
     Move(Stage.APPROACH, Stage.ADMISSION, frozenset({Role.ADMIN, Role.HEAD}), own=False,

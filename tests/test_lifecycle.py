@@ -17,6 +17,7 @@ from models import (
     Client,
     ConferenceDecision,
     PlanGoal,
+    Selection,
     ServiceContract,
     ServicePlan,
     StageMove,
@@ -109,15 +110,19 @@ def test_each_move_names_what_is_missing_and_goes_through_once_it_is_there(
     login_as("admin")
     page = client.get(f"/admin/client_stage/?id={budi}").get_data(as_text=True)
     assert _missing(page, "admission") == [
+        "Seleksi belum diterima pimpinan.",
         "Kamar/asrama belum ditentukan.",
         "Kontrak pendahuluan yang ditandatangani belum ada."]
+    assert f'href="/admin/client_stage/selection/?id={budi}"' in page
     refused = _flashed(_move(client, budi, "admission").get_data(as_text=True))
-    assert refused == ["Belum dapat pindah ke tahap 2. Penerimaan & registrasi: Kamar/asrama "
-                       "belum ditentukan. Kontrak pendahuluan yang ditandatangani belum ada."]
+    assert refused == ["Belum dapat pindah ke tahap 2. Penerimaan & registrasi: Seleksi belum "
+                       "diterima pimpinan. Kamar/asrama belum ditentukan. Kontrak pendahuluan "
+                       "yang ditandatangani belum ada."]
     with app.app_context():
         assert _state(budi) == ("approach", 1)
         client_row = db.session.get(Client, budi)
         client_row.room_id = world["room"]
+        db.session.add(Selection(client_id=budi, decision="accepted", decided_on=TODAY))
         db.session.add(ServiceContract(client_id=budi, kind="preliminary", problem="p",
                                        goals="g", start_date=TODAY - timedelta(days=40),
                                        end_date=TODAY + timedelta(days=30), status="signed",
@@ -335,10 +340,12 @@ def test_the_import_goes_through_the_same_moves(app, client, login_as, world):
                                   "tidak dapat pindah ke tahap 6. Intervensi / bimbingan."])
     assert dry_run(client, roster([{**base, "stage": "admission"}]))[8] == (
         "reject", ["Tahap pelayanan: Belum dapat pindah ke tahap 2. Penerimaan & registrasi: "
-                   "Kamar/asrama belum ditentukan. Kontrak pendahuluan yang ditandatangani "
-                   "belum ada."])
+                   "Seleksi belum diterima pimpinan. Kamar/asrama belum ditentukan. Kontrak "
+                   "pendahuluan yang ditandatangani belum ada."])
     with app.app_context():
         db.session.get(Client, world["budi"]).room_id = world["room"]
+        db.session.add(Selection(client_id=world["budi"], decision="accepted",
+                                 decided_on=TODAY))
         db.session.add(ServiceContract(client_id=world["budi"], kind="preliminary",
                                        problem="p", goals="g", start_date=TODAY,
                                        end_date=TODAY, status="signed", signed_date=TODAY))
@@ -368,11 +375,13 @@ def test_the_command_goes_through_the_same_moves(app, world):
         number = db.session.get(Client, world["budi"]).register_number
     refused = runner.invoke(move_client, [number, "admission"])
     assert refused.exit_code == 1
-    assert ("Belum dapat pindah ke tahap 2. Penerimaan & registrasi: Kamar/asrama belum "
-            "ditentukan.") in refused.output
+    assert ("Belum dapat pindah ke tahap 2. Penerimaan & registrasi: Seleksi belum diterima "
+            "pimpinan. Kamar/asrama belum ditentukan.") in refused.output
     with app.app_context():
         assert _state(world["budi"]) == ("approach", 1)
         db.session.get(Client, world["budi"]).room_id = world["room"]
+        db.session.add(Selection(client_id=world["budi"], decision="accepted",
+                                 decided_on=TODAY))
         db.session.add(ServiceContract(client_id=world["budi"], kind="preliminary",
                                        problem="p", goals="g", start_date=TODAY,
                                        end_date=TODAY, status="signed", signed_date=TODAY))

@@ -98,6 +98,8 @@ ROUTE_KINDS = {
     "review_due_view": "read",
     # The assessments due, and one client's assessment report (A4).
     "assessment_due_view": "read",
+    # A candidate's selection (a POST naming no step is a bad request).
+    "selection_view": "read",
     # Registering a person met on an outreach visit (the world's form names none: 404).
     "enrol_view": "write",
     # A document's scan (the world's has no file on disk: 404 for those who may see it).
@@ -256,8 +258,8 @@ def _url(rule, record_id: int, view, ids: dict[str, int]) -> str:
         url += f"?id={record_id}"
     if method == "record":
         url += f"?kind=training&id={record_id}"
-    if rule.endpoint == "client_stage.index":  # a client's move page
-        url += f"?id={record_id}"
+    if rule.endpoint in ("client_stage.index", "client_stage.selection_view"):
+        url += f"?id={record_id}"  # a client's move and selection pages
     if method == "assessment_report_view":
         url += f"?client_id={ids['client']}"
     if method == "decision_view":
@@ -288,6 +290,8 @@ def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
             return {403}
         return {200} if http == "GET" else {302}
     if kind == "read":
+        if method == "selection_view" and http == "POST":
+            return {400}
         if method in ("photo", "scan_view", "file_view") or (screen == "audit"
                                                 and method == "history_view"):
             return {404}  # no such file / log rows have no history

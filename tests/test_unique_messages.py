@@ -21,10 +21,12 @@ from models import (
     Enrollment,
     GuidanceSchedule,
     Holiday,
+    LetterWaiver,
     NetworkPartner,
     RecreationActivity,
     RegisterCounter,
     Room,
+    Selection,
     ServicePlan,
     Setting,
     SkillType,
@@ -302,6 +304,22 @@ def _enrolled_twice():
                                      enrolled_on=date(2026, 1, 5)))
 
 
+def _a_client() -> int:
+    from models import Client
+
+    found = db.session.scalar(db.select(Client.id))
+    return found if found is not None else make_client("Budi Santoso").id
+
+
+def _waived_twice():
+    kind = DocumentType(name="Surat persetujuan keluarga")
+    db.session.add(kind)
+    db.session.flush()
+    client_id = _a_client()
+    return _twice(lambda: LetterWaiver(client_id=client_id, type_id=kind.id, reason="Tanpa "
+                                       "keluarga", waived_on=date(2026, 3, 1)))
+
+
 DUPLICATES: dict[str, Callable[[], object]] = {
     "uq_client_nik": _nik_twice,
     "uq_client_register_number": _second_client_with_the_number,
@@ -313,6 +331,8 @@ DUPLICATES: dict[str, Callable[[], object]] = {
         lambda: Staff(name="Rina", position="instructor", employee_number="1985")),
     "uq_skill_type_name": lambda: _twice(lambda: SkillType(name="Sablon")),
     "uq_document_type_name": lambda: _twice(lambda: DocumentType(name="KTP")),
+    "uq_selection_client_id": lambda: _twice(lambda: Selection(client_id=_a_client())),
+    "uq_letter_waiver_client_id_type_id": _waived_twice,
     "uq_enrollment_class_id_client_id": _enrolled_twice,
     "uq_training_session_class_id_date_start_time": _sessions_twice,
     "uq_network_partner_name": lambda: _twice(

@@ -29,6 +29,7 @@ from .clients import ensure_clients
 from .conferences import ensure_conferences, ensure_decisions
 from .documents import ensure_documents
 from .outreach import ensure_outreach
+from .selection import ensure_selection
 from .staff import ACCOUNTS, STAFF, ensure_accounts, ensure_staff
 from .training import ensure_attendance, ensure_classes, ensure_enrollments, ensure_sessions
 
@@ -86,6 +87,8 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     counts["catatan kasus"] = ensure_case_notes(demo)
     counts["dokumen"] = ensure_documents(demo)
     counts["penjangkauan"] = ensure_outreach(demo)
+    db.session.flush()  # the document kinds and the accounts, for the selection
+    counts["seleksi"] = ensure_selection(demo)
     counts["rencana pelayanan"] = ensure_plans(demo)
     db.session.flush()
     counts["keputusan KK"] = ensure_decisions(demo)
