@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from flask import flash, request
 from flask_babel import gettext as _
 from sqlalchemy import UniqueConstraint, inspect
-from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields import HiddenField
 
@@ -162,7 +162,9 @@ def run_step(step, record=None):
         db.session.rollback()
         flash(str(exc), "error")
         return FAILED
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
+        # Saved by someone else at the same moment: the same row created twice (a first
+        # selection, a waiver) meets its unique constraint, refused like an outdated edit.
         db.session.rollback()
         flash(stale_write_message(record) if record is not None else _(
             "Data ini baru saja diubah orang lain; langkah Anda tidak dijalankan. Muat ulang "

@@ -112,3 +112,28 @@ def test_not_eligible_needs_its_reason_and_only_the_head_decides(app, client, lo
             "not_eligible", "Sedang dalam proses hukum", True, "socialworker")
     assert client.post(f"/admin/client_stage/selection/?id={ids['budi']}", data={
         "csrf_token": csrf_token(client, "/password"), "action": "other"}).status_code == 400
+
+
+def test_a_selection_created_twice_at_the_same_moment_is_refused_not_a_500(
+        app, client, login_as, monkeypatch):
+    """Two people starting the same candidate's selection at once: the second meets the
+    unique constraint and is told so; nothing of it is kept."""
+    from services import selection
+
+    ids = _world(app)
+    login_as("head")
+    with app.app_context():
+        db.session.add(Selection(client_id=ids["budi"]))
+        db.session.commit()
+
+    def as_if_none_existed(client_row):
+        record = Selection(client=client_row)
+        db.session.add(record)
+        return record
+
+    monkeypatch.setattr(selection, "selection_of", as_if_none_existed)
+    response = _post(client, ids["budi"], action="criteria", mentally_healthy="1")
+    assert response.status_code == 200
+    assert _flashed(response.get_data(as_text=True))
+    with app.app_context():
+        assert [row.mentally_healthy for row in db.session.scalars(select(Selection))] == [None]
