@@ -17,7 +17,7 @@ from services.inputs import parse_id
 from services.permissions import FROM_RECORDS, readers, writers
 from services.scopes import visible
 
-from .base import SecureView
+from .base import SecureModelView, SecureView
 from .stale import FAILED, run_step
 
 
@@ -100,15 +100,14 @@ class StageView(SecureView):
             may_upload=user.role in writers("client_document"),
             # A received letter's number and scan only to whom may see that document.
             shown_documents=set(db.session.scalars(select(ClientDocument.id).where(
-                ClientDocument.client_id == client.id, *visible(ClientDocument, user))))
-            if user.role in readers("client_document") else set())
+                ClientDocument.client_id == client.id, *visible(ClientDocument, user)))))
 
 
 def _may_open(endpoint: str | None, role: str) -> bool:
-    """Whether ``role`` may open the page ``endpoint`` a missing piece links to."""
+    """Whether ``role`` may open the page ``endpoint`` a missing piece links to (a page
+    that writes needs the screen's write role, as the base view enforces)."""
     if endpoint is None:
         return False
     screen, _dot, page = endpoint.partition(".")
-    wanted = writers if page in ("create_view", "edit_view") else readers
+    wanted = writers if page in SecureModelView.WRITE_VIEWS else readers
     return role in wanted(screen)
-

@@ -17,18 +17,27 @@ from flask_admin.model.template import BaseListRowAction
 from markupsafe import Markup
 
 
+def _per_page(view, key: str, return_url: str | None, build):
+    """``build()``, once per request for the list of ``view`` coming back to
+    ``return_url`` (``key`` names the part: an endpoint's URL, the delete form's fields)."""
+    cache = g.setdefault("row_action_parts", {})
+    slot = (view.endpoint, key, return_url)
+    if slot not in cache:
+        cache[slot] = build()
+    return cache[slot]
+
+
 def row_url(view, endpoint: str, row_id, return_url: str | None) -> str:
     """What ``view.get_url(endpoint, id=row_id, url=return_url)`` gives, with one
     ``url_for`` per page and endpoint instead of one per row: the URL is built once with a
     stand-in id (a NUL, which no real id or encoded return URL holds after ``id=``) and the
     row's id is put in its place."""
-    cache = g.setdefault("row_action_parts", {})
-    slot = (view.endpoint, endpoint, return_url)
-    if slot not in cache:
+    def build():
         head, _found, tail = view.get_url(endpoint, id="\x00", url=return_url).partition(
             "id=%00")
-        cache[slot] = (head + "id=", tail)
-    head, tail = cache[slot]
+        return head + "id=", tail
+
+    head, tail = _per_page(view, endpoint, return_url, build)
     return head + quote(str(row_id), safe="") + tail
 
 
@@ -57,17 +66,16 @@ class DeleteButton(BaseListRowAction):
 
     def render(self, context, row_id, row):
         form = context.resolve("delete_form")
-
         view, back = context.resolve("admin_view"), context.resolve("return_url")
-        cache = g.setdefault("row_action_parts", {})
-        slot = (view.endpoint, "delete", back)
-        if slot not in cache:  # the same for every row of the page
+
+        def build():  # the same for every row of the page
             hidden = Markup(form.url(value=back))
             if getattr(form, "csrf_token", None):
                 hidden += Markup(form.csrf_token)
-            cache[slot] = (view.get_url(".delete_view"), hidden, admin_gettext(
-                "Are you sure you want to delete this record?"))
-        action, hidden, question = cache[slot]
+            return view.get_url(".delete_view"), hidden, admin_gettext(
+                "Are you sure you want to delete this record?")
+
+        action, hidden, question = _per_page(view, "delete", back, build)
         return Markup(
             '<form class="icon" method="POST" action="{}">'
             '<input id="id" name="id" type="hidden" value="{}">{}'

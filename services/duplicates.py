@@ -91,18 +91,20 @@ def keys(values: Mapping[str, Any]) -> set[str]:
 KEY_FIELDS = ("full_name", "nik", "family_card_number", "guardian_phone")
 
 
-def index(client_ids_values: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
-    """Store (again) the keys of these clients: one DELETE and one INSERT for all of them."""
+def index(client_ids_values: Iterable[tuple[int, Mapping[str, Any]]],
+          execute=None) -> None:
+    """Store (again) the keys of these clients: one DELETE and one INSERT for all of them
+    (``execute``: the session's by default; a flush hook passes its connection's)."""
     pairs = list(client_ids_values)
     if not pairs:
         return
+    execute = execute or db.session.execute
     table = ClientNameKey.__table__
-    db.session.execute(delete(table).where(
-        table.c.client_id.in_([client_id for client_id, _values in pairs])))
+    execute(delete(table).where(table.c.client_id.in_([client_id for client_id, _v in pairs])))
     rows = [{"client_id": client_id, "key": key}
             for client_id, values in pairs for key in sorted(keys(values))]
     if rows:
-        db.session.execute(insert(table), rows)
+        execute(insert(table), rows)
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,6 @@ class Match:
     client: Client
     score: int
     reasons: list[str]
-
-
-def _age_years(born: date | None, today: date) -> int | None:
-    return None if born is None else today.year - born.year
 
 
 def score(new: Mapping[str, Any], old: Client, today: date) -> tuple[int, list[str]]:
@@ -194,15 +192,9 @@ def _keep_keys(session, _flush_context) -> None:
                if isinstance(client, Client) and client.id is not None
                and (client in session.new or any(
                    inspect(client).attrs[name].history.has_changes() for name in KEY_FIELDS))]
-    if not changed:
-        return
-    table = ClientNameKey.__table__
-    connection = session.connection()  # Core: no ORM events, no flush inside the flush
-    connection.execute(delete(table).where(table.c.client_id.in_([c.id for c in changed])))
-    rows = [{"client_id": client.id, "key": key} for client in changed
-            for key in sorted(keys({name: getattr(client, name) for name in KEY_FIELDS}))]
-    if rows:
-        connection.execute(insert(table), rows)
+    # Core on the flush's connection: no ORM events, no flush inside the flush.
+    index([(client.id, {name: getattr(client, name) for name in KEY_FIELDS})
+           for client in changed], session.connection().execute)
 
 
 def install(database) -> None:

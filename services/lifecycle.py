@@ -234,7 +234,6 @@ class Option:
     target: str
     allowed: bool
     missing: list[Missing]
-    by_approval: bool = False
     exit_reasons: list[str] = field(default_factory=list)
     who: str = ""  # who may make it, for a reader who may not
 
@@ -258,7 +257,7 @@ def options(client: Client, user: User | None) -> list[Option]:
     if reasons:
         found.append(Option(Stage.TERMINATION, False, [Missing(
             _("Terminasi melalui rekomendasi KK dan persetujuan pimpinan."),
-            "conference.terminations_view", {})], by_approval=True))
+            "conference.terminations_view", {})]))
         found.append(Option(Stage.TERMINATION, _may(frozenset({Role.HEAD}), True, client, user),
                             [], exit_reasons=reasons, who=_who(frozenset({Role.HEAD}), True)))
     return found

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from html import unescape
 
 from sqlalchemy import select
 
@@ -15,17 +14,9 @@ from services.documents import ensure_default_types
 from services.selection import CRITERIA, LETTERS
 
 from .conftest import csrf_token, make_client
+from .test_lifecycle import _flashed, _text
 
 TODAY = date.today()
-
-
-def _text(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-def _flashed(html: str) -> list[str]:
-    return [_text(m).removeprefix("×").strip() for m in re.findall(
-        r'<div class="alert alert-danger[^"]*"[^>]*>(.*?)</div>', html, re.S)]
 
 
 def _world(app) -> dict:

@@ -22,11 +22,11 @@ def ensure_selection(demo: Demo) -> int:
             continue
         db.session.add(Selection(client=client, decision="accepted",
                                  decided_on=client.admission_date or demo.today,
-                                 decided_by=head, **{name: True for name, _l in CRITERIA}))
+                                 decided_by=head, **{name: True for name, _label in CRITERIA}))
     if candidates and candidates[0].id not in done and consent is not None:
         first = candidates[0]
         db.session.add(Selection(client=first, checked_on=demo.today, checked_by=head,
-                                 **{name: True for name, _l in CRITERIA}))
+                                 **{name: True for name, _label in CRITERIA}))
         db.session.add(LetterWaiver(client_id=first.id, type_id=consent.id,
                                     reason="Tidak ada keluarga yang dapat dihubungi.",
                                     waived_by=head, waived_on=demo.today))
