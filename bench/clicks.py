@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import date
 
 from playwright.sync_api import sync_playwright
 from sqlalchemy import select
@@ -26,6 +25,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from bench import bench_app
 from models import Client, GuidanceSchedule, Room, ServicePlan, User, db
 from models.choices import ACTIVE_STAGES
+from services.dates import today as panti_today
 
 PASSWORD = "bench-password"
 CHROMIUM = "/usr/bin/chromium"
@@ -91,7 +91,7 @@ def register_client(task: Task, room: str, worker: str) -> None:
     task.click("a:has-text('Tambah')")
     task.type("#full_name", "Slamet Riyadi")
     task.pick("sex", "Laki-laki")
-    task.type("#admission_date", date.today().strftime("%d/%m/%Y"))
+    task.type("#admission_date", panti_today().strftime("%d/%m/%Y"))
     task.pick("stage", "2. Penerimaan")
     task.pick("room", room)
     task.pick("social_worker", worker, search=worker.split()[0])

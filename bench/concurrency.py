@@ -33,11 +33,13 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from datetime import time as clock
+from datetime import timedelta
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
+
+from services.dates import today as panti_today
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
@@ -83,7 +85,7 @@ def seed(sheet_users: int, client_users: int, classes: int = 4, sessions_per_cla
     )
     from services.clients import issue_register_number
 
-    today = date.today()
+    today = panti_today()
     # One cheap hash for every account: the run measures saving, not 70 scrypt logins.
     password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
@@ -322,7 +324,7 @@ class Burst:
                  year: int | None = None):
         self.port, self.plan = port, plan
         self.seconds, self.max_requests = seconds, max_requests
-        self.year = year or date.today().year
+        self.year = year or panti_today().year
         self.result = Result()
         self._lock = threading.Lock()
         self._deadline = 0.0

@@ -66,14 +66,17 @@ def format_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def format_datetime(value: datetime | None) -> str:
-    """A stored (UTC) moment as the panti reads it: dd/mm/yyyy HH:MM in its time zone.
-    SQLite hands stored moments back without a zone: they are UTC."""
-    if value is None:
-        return ""
+def local(value: datetime) -> datetime:
+    """A stored (UTC) moment in the panti's time zone. SQLite hands stored moments back
+    without a zone: they are UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(panti_zone()).strftime("%d/%m/%Y %H:%M")
+    return value.astimezone(panti_zone())
+
+
+def format_datetime(value: datetime | None) -> str:
+    """A stored moment as the panti reads it: dd/mm/yyyy HH:MM in its time zone."""
+    return local(value).strftime("%d/%m/%Y %H:%M") if value is not None else ""
 
 
 def parse_time(text: str) -> time:

@@ -4,14 +4,15 @@ assessments due, and the A4 assessment report from the notes."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from html import unescape
 
 from models import CaseNote, User, db
+from services.dates import today as panti_today
 
 from .conftest import field_errors, make_client, make_staff, post_form
 
-TODAY = date.today()
+TODAY = panti_today()
 
 
 def _text(html: str) -> str:

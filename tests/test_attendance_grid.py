@@ -20,6 +20,7 @@ from models import (
     User,
     db,
 )
+from services.dates import today as panti_today
 
 from .conftest import csrf_token, make_class, make_client, make_user
 from .test_list_queries import counting_queries
@@ -149,7 +150,7 @@ def test_blank_code_removes_an_earlier_record(app, client, login_as):
 @pytest.mark.parametrize("case", ["future", "not_enrolled", "twice", "bad_code", "note_only"])
 def test_refusals_name_the_problem_and_save_nothing(app, client, login_as, case):
     me = login_as("instructor")
-    day = date.today() + timedelta(days=3) if case == "future" else MONDAY
+    day = panti_today() + timedelta(days=3) if case == "future" else MONDAY
     with app.app_context():
         session_id, ids = _session_with(2, me["staff_id"], day=day)
         outsider = make_client("Orang Luar").id
@@ -318,6 +319,6 @@ def test_single_record_form_keeps_the_same_presence_rule(app, client, login_as):
 def test_todays_sessions_on_the_home_page_open_their_sheet(app, client, login_as):
     me = login_as("instructor")
     with app.app_context():
-        session_id, _ids = _session_with(2, me["staff_id"], day=date.today())
+        session_id, _ids = _session_with(2, me["staff_id"], day=panti_today())
     home = client.get("/admin/").get_data(as_text=True)
     assert f'href="/admin/attendance_grid/record/?kind=training&amp;id={session_id}"' in home

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from models import Client, db
 from services.client_rules import TEXT_LIMITS, Facts, client_problems
+from services.dates import today as panti_today
 from services.exports import ROSTER_COLUMNS
 
 from .conftest import csrf_token, field_errors, make_client, make_room, post_form
@@ -22,7 +23,7 @@ from .conftest import csrf_token, field_errors, make_client, make_room, post_for
 BASE = {"full_name": "Slamet Riyadi", "sex": "L", "stage": "approach",
         "admission_date": date(2026, 3, 2), "birth_date": date(1980, 7, 14)}
 LABELS = {attr: str(label) for label, attr in ROSTER_COLUMNS}
-FUTURE = date.today() + timedelta(days=3)
+FUTURE = panti_today() + timedelta(days=3)
 
 # (field, changes to BASE, the rule's message). A room is given by name.
 CASES = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask_migrate import downgrade, upgrade
@@ -20,13 +20,14 @@ from bench.concurrency import Burst, Gunicorn, inspect_database, seed
 from models import Attendance, AuditEntry, Client, RegisterNumber, TrainingSession, db
 from services import attendance as attendance_service
 from services.clients import next_register_numbers
+from services.dates import today as panti_today
 
 from .conftest import PASSWORD, csrf_token, field_errors, make_class, make_client, post_form
 from .pages import assert_redirected, list_rows
 from .test_attendance_grid import _session_with
 from .test_migrations import _database_url
 
-YEAR = date.today().year
+YEAR = panti_today().year
 
 
 def test_a_burst_of_saves_gets_no_error_and_no_spurious_refusal(app, tmp_path):
@@ -225,7 +226,7 @@ def test_a_sheet_of_a_deleted_session_is_a_404_not_a_lock(app, client, login_as)
     login_as("admin")
     with app.app_context():
         klass = make_class()
-        day = date.today() - timedelta(days=1)
+        day = panti_today() - timedelta(days=1)
         session = TrainingSession(training_class=klass, date=day, start_time=klass.start_time,
                                   end_time=klass.end_time)
         db.session.add(session)

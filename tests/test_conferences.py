@@ -88,7 +88,7 @@ def _record_emergency(app, client, login_as) -> tuple[int, int]:
         other = make_staff("Bukan Inti")
         db.session.commit()
         person_id, core_ids, other_id = person.id, [c.id for c in core], other.id
-    form = {"client": str(person_id), "date": (date.today() - timedelta(days=1)).isoformat(),
+    form = {"client": str(person_id), "date": (panti_today() - timedelta(days=1)).isoformat(),
             "reason": "Dirawat di rumah sakit karena demam berdarah",
             "change": "Pelatihan dihentikan sementara; perawatan di RSUD",
             "agreed_by": f"{core_ids[0]},{core_ids[1]},{other_id}"}
@@ -109,8 +109,8 @@ def _record_emergency(app, client, login_as) -> tuple[int, int]:
         assert plan.formulation == "Pelatihan dihentikan sementara; perawatan di RSUD"
         assert change.previous_formulation == "Pelatihan menjahit dan bimbingan sosial"
         # The next KK (today) shows it on its agenda; an earlier one does not.
-        earlier = _conference(date.today() - timedelta(days=5), [])
-        next_kk = _conference(date.today(), [], attendees=[], chair=None)
+        earlier = _conference(panti_today() - timedelta(days=5), [])
+        next_kk = _conference(panti_today(), [], attendees=[], chair=None)
         change_id = change.id
     client.post("/logout", data={"csrf_token": csrf_token(client, "/password")})
     login_as("head")
@@ -138,7 +138,7 @@ def test_cancelling_an_emergency_change_restores_the_plan_and_confirming_keeps_i
         assert [c.full_name for c in db.session.get(CaseConference, next_kk).clients] == [
             "Budi Santoso"]
         person = db.session.scalar(select(Client))
-        second = EmergencyChange(client=person, date=date.today(), reason="Kabur",
+        second = EmergencyChange(client=person, date=panti_today(), reason="Kabur",
                                  change="Dicari bersama keluarga", status="pending")
         db.session.add(second)
         from services.conferences import apply_emergency
@@ -214,7 +214,7 @@ def test_decision_updates_the_plan_and_a_termination_waits_for_the_head(
     with app.app_context():
         person = db.session.get(Client, person_id)
         assert (person.stage, person.termination_reason) == ("termination", "goals_achieved")
-        assert person.termination_date == date.today()
+        assert person.termination_date == panti_today()
         assert db.session.get(ConferenceDecision, decision_id).approval == "approved"
 
 

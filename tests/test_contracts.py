@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import PlanGoal, ServiceContract, ServicePlan, db
+from services.dates import today as panti_today
 
 from .conftest import csrf_token, make_client, make_staff, post_form
 
@@ -189,7 +190,7 @@ def test_signing_needs_both_parties_and_a_past_date(app, client, login_as):
                     .get_data(as_text=True))  # a tampered head id, an overlong name
     assert "Pilihan tidak valid." in html
     assert "Isian tidak boleh lebih dari 120 karakter." in html
-    future = (date.today() + timedelta(days=2)).isoformat()
+    future = (panti_today() + timedelta(days=2)).isoformat()
     html = unescape(_sign(client, contract_id, signed_date=future).get_data(as_text=True))
     assert "Tanggal penandatanganan tidak boleh di masa depan." in html
     with app.app_context():
@@ -270,7 +271,7 @@ def test_rights_text_comes_from_the_settings(app, client, login_as):
 
 def test_follow_up_lists(app, client, login_as):
     me = login_as("social_worker")
-    today = date.today()
+    today = panti_today()
     with app.app_context():
         soon = make_client("Asep Saepudin", social_worker_id=me["staff_id"])
         later = make_client("Cecep Hidayat", social_worker_id=me["staff_id"])

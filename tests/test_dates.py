@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timezone
 import pytest
 
 import services.dates as dates
+from models import db
 
 
 class _LateEveningUTC(datetime):
@@ -20,7 +21,10 @@ class _LateEveningUTC(datetime):
 
 @pytest.fixture
 def late_evening_utc(monkeypatch):
+    import models.base
+
     monkeypatch.setattr(dates, "datetime", _LateEveningUTC)
+    monkeypatch.setattr(models.base, "datetime", _LateEveningUTC)  # stored moments too
 
 
 def test_today_is_the_panti_date_not_the_servers(app, late_evening_utc):
@@ -34,6 +38,20 @@ def test_a_screen_defaults_to_the_panti_month(client, login_as, late_evening_utc
     login_as("admin")
     html = client.get("/admin/export/").get_data(as_text=True)
     assert 'value="12/2026"' in html and 'value="11/2026"' not in html
+
+
+def test_the_demo_reloaded_the_same_panti_day_adds_nothing(app, ctx, late_evening_utc):
+    """The demo's anchor day is the panti's date of its first load, not the UTC date it was
+    stored under (30/11 in UTC, already 01/12 in Jakarta): reloading adds nothing."""
+    from seed.demo import load_demo
+    from tests.test_demo import table_counts
+
+    load_demo("panti-demo")
+    db.session.commit()
+    before = table_counts()
+    load_demo("panti-demo")
+    db.session.commit()
+    assert table_counts() == before
 
 
 @pytest.mark.parametrize("text", ["15/05/1968", "15-05-1968", "15.05.1968", "1968-05-15",
@@ -116,3 +134,16 @@ def test_stored_moments_are_shown_in_the_panti_time(app):
         naive = datetime(2026, 11, 30, 23, 30)  # as SQLite hands it back: UTC
         assert dates.format_datetime(aware) == dates.format_datetime(naive) == "01/12/2026 06:30"
         assert dates.format_datetime(None) == ""
+
+
+def test_nothing_reads_the_servers_date():
+    """``date.today()`` is the server's date: on a server in UTC it is yesterday from 00:00 to
+    07:00 WIB. The console, its commands, benchmarks and tests ask ``services.dates.today``."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if not path.relative_to(root).parts[0].startswith(".")
+                 and "date.today()" in path.read_text(encoding="utf-8")
+                 and path.name != "test_dates.py"]
+    assert offenders == []

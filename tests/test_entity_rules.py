@@ -19,6 +19,7 @@ from models import (
     TrainingSession,
     db,
 )
+from services.dates import today as panti_today
 from services.room_rules import room_problems
 from services.rules import Problem
 from services.schedule_rules import activity_problems, guidance_problems
@@ -40,7 +41,7 @@ def _world() -> dict[str, int]:
                                   enrolled_on=date(2026, 1, 5)))
     session = TrainingSession(training_class=klass, date=date(2026, 2, 2),
                               start_time=time(8), end_time=time(11))
-    later = TrainingSession(training_class=klass, date=date.today() + timedelta(days=7),
+    later = TrainingSession(training_class=klass, date=panti_today() + timedelta(days=7),
                             start_time=time(8), end_time=time(11))
     db.session.add_all([session, later])
     db.session.flush()

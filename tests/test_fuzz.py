@@ -14,7 +14,6 @@ import os
 import random
 import re
 from collections import defaultdict
-from datetime import date
 from html.parser import HTMLParser
 from itertools import cycle
 
@@ -26,6 +25,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from models import AuditEntry, ServiceContract, TrainingSession, User, db
 from models.conference import conference_client
 from seed.demo import ACCOUNTS, load_demo
+from services.dates import today as panti_today
 from services.permissions import MATRIX, readers, writers
 
 DEMO_PASSWORD = "panti-demo"
@@ -409,7 +409,7 @@ def sheet_and_decision_pages(app) -> list[tuple[None, str]]:
         contract_id = db.session.scalar(
             select(func.min(ServiceContract.id)).where(ServiceContract.status == "draft"))
         session_id = db.session.scalar(select(func.max(TrainingSession.id)).where(
-            TrainingSession.date <= date.today()))
+            TrainingSession.date <= panti_today()))
         conference_id, client_id = db.session.execute(select(
             conference_client.c.conference_id, conference_client.c.client_id).limit(1)).one()
     return [(None, f"/admin/attendance_grid/record/?kind=training&id={session_id}"),

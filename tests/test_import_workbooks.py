@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from models import Client, db
+from services.dates import today as panti_today
 from services.roster_import import MAX_ROWS, MAX_TOTAL_BYTES
 
 from .conftest import csrf_token, make_client
@@ -215,7 +216,7 @@ def test_confirming_an_import_runs_the_same_statements_for_50_or_300_rows(app, c
         assert db.session.scalar(select(func.count()).select_from(Client)) == 351
         numbers = db.session.scalars(select(Client.register_number)).all()
         assert len(set(numbers)) == 351
-        year = date.today().year
+        year = panti_today().year
         assert sorted(numbers)[-1] == f"{year}-0351"
         from models import AuditEntry
         entries = db.session.execute(select(AuditEntry.record_id, AuditEntry.record_label)
@@ -299,7 +300,7 @@ def test_typed_numbers_keep_the_automatic_numbering_above_them(app, client, logi
     token = re.search(r'name="token" value="(\w+)"', html).group(1)
     client.post("/admin/client_import/confirm/", data={
         "csrf_token": csrf_token(client, "/admin/client_import/"), "token": token})
-    year = date.today().year
+    year = panti_today().year
     with app.app_context():
         numbers = dict(db.session.execute(select(Client.full_name, Client.register_number)).all())
     assert numbers["Dari Buku"] == "2026-0050"

@@ -5,7 +5,7 @@ the client's stage timeline; the import and the command go through the same move
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -25,11 +25,12 @@ from models import (
     db,
 )
 from services import lifecycle
+from services.dates import today as panti_today
 
 from .conftest import csrf_token, make_client, make_room, make_staff, post_form
 from .test_client_rules import dry_run, roster
 
-TODAY = date.today()
+TODAY = panti_today()
 
 
 def _text(html: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -23,6 +23,7 @@ from models import (
     User,
     db,
 )
+from services.dates import today as panti_today
 
 from .conftest import make_class, make_client, make_room, make_staff
 
@@ -46,7 +47,7 @@ def counting_queries(app):
 
 def build_rows(first: int, last: int, worker_staff_id: int) -> None:
     """Rows ``first``..``last - 1`` of every screen's model, with their related rows."""
-    today = date.today()
+    today = panti_today()
     password_hash = generate_password_hash("kata-sandi-panjang", method="pbkdf2:sha256:1")
     for i in range(first, last):
         worker = make_staff(f"Peksos {i}", "social_worker")

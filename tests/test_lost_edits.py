@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from html import unescape
 from html.parser import HTMLParser
 
@@ -26,6 +26,7 @@ from models import (
     User,
     db,
 )
+from services.dates import today as panti_today
 
 from .conftest import (
     PASSWORD,
@@ -269,7 +270,7 @@ def test_a_kk_decision_meanwhile_refuses_the_plan_form_naming_the_head(app):
     head = Browser(app, "kepala", "head")
     plan_id, client_id, _goals = _plan_of_own_client(app, "peksos")
     with app.app_context():
-        conference = CaseConference(date=date.today(), start_time=time(13), end_time=time(14),
+        conference = CaseConference(date=panti_today(), start_time=time(13), end_time=time(14),
                                     kind="periodic_review",
                                     clients=[db.session.get(Client, client_id)])
         db.session.add(conference)
@@ -299,8 +300,8 @@ def _sheet(app, instructor_username: str, n: int = 2) -> tuple[str, list[int]]:
 
         for person in people:
             db.session.add(Enrollment(training_class=klass, client=person,
-                                      enrolled_on=date.today() - timedelta(days=30)))
-        session = TrainingSession(training_class=klass, date=date.today(), start_time=time(8),
+                                      enrolled_on=panti_today() - timedelta(days=30)))
+        session = TrainingSession(training_class=klass, date=panti_today(), start_time=time(8),
                                   end_time=time(9))
         db.session.add(session)
         db.session.commit()
@@ -363,8 +364,8 @@ def _draft_contract(app, worker_username: str) -> int:
         person = make_client("Budi Santoso", stage="contract", social_worker=worker)
         contract = ServiceContract(client=person, social_worker=worker, kind="primary",
                                    status="draft", problem="Tidak punya KTP",
-                                   goals="1. Punya KTP", start_date=date.today(),
-                                   end_date=date.today() + timedelta(days=90), version=1)
+                                   goals="1. Punya KTP", start_date=panti_today(),
+                                   end_date=panti_today() + timedelta(days=90), version=1)
         db.session.add(contract)
         db.session.commit()
         return contract.id
@@ -395,7 +396,7 @@ def _conference_about(app, *people: str) -> tuple[int, int]:
     with app.app_context():
         staff = [db.session.query(User).filter_by(username=name).one().staff for name in people]
         person = make_client("Budi Santoso", stage="case_conference")
-        conference = CaseConference(date=date.today(), start_time=time(13), end_time=time(14),
+        conference = CaseConference(date=panti_today(), start_time=time(13), end_time=time(14),
                                     kind="periodic_review", clients=[person], attendees=staff)
         db.session.add(conference)
         db.session.commit()
@@ -433,10 +434,10 @@ def test_a_kk_step_on_an_emergency_change_decided_meanwhile_is_refused(app):
     worker = Browser(app, "peksos", "social_worker")
     plan_id, client_id, _goals = _plan_of_own_client(app, "peksos")
     with app.app_context():
-        conference = CaseConference(date=date.today(), start_time=time(13), end_time=time(14),
+        conference = CaseConference(date=panti_today(), start_time=time(13), end_time=time(14),
                                     kind="periodic_review",
                                     clients=[db.session.get(Client, client_id)])
-        change = EmergencyChange(client_id=client_id, date=date.today(), reason="Sakit",
+        change = EmergencyChange(client_id=client_id, date=panti_today(), reason="Sakit",
                                  change="Rujuk ke RS", previous_formulation="Bimbingan sosial",
                                  status="pending")
         db.session.add_all([conference, change])

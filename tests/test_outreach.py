@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 
 from models import Client, OutreachPerson, OutreachVisit, db
 from services import lifecycle
+from services.dates import today as panti_today
 
 from .conftest import csrf_token, make_client, make_staff, post_form
 
-DAY = date.today() - timedelta(days=2)
+DAY = panti_today() - timedelta(days=2)
 
 
 def _text(html: str) -> str:
@@ -98,10 +99,10 @@ def test_a_person_the_roster_may_already_hold_is_sent_to_the_registration_form(
     login_as("social_worker")
     with app.app_context():
         earlier = make_client("Ujang Sukandi", stage="termination",
-                              birth_date=date(date.today().year - 36, 3, 3),
+                              birth_date=date(panti_today().year - 36, 3, 3),
                               termination_date=date(2026, 1, 30),
                               termination_reason="refused_absconded")
-        make_client("Ujang Sukandi", birth_date=date(date.today().year - 56, 1, 1))
+        make_client("Ujang Sukandi", birth_date=date(panti_today().year - 56, 1, 1))
         db.session.commit()
         number = earlier.register_number
     visit_id = _visit(app, client)

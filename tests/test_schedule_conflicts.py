@@ -20,6 +20,7 @@ from models import (
     db,
 )
 from services.conflicts import describe, find_conflicts
+from services.dates import today as panti_today
 from services.schedule import ALL_KINDS, Booking
 from services.training import generate_sessions
 
@@ -190,7 +191,7 @@ def test_conference_about_a_client_in_class_is_refused(app, client, login_as):
 
 def _future_class(name: str, teacher=None, weekdays="1", start=time(8), end=time(11)):
     """A class running from next Monday for eight weeks (conflicts are checked from today)."""
-    today = date.today()
+    today = panti_today()
     monday = today + timedelta(days=8 - today.isoweekday())
     klass = make_class(name, instructor=teacher, weekdays=weekdays, start=start, end=end)
     klass.start_date, klass.end_date = monday, monday + timedelta(weeks=8)

@@ -4,19 +4,19 @@ by whom and when, and the head's decision, without which the stage machine does 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from sqlalchemy import select
 
 from models import Client, ClientDocument, LetterWaiver, Selection, db
 from services import lifecycle
+from services.dates import today as panti_today
 from services.documents import ensure_default_types
 from services.selection import CRITERIA, LETTERS
 
 from .conftest import csrf_token, make_client
 from .test_lifecycle import _flashed, _text
 
-TODAY = date.today()
+TODAY = panti_today()
 
 
 def _world(app) -> dict:

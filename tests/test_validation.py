@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Attendance, Client, Enrollment, TrainingClass, TrainingSession, db
+from services.dates import today as panti_today
 
 from .conftest import (
     csrf_token,
@@ -43,7 +44,7 @@ def count(model) -> int:
         ({"full_name": ""}, "full_name", "Kolom ini wajib diisi."),
         ({"sex": "X"}, "sex", "Pilihan tidak valid"),
         ({"guardian_phone": "12345"}, "guardian_phone", "Nomor telepon tidak valid"),
-        ({"birth_date": (date.today() + timedelta(days=3)).isoformat()}, "birth_date",
+        ({"birth_date": (panti_today() + timedelta(days=3)).isoformat()}, "birth_date",
          "Tanggal tidak boleh di masa depan."),
     ],
 )
@@ -228,7 +229,7 @@ def test_attendance_for_unenrolled_client_and_twice_is_refused(app, client, logi
 def test_attendance_for_future_session_is_refused(app, client, login_as):
     login_as("admin")
     with app.app_context():
-        day = date.today() + timedelta(days=2)
+        day = panti_today() + timedelta(days=2)
         session_id, person_id = _session_with_enrolled_client(day)
     html = post_form(client, "/admin/attendance/new/",
                      {"session": session_id, "client": person_id, "code": "H"}

@@ -113,7 +113,7 @@ def test_every_path_shows_the_set_the_policy_names(app, client, demo, role):
 
     if CaseConference in expected:
         month = {c for c in expected[CaseConference] if _in_month(app, c)}
-        calendar = client.get(f"/admin/calendar/?date={DEMO_DAY:%Y-%m-%d}&mode=month")
+        calendar = client.get(f"/admin/calendar/?day={DEMO_DAY:%Y-%m-%d}&view=month")
         assert _ids(calendar.get_data(as_text=True), "conference") == month, \
             f"{role}: calendar conferences"
         log = client.get(f"/admin/export/download/conferences/?month={DEMO_DAY:%Y-%m}")

@@ -4,16 +4,17 @@ most urgent first, each a link to where it is done."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from html import unescape
 
 from sqlalchemy import event
 
 from models import CaseConference, CaseNote, ConferenceDecision, User, db
+from services.dates import today as panti_today
 
 from .conftest import make_client, make_staff, post_form
 
-TODAY = date.today()
+TODAY = panti_today()
 
 
 def _items(html: str) -> list[tuple[str, str, str]]:

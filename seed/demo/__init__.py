@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from models import NetworkPartner, Room, SkillType, Staff, db
 from services.accounts import AccountError, password_problem
+from services.dates import local
 from services.dates import today as panti_today
 
 from .activities import ensure_guidance, ensure_recreation
@@ -44,7 +45,8 @@ def _first_load_day() -> date | None:
     """
     head_nip = next(row[3] for row in STAFF if row[0] == "head")
     created = db.session.scalar(select(Staff.created_at).where(Staff.employee_number == head_nip))
-    return created.date() if created is not None else None
+    # The panti's date of that moment: at 00:30 WIB the stored UTC moment is still yesterday.
+    return local(created).date() if created is not None else None
 
 
 def load_demo(password: str, today: date | None = None) -> dict[str, int]:
