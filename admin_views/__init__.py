@@ -57,6 +57,7 @@ from .emergency_changes import EmergencyChangeView
 from .exports import ExportCenterView
 from .imports import RosterImportView
 from .lifecycle import StageView
+from .navigation import main_menu
 from .outreach import OutreachView
 from .partners import NetworkPartnerView
 from .plans import ServicePlanView
@@ -166,6 +167,7 @@ def build_admin(app: Flask) -> Admin:
     app.add_template_global(EVENT_KINDS.label, "kind_label")
     app.add_template_global(format_rate, "percent")
     app.add_template_global(month_name, "month_name")
+    app.add_template_global(main_menu, "main_menu")
     app.add_template_global(CONTRACT_STATUSES.label, "contract_status")
     app.add_template_global([label for _code, label in WEEKDAYS.pairs], "weekday_names")
     # The hidden seen_version of a step form on a details page (services/versions.py).

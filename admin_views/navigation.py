@@ -1,13 +1,16 @@
-"""Moving around the console: breadcrumbs on every page, and a list's name column linking to
-the record's details page. Both belong to the secured base views (admin_views/base.py)."""
+"""Moving around the console: the main menu, breadcrumbs on every page, and a list's name
+column linking to the record's details page. The last two belong to the secured base views
+(admin_views/base.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_admin.model import BaseModelView
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from markupsafe import Markup
 
 from .row_actions import row_url
@@ -32,6 +35,20 @@ RECORD_KEYS = ("model", "record", "conference")
 NAME_COLUMNS = ("name", "full_name", "title", "client.full_name")
 
 Crumb = tuple[str, "str | None"]
+
+
+def main_menu(view: Any) -> Markup:
+    """The menu bar of a page of ``view``, rendered once per role, page and language.
+
+    Which screens it lists depends only on the role (the permission matrix), which one is
+    active only on the page's view; Flask-Admin re-renders it for every page, asking every
+    screen whether it is accessible — a millisecond of each page, for the same few bytes."""
+    role = current_user.role if current_user.is_authenticated else None
+    key = (role, view.endpoint, str(get_locale()))
+    menus = current_app.extensions.setdefault("panti_menus", {})
+    if key not in menus:
+        menus[key] = Markup(render_template("admin/main_menu.html", admin_view=view))
+    return menus[key]
 
 
 def breadcrumbs(view: Any, context: dict[str, Any]) -> list[Crumb]:

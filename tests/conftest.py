@@ -297,9 +297,10 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def live_server(app):
-    """The app served on a free local port, for the browser tests."""
+    """The app served on a free local port, for the browser tests: one server per test
+    process (stopping one waits for its half-second poll)."""
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

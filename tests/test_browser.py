@@ -41,7 +41,6 @@ def test_admin_pages_work_under_the_content_security_policy(app, live_server, ch
     # does on them beyond looking.
     # The filter menu (a javascript:void(0) link) opens and adds a filter row.
     page.goto(live_server + "/admin/client/")
-    page.wait_for_load_state("networkidle")
     page.click("a.dropdown-toggle:has-text('Tambah filter')")
     page.click("a.filter >> nth=0")
     assert page.locator("table.filters tr").count() >= 1
@@ -55,7 +54,6 @@ def test_admin_pages_work_under_the_content_security_policy(app, live_server, ch
 
     # A Select2 AJAX picker searches the server.
     page.goto(live_server + "/admin/enrollment/new/")
-    page.wait_for_load_state("networkidle")
     page.locator(".select2-container").nth(1).click()
     page.keyboard.type("Bud")
     page.wait_for_selector(".select2-result-label")
@@ -106,7 +104,6 @@ def test_attendance_grid_marks_everyone_present_and_saves(app, live_server, chro
     page.click("button[type=submit]:has-text('Simpan kehadiran')")
     page.wait_for_selector("text=Kehadiran disimpan: 2 hadir, 0 izin, 1 sakit, 0 alpa.")
     page.goto(live_server + "/admin/calendar/?view=week&day=2026-02-02")
-    page.wait_for_load_state("networkidle")
     assert "Menjahit A" in page.locator("table.calendar").inner_text()
     assert page.locator("#print-page").is_visible()
     browser.close()
@@ -130,7 +127,6 @@ def test_a_new_plan_gets_two_goals_and_becomes_a_draft_contract(app, live_server
     errors: list[str] = []
     browser, page = _logged_in(chromium, live_server, "socialworker", errors)
     page.goto(live_server + "/admin/service_plan/new/")
-    page.wait_for_load_state("networkidle")
     page.locator("#s2id_client").click()
     page.keyboard.type("Bud")
     page.wait_for_selector(".select2-result-label:has-text('Budi Santoso')")
@@ -172,7 +168,6 @@ def test_dates_are_typed_and_picked_the_indonesian_way(app, live_server, chromiu
     errors: list[str] = []
     browser, page = _logged_in(chromium, live_server, "admin", errors)
     page.goto(live_server + "/admin/client/new/")
-    page.wait_for_load_state("networkidle")
     page.click("#birth_date")
     picker = page.locator(".daterangepicker:visible")
     header = picker.locator("th").all_inner_texts()

@@ -23,7 +23,6 @@ def test_calendar_and_month_pickers_read_the_indonesian_way(app, live_server, ch
     errors: list[str] = []
     browser, page = _logged_in(chromium, live_server, "head", errors)
     page.goto(live_server + "/admin/calendar/?day=30/11/2026")
-    page.wait_for_load_state("networkidle")
     assert page.input_value("#day") == "30/11/2026"
     page.click("#day")
     picker = page.locator(".daterangepicker:visible")
@@ -38,7 +37,6 @@ def test_calendar_and_month_pickers_read_the_indonesian_way(app, live_server, ch
     assert page.input_value("#day") == "01/10/2026"
 
     page.goto(live_server + "/admin/attendance_summary/?month=11/2026")
-    page.wait_for_load_state("networkidle")
     assert page.input_value("#month") == "11/2026"
     page.click("#month")  # a day picked stands for its month
     page.locator(".daterangepicker:visible td.available:not(.off)").nth(3).click()
@@ -63,7 +61,6 @@ def test_a_suggested_slot_fills_the_form_and_saves(app, live_server, chromium):
     errors: list[str] = []
     browser, page = _logged_in(chromium, live_server, "admin", errors)
     page.goto(live_server + "/admin/guidance/new/")
-    page.wait_for_load_state("networkidle")
     page.select_option("#guidance_type", "social_group", force=True)
     page.fill("#title", "Bimbingan kelompok")
     page.fill("#date", f"{day:%d/%m/%Y}")

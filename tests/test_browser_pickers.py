@@ -29,13 +29,11 @@ def test_the_enrollment_picker_offers_who_the_chosen_class_accepts(app, live_ser
 
     def offer(class_id: int) -> list[str]:
         page.goto(live_server + "/admin/enrollment/new/")
-        page.wait_for_load_state("networkidle")
         page.evaluate("id => jQuery('#training_class').val(String(id)).trigger('change')",
                       class_id)
         page.locator("#s2id_client").click()
         page.keyboard.type("Klien")
         page.wait_for_selector(".select2-result-label")
-        page.wait_for_load_state("networkidle")
         return sorted(page.locator(".select2-result-label").all_inner_texts())
 
     def names(class_id: int) -> set[str]:
