@@ -151,7 +151,7 @@ def restore_command(archive: Path, replace: bool) -> None:
 
 
 @click.command("move-client")
-@click.argument("register_number")
+@click.argument("client_ref", metavar="CLIENT")
 @click.argument("stage", type=click.Choice(STAGES.codes))
 @click.option("--reason", type=click.Choice(TERMINATION_REASONS.codes),
               help="The termination reason of an exit.")
@@ -159,13 +159,18 @@ def restore_command(archive: Path, replace: bool) -> None:
 @click.option("--note", help="What happened.")
 @with_appcontext
 @on_record
-def move_client(register_number: str, stage: str, reason: str | None, day: str | None,
+def move_client(client_ref: str, stage: str, reason: str | None, day: str | None,
                 note: str | None) -> None:
     """Move a client to another service stage by the stage machine's rules (the moves and
-    evidence of the "Pindah tahap" page; a command acts for the panti, as the head would)."""
-    client = db.session.scalar(select(Client).where(Client.register_number == register_number))
+    evidence of the "Pindah tahap" page; a command acts for the panti, as the head would).
+
+    CLIENT is the register number, or #ID for a candidate, who has none before admission
+    (the id in the address of the client's page)."""
+    by_id = client_ref.startswith("#") and client_ref[1:].isdigit()
+    client = db.session.scalar(select(Client).where(
+        Client.id == int(client_ref[1:]) if by_id else Client.register_number == client_ref))
     if client is None:
-        raise click.ClickException(_("Klien %(n)s tidak ditemukan.", n=register_number))
+        raise click.ClickException(_("Klien %(n)s tidak ditemukan.", n=client_ref))
     try:
         lifecycle.move(client, stage, None, reason=reason, note=note,
                        day=parse_date(day) if day else None, actor="flask move-client")
@@ -173,8 +178,7 @@ def move_client(register_number: str, stage: str, reason: str | None, day: str |
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(_("%(client)s kini pada tahap %(stage)s.", client=client.full_name,
-                 stage=STAGES.label(client.stage)))
+    click.echo(lifecycle.moved_text(client))
 
 
 @click.command("check-data")

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from wtforms.validators import Length, Optional, StopValidation
+from wtforms.validators import Length, StopValidation
 
 from forms.validators import strip_spaces, strip_text
 from models import Client, ClientDocument, DuplicateDecision, db
@@ -38,7 +38,6 @@ from models.choices import (
 from services import duplicates, lifecycle
 from services.attendance_summary import one_client_by_class
 from services.client_rules import TEXT_LIMITS, client_problems
-from services.clients import issue_register_number, number_was_issued
 from services.dates import format_date
 from services.dates import today as panti_today
 from services.inputs import parse_id
@@ -177,30 +176,15 @@ class PhotoField(ImageUploadField):
             setattr(obj, name, filename)
 
 
-def _register_number_free(form, field):
-    number = (field.data or "").strip()
-    if not number:
-        return
-    # StopValidation: one clear message, not ours plus Flask-Admin's generic "already exists".
-    # (Its format is a rule of client_problems, checked with the others.)
-    if number_was_issued(number):
-        raise StopValidation(
-            _("Nomor induk %(number)s sudah pernah dipakai; nomor induk tidak boleh dipakai "
-               "ulang.", number=number)
-        )
-
-
-def _client_sections(number: bool) -> list:
+def _client_sections() -> list:
     return sections(
-        Section(_l("Identitas"), (*(("register_number",) if number else ()), "cohort",
-                                  "full_name", "photo", "sex", "birth_place", "birth_date",
-                                  "religion", "nik", "family_card_number")),
+        Section(_l("Identitas"), ("cohort", "full_name", "photo", "sex", "birth_place",
+                                  "birth_date", "religion", "nik", "family_card_number")),
         Section(_l("Asal & rujukan"), ("address", "district_of_origin", "referral_source",
                                        "arrival_condition", "belongings")),
         Section(_l("Keluarga / wali"), ("guardian_name", "guardian_relation",
                                         "guardian_phone")),
         Section(_l("Penempatan & pelayanan"), ("admission_date", "social_worker", "room")),
-        unshown=() if number else ("register_number",),  # taken out by edit_form
     )
 
 
@@ -253,14 +237,20 @@ class ClientView(RuleChecked, SecureModelView):
         "referral_source": choice_formatter(REFERRAL_SOURCES),
         "termination_reason": choice_formatter(TERMINATION_REASONS),
     }
-    column_formatters_detail = dict(column_formatters)
+    column_formatters_detail = {
+        **column_formatters,
+        # A candidate's page says why there is no number yet.
+        "register_number": lambda _v, _c, model, _n: model.register_number or _(
+            "Belum ada (diberikan saat penerimaan)"),
+    }
 
-    # The stage and the termination are set by moves (services/lifecycle.py), not typed.
-    form_columns = tuple(name for name in REGISTRATION_FIELDS if name not in MOVED_FIELDS)
-    # The registration in the sections of the paper buku induk; the termination only once a
-    # termination is being recorded (the stage says so). The edit form has no register number.
-    form_create_rules = [LikelyMatches(), *_client_sections(number=True)]
-    form_edit_rules = _client_sections(number=False)
+    # The stage and the termination are set by moves (services/lifecycle.py), not typed; the
+    # register number is issued by the move to admission, never typed or changed.
+    form_columns = tuple(name for name in REGISTRATION_FIELDS
+                         if name not in MOVED_FIELDS and name != "register_number")
+    # The registration in the sections of the paper buku induk.
+    form_create_rules = [LikelyMatches(), *_client_sections()]
+    form_edit_rules = _client_sections()
     form_choices = {
         "sex": SEXES.choices,
         "religion": RELIGIONS.choices,
@@ -290,15 +280,6 @@ class ClientView(RuleChecked, SecureModelView):
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
-        # Blank means "assign automatically", so the register number is optional in the form
-        # although the column is NOT NULL; the generated "required" would block a blank entry.
-        unbound = form_class.register_number
-        unbound.kwargs["validators"] = [Optional(), _register_number_free]
-        unbound.kwargs["filters"] = [strip_text]
-        unbound.kwargs["render_kw"] = {"maxlength": 20}
-        unbound.kwargs["description"] = _l(
-            "Kosongkan agar diisi otomatis (tahun-urut, mis. 2026-0012)."
-        )
         # Lengths are a rule of client_problems (same words in the form and the import);
         # the browser still gets the limit as maxlength.
         for name, limit in TEXT_LIMITS.items():
@@ -333,10 +314,10 @@ class ClientView(RuleChecked, SecureModelView):
                                          where=visible(Client, current_user))
         if not matches:
             return True
-        shown = {match.client.register_number for match in matches}
+        shown = {str(match.client.id) for match in matches}
         if request.form.get("different_person") == "1" \
                 and shown <= set(request.form.getlist("shown")):
-            form.different_from = sorted(shown)
+            form.different_from = [str(match.client) for match in matches]
             return True
         form.likely_matches = [ShownMatch(
             match.client, match.reasons,
@@ -352,19 +333,13 @@ class ClientView(RuleChecked, SecureModelView):
         super().after_model_change(form, model, is_created)
         different = getattr(form, "different_from", None)
         if is_created and different:
-            db.session.add(DuplicateDecision(client_id=model.id, shown=", ".join(different),
-                                             decided_by_id=current_user.id))
+            db.session.add(DuplicateDecision(
+                client_id=model.id, shown=", ".join(different)[:255],
+                decided_by_id=current_user.id))
             db.session.commit()
-
-    def edit_form(self, obj=None):
-        form = super().edit_form(obj)
-        # Given once, never changed: the edit form has no register number.
-        del form.register_number
-        return form
 
     def on_model_change(self, form, model, is_created):
         if is_created:
-            issue_register_number(model, model.register_number)
             # The stage is not a field: a new client begins at the first stage and moves on
             # through the stage machine (services/lifecycle.py, the "Pindah tahap" page).
             model.stage = Stage.APPROACH

@@ -65,10 +65,10 @@ class LikelyMatches(rules.BaseRule):
         if not matches:
             return Markup("")
         items = Markup("").join(Markup(
-            '<li><a href="{}" target="_blank" rel="noopener">{} — {}</a> · {} · {}'
+            '<li><a href="{}" target="_blank" rel="noopener">{}</a> · {} · {}'
             '<input type="hidden" name="shown" value="{}"></li>').format(
-                match.url, match.client.register_number, match.client.full_name,
-                match.details, ", ".join(match.reasons), match.client.register_number)
+                match.url, match.client, match.details, ", ".join(match.reasons),
+                match.client.id)
             for match in matches)
         return Markup(
             '<div class="alert alert-warning" data-testid="likely-matches">'

@@ -58,8 +58,7 @@ class StageView(SecureView):
                 reason=request.form.get("reason") or None,
                 day=_day(request.form.get("day"))), client)
             if moved is not FAILED:
-                flash(_("%(client)s kini pada tahap %(stage)s.", client=client.full_name,
-                        stage=STAGES.label(client.stage)), "success")
+                flash(lifecycle.moved_text(client), "success")
                 return redirect(url_for("client.details_view", id=client.id))
         return self.render(
             "admin/client_stage.html", client=client, stages=STAGES,

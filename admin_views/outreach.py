@@ -97,6 +97,6 @@ class OutreachView(SecureModelView):
                           visit)
         if client is FAILED:
             return redirect(self.get_url(".details_view", id=visit.id))
-        flash(_("%(name)s didaftarkan sebagai klien %(n)s (tahap 1. Pendekatan awal).",
-                name=client.full_name, n=client.register_number), "success")
+        flash(_("%(name)s didaftarkan sebagai calon klien (tahap 1. Pendekatan awal); nomor "
+                "induk diberikan saat penerimaan.", name=client.full_name), "success")
         return redirect(url_for("client.details_view", id=client.id))

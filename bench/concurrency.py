@@ -8,13 +8,16 @@ user through the real pages with their CSRF tokens:
 * sheet users (half instructors, half tata usaha) open the sheet of a past training session
   and save a code for every client — several of them on the same few sessions, so saves of
   one sheet collide;
-* client users open *Tambah klien* and register a client with the register number left
-  blank (automatic numbering), most admitted this year, some last year.
+* client users (admins) take turns: they open *Tambah klien* and register a candidate (no
+  register number yet), then admit one of the candidates prepared for the run on its
+  *Pindah tahap* page, which issues the register number of its admission year (most this
+  year, some last year) — so admissions at the same moment draw numbers together.
 
 The run stops by itself after ``--seconds`` or ``--max-requests``, whichever comes first. It
 reports per kind of save the requests, answers ≥ 500, refusals (a form shown again) and the
-p50/p95 latency, then checks the database: register numbers unique and never reused, every
-saved sheet complete. ``tests/test_concurrency.py`` runs a short burst of the same.
+p50/p95 latency, then checks the database: register numbers unique and never reused, each
+admitted candidate numbered, every registration a candidate without one, every saved sheet
+complete. ``tests/test_concurrency.py`` runs a short burst of the same.
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from datetime import time as clock
-from datetime import timedelta
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -63,10 +66,11 @@ class Plan:
     client_users: list[str]
     rosters: dict[int, set[int]]  # session id → ids of the clients on its sheet
     issued_before: set[str]  # register numbers issued before the run (one to a deleted client)
+    candidates: list[int] = field(default_factory=list)  # ids ready to be admitted
 
 
 def seed(sheet_users: int, client_users: int, classes: int = 4, sessions_per_class: int = 3,
-         clients_per_class: int = 10) -> Plan:
+         clients_per_class: int = 10, candidates_ready: int = 300) -> Plan:
     """Accounts, classes with enrolled clients and past sessions (inside an app context, on
     empty tables). Register numbers come from the app's own numbering, and one client is
     deleted afterwards so its number must never come back."""
@@ -76,6 +80,9 @@ def seed(sheet_users: int, client_users: int, classes: int = 4, sessions_per_cla
         Client,
         Enrollment,
         RegisterNumber,
+        Room,
+        Selection,
+        ServiceContract,
         SkillType,
         Staff,
         TrainingClass,
@@ -132,7 +139,27 @@ def seed(sheet_users: int, client_users: int, classes: int = 4, sessions_per_cla
         for session in sessions:
             rosters[session.id] = {c.id for c in clients}
         by_class.append([s.id for s in sessions])
-    gone = Client(full_name="Klien Terhapus", sex="P", stage="approach",
+    # Candidates with everything the move to admission needs, admitted during the run.
+    room = Room(name="Asrama Beban", capacity=10_000, sex="C")
+    worker = account("peksos00", "social_worker", "social_worker")[1]
+    candidates = []
+    rng = random.Random(7)
+    for i in range(candidates_ready):
+        year = today.year if rng.random() < 0.8 else today.year - 1
+        person = Client(full_name=f"Calon Beban {i + 1:04d}", sex="L", stage="approach",
+                        admission_date=date(year, 1, rng.randint(2, 28)), room=room,
+                        social_worker=worker)
+        db.session.add(person)
+        db.session.flush()
+        db.session.add(Selection(client_id=person.id, decision="accepted",
+                                 decided_on=person.admission_date))
+        db.session.add(ServiceContract(client_id=person.id, kind="preliminary", problem="p",
+                                       goals="g", start_date=person.admission_date,
+                                       end_date=person.admission_date + timedelta(days=30),
+                                       status="signed", signed_date=person.admission_date,
+                                       social_worker=worker))
+        candidates.append(person.id)
+    gone = Client(full_name="Klien Terhapus", sex="P", stage="admission",
                   admission_date=today)
     issue_register_number(gone)
     db.session.add(gone)
@@ -148,7 +175,7 @@ def seed(sheet_users: int, client_users: int, classes: int = 4, sessions_per_cla
              for i, (name, _staff) in enumerate(instructors)]
     users += [(name, every_session) for name, _staff in sheet_admins]
     return Plan(sheet_users=users, client_users=[name for name, _staff in registrars],
-                rosters=rosters, issued_before=issued)
+                rosters=rosters, issued_before=issued, candidates=candidates)
 
 
 # --- the server -------------------------------------------------------------------------
@@ -298,7 +325,7 @@ def messages(html: str) -> list[str]:
 class Save:
     """One POST a user made and what they got."""
 
-    kind: str  # "sheet" or "client"
+    kind: str  # "sheet", "client" (a registration) or "admission"
     status: int
     ms: float
     refused: list[str] = field(default_factory=list)  # messages when the form came back
@@ -328,6 +355,7 @@ class Burst:
         self.result = Result()
         self._lock = threading.Lock()
         self._deadline = 0.0
+        self._candidates = list(plan.candidates)
 
     def _take(self, n: int) -> bool:
         """Spend ``n`` requests of the budget; False when the burst is over."""
@@ -358,19 +386,29 @@ class Burst:
                               messages(answer.body) if answer.status == 200 else [],
                               str(session_id), answer.location))
 
+    def _next_candidate(self) -> int | None:
+        with self._lock:
+            return self._candidates.pop(0) if self._candidates else None
+
     def _client_user(self, browser: Browser, n: int, rng: random.Random) -> None:
         count = 0
         while self._take(2):
             count += 1
+            candidate = self._next_candidate() if count % 2 == 0 else None
+            if candidate is not None:  # admit: the move issues the register number
+                path = f"/admin/client_stage/?id={candidate}"
+                token, _page = browser.form_token(path)
+                answer = browser.request("POST", path, {"csrf_token": token,
+                                                        "target": "admission"})
+                self._record(Save("admission", answer.status, answer.ms,
+                                  messages(answer.body) if answer.status == 200 else [],
+                                  str(candidate), answer.location))
+                continue
             token, _page = browser.form_token("/admin/client/new/")
-            year = self.year if rng.random() < 0.8 else self.year - 1
             name = f"Klien Beban {n:02d}-{count:04d}"
             answer = browser.request("POST", "/admin/client/new/", {
-                "csrf_token": token, "register_number": "", "full_name": name,
-                "sex": rng.choice("LP"), "stage": "approach",
-                "admission_date": f"{year}-01-{rng.randint(2, 28):02d}",
-                "religion": "__None", "referral_source": "__None", "room": "__None",
-                "termination_reason": "__None"})
+                "csrf_token": token, "full_name": name, "sex": rng.choice("LP"),
+                "religion": "__None", "referral_source": "__None", "room": "__None"})
             self._record(Save("client", answer.status, answer.ms,
                               messages(answer.body) if answer.status == 200 else [], name,
                               answer.location))
@@ -420,7 +458,8 @@ class Burst:
 
 @dataclass
 class Afterwards:
-    created: dict[str, str]  # client name → register number, for the clients of the burst
+    created: dict[str, str | None]  # name → register number, of the burst's registrations
+    admitted: dict[int, str | None]  # id → register number, of the burst's admissions
     duplicates: list[str]  # register numbers held by two clients
     reused: list[str]  # numbers of the burst issued before it
     incomplete: dict[int, tuple[int, int]]  # saved session → (rows recorded, roster size)
@@ -440,7 +479,12 @@ def inspect_database(plan: Plan, result: Result) -> Afterwards:
     created = dict(db.session.execute(
         select(Client.full_name, Client.register_number)
         .where(Client.full_name.like("Klien Beban %"))).all())
-    numbers = Counter(db.session.scalars(select(Client.register_number)))
+    moved = {int(s.detail) for s in result.of("admission") if s.status == 302}
+    admitted = dict(db.session.execute(
+        select(Client.id, Client.register_number).where(Client.id.in_(moved))).all()) \
+        if moved else {}
+    numbers = Counter(db.session.scalars(select(Client.register_number).where(
+        Client.register_number.is_not(None))))
     saved = {int(s.detail) for s in result.of("sheet") if s.status == 302}
     recorded = dict(db.session.execute(
         select(Attendance.session_id, func.count()).where(Attendance.session_id.in_(saved))
@@ -453,8 +497,9 @@ def inspect_database(plan: Plan, result: Result) -> Afterwards:
             highest[year] = max(highest.get(year, 0), int(match.group(2)))
     return Afterwards(
         created=created,
+        admitted=admitted,
         duplicates=sorted(n for n, k in numbers.items() if k > 1),
-        reused=sorted(set(created.values()) & plan.issued_before),
+        reused=sorted(set(admitted.values()) & plan.issued_before),
         incomplete={s: (recorded.get(s, 0), len(plan.rosters[s])) for s in saved
                     if recorded.get(s, 0) != len(plan.rosters[s])},
         counters=dict(db.session.execute(
@@ -476,7 +521,8 @@ def percentile(values: list[float], q: int) -> float:
 def report(engine: str, result: Result) -> list[str]:
     """Markdown table rows of one run."""
     rows = []
-    for kind, label in (("sheet", "attendance sheet saves"), ("client", "client registrations")):
+    for kind, label in (("sheet", "attendance sheet saves"), ("client", "client registrations"),
+                        ("admission", "admissions")):
         saves = result.of(kind)
         ms = [s.ms for s in saves]
         rows.append(
@@ -522,7 +568,8 @@ def main() -> None:
     print(f"refusal messages: {sorted(set(refusals))[:5]}")
     print(f"'database is locked' in the server log: {log.count('database is locked')}; "
           f"tracebacks: {log.count('Traceback')}; client-side failures: {result.failures[:3]}")
-    print(f"clients created: {len(after.created)}, duplicate numbers: {after.duplicates}, "
+    print(f"clients registered: {len(after.created)}, admitted: {len(after.admitted)}, "
+          f"duplicate numbers: {after.duplicates}, "
           f"reused: {after.reused}, incomplete sheets: {after.incomplete}")
     print(f"counters {after.counters}, highest issued {after.highest}")
 

@@ -86,10 +86,16 @@ class Client(VersionMixin, TimestampMixin, db.Model):
             "stage NOT IN ('termination', 'aftercare') OR termination_date IS NOT NULL",
             name="terminated_has_date",
         ),
+        # The register number is issued at admission: a candidate (stage 1, or one who left
+        # from there) may have none, an admitted client always has one.
+        CheckConstraint(
+            "register_number IS NOT NULL OR stage IN ('approach', 'termination')",
+            name="admitted_has_number",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    register_number: Mapped[str] = mapped_column(
+    register_number: Mapped[str | None] = mapped_column(
         ForeignKey("register_number.number"), unique=True
     )
     cohort: Mapped[int | None] = mapped_column(Integer, index=True)  # nomor urut angkatan
@@ -120,11 +126,13 @@ class Client(VersionMixin, TimestampMixin, db.Model):
     termination_reason: Mapped[str | None] = mapped_column(String(30))
     photo: Mapped[str | None] = mapped_column(String(255))  # file name under instance/uploads
 
-    register: Mapped[RegisterNumber] = relationship()
+    register: Mapped[RegisterNumber | None] = relationship()
     social_worker: Mapped[Staff | None] = relationship(foreign_keys=[social_worker_id])
     room: Mapped[Room | None] = relationship(backref="clients")
 
     def __str__(self) -> str:
+        if self.register_number is None:  # a candidate: numbered at admission
+            return self.full_name
         return f"{self.register_number} — {self.full_name}"
 
 

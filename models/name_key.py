@@ -31,7 +31,7 @@ class DuplicateDecision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"),
                                            index=True)
-    shown: Mapped[str] = mapped_column(String(255))  # register numbers of the matches shown
+    shown: Mapped[str] = mapped_column(String(255))  # the matches shown (number — name)
     decided_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

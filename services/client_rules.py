@@ -78,9 +78,10 @@ class Facts:
         facts._rooms = {room.id: room for room in _room_facts(select(Room))}
         facts._occupants = {} if empty_rooms else {
             room.id: room.occupancy for room in facts._rooms.values()}
-        facts._niks = {nik: (client_id, number) for nik, client_id, number in db.session.execute(
-            select(Client.nik, Client.id, Client.register_number)
-            .where(Client.nik.is_not(None)))}
+        facts._niks = {nik: (client_id, number or name)
+                       for nik, client_id, number, name in db.session.execute(
+                           select(Client.nik, Client.id, Client.register_number,
+                                  Client.full_name).where(Client.nik.is_not(None)))}
         return facts
 
     def room(self, room_id: int) -> RoomFacts | None:
@@ -111,12 +112,14 @@ class Facts:
             self._occupants[room_id] = self._occupants.get(room_id, 0) + 1
 
     def nik_holder(self, nik: str, current: Client | None) -> str | None:
-        """The register number of another client who has ``nik``."""
+        """Another client who has ``nik``: their register number (a candidate, who has
+        none yet: their name)."""
         if self._niks is None:
-            query = select(Client.register_number).where(Client.nik == nik)
+            query = select(Client.register_number, Client.full_name).where(Client.nik == nik)
             if current is not None and current.id is not None:
                 query = query.where(Client.id != current.id)
-            return db.session.scalars(query).first()
+            holder = db.session.execute(query).first()
+            return (holder.register_number or holder.full_name) if holder else None
         holder = self._niks.get(nik)
         if holder is None or (current is not None and holder[0] == current.id):
             return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import gettext as _
@@ -43,11 +42,6 @@ def nik_problem(nik: str, sex: str | None, birth_date: date | None) -> str | Non
         return _("Tanggal lahir di NIK (%(d)02d-%(m)02d-%(y)02d) tidak sesuai tanggal lahir "
                  "yang diisi.", d=day, m=month, y=year2)
     return None
-
-
-def number_was_issued(number: str) -> bool:
-    """True when ``number`` was ever given to a client (even one since deleted)."""
-    return db.session.get(RegisterNumber, number) is not None
 
 
 def format_register_number(year: int, running: int) -> str:
@@ -113,15 +107,6 @@ def next_register_numbers(year: int, count: int) -> list[str]:
     return [format_register_number(year, running) for running in range(after - count, after)]
 
 
-def next_register_number(year: int | None = None) -> str:
-    """A preview of the next automatic number of ``year`` (this year by default); it reserves
-    nothing, so only ``next_register_numbers`` may be used to issue one."""
-    year = year or panti_today().year
-    stored = db.session.scalar(
-        select(RegisterCounter.next_number).where(RegisterCounter.year == year))
-    return format_register_number(year, stored or _highest_issued(year) + 1)
-
-
 def _keep_counter_above(number: str) -> None:
     """After a typed number in the automatic format (``2026-0050``), move that year's counter
     past it, so the automatic numbering never reaches it."""
@@ -132,20 +117,6 @@ def _keep_counter_above(number: str) -> None:
     next_number = RegisterCounter.__table__.c.next_number
     with db.session.no_autoflush:
         _counter_update(year, case((next_number <= running, running + 1), else_=next_number))
-
-
-def keep_counters_above(numbers: Iterable[str]) -> None:
-    """``_keep_counter_above`` for many typed numbers at once (an import): one counter
-    update per year, for that year's highest."""
-    highest: dict[int, tuple[int, str]] = {}
-    for number in numbers:
-        match = AUTO_FORMAT.match(number)
-        if match and len(match.group(2)) <= COUNTER_DIGITS:
-            year, running = int(match.group(1)), int(match.group(2))
-            if running > highest.get(year, (0, ""))[0]:
-                highest[year] = (running, number)
-    for _running, number in highest.values():
-        _keep_counter_above(number)
 
 
 def issue_register_number(client: Client, number: str | None = None) -> str:

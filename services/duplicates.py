@@ -180,7 +180,7 @@ def likely_same(values: Mapping[str, Any], *, today: date, exclude: int | None =
         points, reasons = score(values, client, today)
         if points >= THRESHOLD:
             found.append(Match(client, points, reasons))
-    found.sort(key=lambda match: (-match.score, match.client.register_number))
+    found.sort(key=lambda match: (-match.score, match.client.id))
     return found[:MAX_SHOWN]
 
 

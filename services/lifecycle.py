@@ -43,6 +43,7 @@ from models.conference import conference_client
 
 from . import assessment, selection
 from .client_rules import client_problems
+from .clients import issue_register_number
 from .dates import today as panti_today
 from .errors import Refusal
 from .rules import not_before
@@ -322,12 +323,24 @@ def move(client: Client, target: str, user: User | None, *, note: str | None = N
     if ending:
         client.termination_date = day
         client.termination_reason = reason
+    if target == Stage.ADMISSION and client.register_number is None:
+        issue_register_number(client)  # at admission, never earlier (docs/lifecycle.md)
     client.stage = target
     record = StageMove(client=client, from_stage=source, to_stage=target, moved_on=day,
                        moved_by_id=user.id if user is not None else None, actor=actor,
                        reason=reason if ending else None, note=note)
     db.session.add(record)
     return record
+
+
+def moved_text(client: Client) -> str:
+    """What a user is told after a move; after admission, the register number it issued."""
+    if client.stage == Stage.ADMISSION:
+        return _("%(client)s kini pada tahap %(stage)s dengan nomor induk %(n)s.",
+                 client=client.full_name, stage=STAGES.label(client.stage),
+                 n=client.register_number)
+    return _("%(client)s kini pada tahap %(stage)s.", client=client.full_name,
+             stage=STAGES.label(client.stage))
 
 
 def timeline(client_id: int) -> list[StageMove]:

@@ -12,7 +12,6 @@ from models.choices import OUTREACH_PLACES, Stage
 
 from . import duplicates, lifecycle
 from .client_rules import client_problems
-from .clients import issue_register_number
 from .dates import format_date
 from .dates import today as panti_today
 from .errors import Refusal
@@ -43,8 +42,11 @@ def enrol(person: OutreachPerson, user: User | None) -> Client:
     registered, without a name or sex, against a registration rule, or when the roster may
     already hold them (then the registration form, which shows the matches, is the way)."""
     if person.client_id is not None:
+        number = person.client.register_number
         raise EnrolRefused(_("%(name)s sudah didaftarkan sebagai klien %(n)s.",
-                             name=person.name, n=person.client.register_number))
+                             name=person.name, n=number) if number else
+                           _("%(name)s sudah didaftarkan sebagai calon klien.",
+                             name=person.name))
     if not person.name or not person.sex:
         raise EnrolRefused(_("Isi nama dan jenis kelamin orang ini dulu (ubah data "
                              "penjangkauan)."))
@@ -61,9 +63,8 @@ def enrol(person: OutreachPerson, user: User | None) -> Client:
         raise EnrolRefused(_(
             "Mungkin sudah terdaftar: %(who)s. Bila orang yang berbeda, daftarkan lewat Buku "
             "induk klien (kemiripan ditampilkan di sana).",
-            who="; ".join(f"{m.client.register_number} {m.client.full_name}" for m in matches)))
-    client = Client(**values)
-    issue_register_number(client, None)
+            who="; ".join(str(m.client) for m in matches)))
+    client = Client(**values)  # a candidate: the register number comes with admission
     db.session.add(client)
     lifecycle.begin(client, user=user)
     person.client = client

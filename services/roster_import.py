@@ -151,6 +151,10 @@ def _plan(path: str) -> tuple[Plan, _Lookups]:
         elif reg and reg in lookups.issued:
             row.reasons.append(_("Nomor induk %(n)s pernah dipakai klien yang sudah dihapus; "
                                  "nomor induk tidak boleh dipakai ulang.", n=reg))
+        elif reg:  # a new client is a candidate: its number comes with its admission
+            row.reasons.append(_("Nomor induk %(n)s tidak ada di buku induk. Klien baru "
+                                 "mendapat nomor induk saat penerimaan: kosongkan kolom "
+                                 "ini.", n=reg))
         record = _record(row, existing)
         # An unchanged row writes nothing: what is stored is not judged again here.
         problems = [] if row.action == "unchanged" else \
@@ -326,7 +330,7 @@ def apply(path: str) -> Plan:
         record_moves(result.rows, lookups, created)
         # The duplicate check's keys of the new clients and of the changed ones.
         duplicates.index([
-            (created[row.register_number], {**row.values, "full_name": row.full_name})
+            (created[row.row], {**row.values, "full_name": row.full_name})
             for row in result.rows if row.action == "create"] + [
             (lookups.clients[row.register_number].id,
              {**{name: getattr(lookups.clients[row.register_number], name)

@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 from sqlalchemy import JSON, bindparam, insert, select, update
 
-from models import AuditEntry, Client, RegisterNumber, StageMove, db
+from models import AuditEntry, Client, StageMove, db
 from models.base import utcnow
 from models.choices import Stage
 
 from . import lifecycle
 from .audit import CALLER_AUDITS, created_entries, updated_entries
-from .clients import keep_counters_above, next_register_numbers
 from .dates import today as panti_today
 from .versions import entries_since, shown_time
 
@@ -97,46 +96,34 @@ def _refuse_changed(rows: list[RowPlan], lookups: _Lookups, stamp: datetime,
         row.action = "reject"
 
 
-def create_clients(rows: list[RowPlan]) -> dict[str, int]:
-    """Insert the new clients; their ids by register number."""
+def create_clients(rows: list[RowPlan]) -> dict[int, int]:
+    """Insert the new clients, candidates of stage 1 without a register number (issued at
+    admission); their ids by spreadsheet row."""
     if not rows:
         return {}
-    given = [row.register_number for row in rows if row.register_number]
-    if given:  # numbers typed from a paper register, recorded before numbering the rest
-        _insert(RegisterNumber, [{"number": n} for n in given])
-        keep_counters_above(given)  # the automatic numbering never reaches them
-    by_year: dict[int, list[RowPlan]] = defaultdict(list)
-    for row in rows:
-        if not row.register_number:
-            admitted = row.values.get("admission_date")
-            by_year[admitted.year if admitted else panti_today().year].append(row)
-    for year, numbered in by_year.items():
-        numbers = next_register_numbers(year, len(numbered))
-        _insert(RegisterNumber, [{"number": n} for n in numbers])
-        for row, number in zip(numbered, numbers, strict=True):
-            row.register_number = number
     stamp = utcnow()
-    records = {}
+    records = []
     for row in rows:
         record = dict.fromkeys(CLIENT_COLUMNS)
         record.update({attr_column(attr): value for attr, value in row.values.items()})
-        record.update(register_number=row.register_number, full_name=row.full_name,
+        record.update(register_number=None, full_name=row.full_name,
                       stage=record["stage"] or NEW_CLIENT_STAGE)
-        records[row.register_number] = record
-    # Then the new ids, found by their creation time (one for all of them; the register
-    # number tells them from anyone else's of the same instant): an INSERT … RETURNING, or
-    # a list of thousands of numbers, would have the driver parse statements of thousands
-    # of placeholders.
+        records.append(record)
+    # Then the new ids, found by their creation time (one for all of them) in the order they
+    # went in: an INSERT … RETURNING, or a list of thousands of ids, would have the driver
+    # parse statements of thousands of placeholders. One executemany (or COPY) takes its ids
+    # from the sequence row by row, and the import holds the write lock (SQLite) or is the
+    # only writer of this moment's creation time.
     _insert(Client, [{**record, "created_at": stamp, "updated_at": stamp}
-                     for record in records.values()])
-    created = [(client_id, number) for client_id, number in db.session.execute(
-        select(Client.id, Client.register_number).where(Client.created_at == stamp))
-        if number in records]
+                     for record in records])
+    ids = list(db.session.scalars(
+        select(Client.id).where(Client.created_at == stamp).order_by(Client.id)))
+    if len(ids) != len(rows):
+        raise RuntimeError("the new clients could not be told apart by their creation time")
+    pairs = list(zip(ids, records, strict=True))
     _insert(AuditEntry, created_entries(Client.__tablename__, [
-        (client_id, f"{number} — {records[number]['full_name']}", records[number])
-        for client_id, number in created
-    ]))
-    return {number: client_id for client_id, number in created}
+        (client_id, record["full_name"], record) for client_id, record in pairs]))
+    return {row.row: client_id for row, client_id in zip(rows, ids, strict=True)}
 
 
 def move_day(values: dict[str, Any]):
@@ -146,13 +133,13 @@ def move_day(values: dict[str, Any]):
         else None
 
 
-def record_moves(rows: list[RowPlan], lookups: _Lookups, ids: dict[str, int]) -> None:
+def record_moves(rows: list[RowPlan], lookups: _Lookups, ids: dict[int, int]) -> None:
     """The stage timeline of what the import did: where each new client (``ids``: by
-    register number) begins, and each move an updated row made (the stage machine allowed
+    spreadsheet row) begins, and each move an updated row made (the stage machine allowed
     it in the plan). One statement."""
     user = lifecycle.acting_user()
     today, stamp = panti_today(), utcnow()
-    moves = [{"client_id": ids[row.register_number], "from_stage": None,
+    moves = [{"client_id": ids[row.row], "from_stage": None,
               "to_stage": row.values.get("stage") or NEW_CLIENT_STAGE,
               "moved_on": row.values.get("admission_date") or today, "reason": None}
              for row in rows if row.action == "create"]

@@ -215,7 +215,8 @@ def make_client(full_name="Budi Santoso", stage="intervention", sex="L", number=
                 **kw) -> Client:
     client = Client(full_name=full_name, stage=stage, sex=sex,
                     admission_date=kw.pop("admission_date", date(2026, 1, 5)), **kw)
-    issue_register_number(client, number)
+    if number or stage != "approach":  # a candidate is numbered at admission
+        issue_register_number(client, number)
     db.session.add(client)
     db.session.flush()
     return client

@@ -26,7 +26,7 @@ def test_the_registration_form_is_in_sections_without_stage_or_termination(clien
     found = _sections(html)
     assert list(found) == ["Identitas", "Asal &amp; rujukan", "Keluarga / wali",
                            "Penempatan &amp; pelayanan"]
-    assert found["Identitas"][1][:3] == ["register_number", "cohort", "full_name"]
+    assert found["Identitas"][1][:2] == ["cohort", "full_name"]  # no number: given at admission
     assert "guardian_phone" in found["Keluarga / wali"][1]
     assert found["Penempatan &amp; pelayanan"][1] == ["admission_date", "social_worker", "room"]
     assert not re.search(r'name="(stage|termination_date|termination_reason)"', html)

@@ -27,9 +27,6 @@ FUTURE = panti_today() + timedelta(days=3)
 
 # (field, changes to BASE, the rule's message). A room is given by name.
 CASES = [
-    ("register_number", {"register_number": "2026 0001"},
-     "Nomor induk hanya boleh berisi huruf, angka, titik, garis miring, atau tanda hubung "
-     "(maks. 20)."),
     ("full_name", {"full_name": None}, "Kolom ini wajib diisi."),
     ("full_name", {"full_name": "Slamet " * 715 + "Riyadi"},  # 5,011 characters
      "Isian tidak boleh lebih dari 120 karakter (terisi 5011)."),

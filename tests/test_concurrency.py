@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask_migrate import downgrade, upgrade
@@ -17,45 +17,61 @@ from sqlalchemy import create_engine, insert, select, text
 
 from app import create_app
 from bench.concurrency import Burst, Gunicorn, inspect_database, seed
-from models import Attendance, AuditEntry, Client, RegisterNumber, TrainingSession, db
+from models import (
+    Attendance,
+    AuditEntry,
+    Client,
+    RegisterNumber,
+    ServiceContract,
+    TrainingSession,
+    db,
+)
 from services import attendance as attendance_service
+from services import lifecycle
 from services.clients import next_register_numbers
 from services.dates import today as panti_today
 
-from .conftest import PASSWORD, csrf_token, field_errors, make_class, make_client, post_form
-from .pages import assert_redirected, list_rows
+from .conftest import PASSWORD, csrf_token, make_class, make_client, post_form
 from .test_attendance_grid import _session_with
+from .test_lifecycle import admissible
 from .test_migrations import _database_url
 
 YEAR = panti_today().year
 
 
 def test_a_burst_of_saves_gets_no_error_and_no_spurious_refusal(app, tmp_path):
-    """Sheet saves (several on one sheet at once) and registrations with the number left
-    blank, from many users through four gunicorn workers."""
+    """Sheet saves (several on one sheet at once), registrations of candidates and
+    admissions (each drawing a register number), from many users through four gunicorn
+    workers."""
     with app.app_context():
         plan = seed(sheet_users=6, client_users=10, classes=2, sessions_per_class=2,
-                    clients_per_class=6)
+                    clients_per_class=6, candidates_ready=60)
         url = db.engine.url.render_as_string(hide_password=False)
     with Gunicorn(url, tmp_path / "gunicorn.log") as server:
         result = Burst(server.port, plan, seconds=3, max_requests=300).run()
         log = server.log()
     sheets, registrations = result.of("sheet"), result.of("client")
+    admissions = result.of("admission")
     assert result.failures == []
-    assert sheets and registrations
-    # Every save answered "saved": the redirect back to the sheet or to the roster.
+    assert sheets and registrations and admissions
+    # Every save answered "saved": the redirect back to the sheet, the roster or the client.
     assert [(s.kind, s.detail, s.status, s.refused) for s in result.saves
             if s.status != 302] == []
     assert {s.location for s in registrations} == {"/admin/client/"}
     assert {s.location for s in sheets} == {"/admin/attendance_grid/record/"}
+    assert {s.location.split("?")[0] for s in admissions} == {"/admin/client/details/"}
     assert "database is locked" not in log and "Traceback" not in log, log[-3000:]
 
     with app.app_context():
         after = inspect_database(plan, result)
-    # Each registration the user was told about is in the roster with a number of its own,
-    # never one issued before (the deleted client's included).
+    # Each registration the user was told about is in the roster, a candidate without a
+    # number; each admission got a number of its own, never one issued before (the deleted
+    # client's included).
     assert set(after.created) == {s.detail for s in registrations}
-    assert len(set(after.created.values())) == len(after.created)
+    assert set(after.created.values()) == {None}
+    assert set(after.admitted) == {int(s.detail) for s in admissions}
+    assert None not in after.admitted.values()
+    assert len(set(after.admitted.values())) == len(after.admitted)
     assert after.duplicates == [] and after.reused == []
     # The counters continue right above the highest number of each year: no gaps, no reuse.
     assert after.counters == {year: top + 1 for year, top in after.highest.items()}
@@ -119,31 +135,28 @@ def test_two_saves_of_one_sheet_at_once_both_succeed_and_the_later_codes_stand(
         assert sorted(c["code"] for c in corrections) == [["H", "S"]] * 3
 
 
-def test_register_numbers_continue_above_every_number_ever_issued(app, client, login_as):
-    login_as("admin")
+def test_register_numbers_continue_above_every_number_ever_issued(app):
+    """Admissions number on from the highest number ever issued: above one typed from a
+    paper register, and never a deleted client's."""
+    def admit(name: str) -> Client:
+        person = make_client(name, stage="approach", admission_date=date(YEAR, 1, 5))
+        admissible(person.id)
+        lifecycle.move(person, "admission", None)
+        db.session.commit()
+        return person
 
-    def register(name, number=""):
-        return post_form(client, "/admin/client/new/", {
-            "register_number": number, "full_name": name, "sex": "L", "stage": "approach",
-            "admission_date": f"{YEAR}-01-05", "religion": "__None",
-            "referral_source": "__None", "room": "__None", "termination_reason": "__None"})
-
-    assert_redirected(register("Budi Santoso"), "/admin/client/")
-    assert_redirected(register("Ani Lestari", f"{YEAR}-0040"), "/admin/client/")  # paper
-    assert_redirected(register("Joko Susilo"), "/admin/client/")
     with app.app_context():
-        joko = db.session.scalar(select(Client).where(Client.full_name == "Joko Susilo"))
+        assert admit("Budi Santoso").register_number == f"{YEAR}-0001"
+        make_client("Ani Lestari", number=f"{YEAR}-0040")  # from the paper register
+        joko = admit("Joko Susilo")
+        assert joko.register_number == f"{YEAR}-0041"
+        for contract in db.session.scalars(select(ServiceContract).where(
+                ServiceContract.client_id == joko.id)):
+            db.session.delete(contract)
+        db.session.flush()
         db.session.delete(joko)
         db.session.commit()
-    assert_redirected(register("Dewi Sartika"), "/admin/client/")
-    numbers = {row["full_name"]: row["register_number"]
-               for row in list_rows(client, "/admin/client/").values()}
-    assert numbers == {"Budi Santoso": f"{YEAR}-0001", "Ani Lestari": f"{YEAR}-0040",
-                       "Dewi Sartika": f"{YEAR}-0042"}
-    refused = register("Joko Susilo", f"{YEAR}-0041")
-    assert refused.status_code == 200
-    assert field_errors(refused.get_data(as_text=True), "register_number") == [
-        f"Nomor induk {YEAR}-0041 sudah pernah dipakai; nomor induk tidak boleh dipakai ulang."]
+        assert admit("Dewi Sartika").register_number == f"{YEAR}-0042"
 
 
 def test_next_register_numbers_reserves_a_block_that_no_concurrent_transaction_shares(app):

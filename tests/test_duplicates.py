@@ -160,13 +160,13 @@ def test_registering_a_likely_duplicate_shows_the_matches_and_saves_only_when_to
                      ).get_data(as_text=True)
     assert _matches(html)
     saved = post_form(client, "/admin/client/new/",
-                      {**form, "different_person": "1", "shown": [number]})
+                      {**form, "different_person": "1", "shown": [str(ids["Muhammad Rizki"])]})
     assert saved.status_code == 302
     with app.app_context():
         rizky = db.session.scalar(select(Client).where(Client.full_name == "Moch. Rizky"))
         decision = db.session.scalar(select(DuplicateDecision))
         assert (decision.client_id, decision.shown, decision.decided_by_id) == (
-            rizky.id, number, who["user_id"])
+            rizky.id, f"{number} — Muhammad Rizki", who["user_id"])
 
 
 def test_a_registration_without_a_likely_match_saves_at_once(app, client, login_as):

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from models import Client, db
-from services.dates import today as panti_today
+from services.clients import issue_register_number
 from services.roster_import import MAX_ROWS, MAX_TOTAL_BYTES
 
 from .conftest import csrf_token, make_client
@@ -208,22 +208,20 @@ def _confirm(client, content: bytes) -> list[str]:
 def test_confirming_an_import_runs_the_same_statements_for_50_or_300_rows(app, client,
                                                                           login_as):
     login_as("admin")
-    _confirm(client, _roster(1))  # the year's first numbers also start its counter
+    _confirm(client, _roster(1))
     small = _confirm(client, _roster(50))
     large = _confirm(client, _roster(300))
     assert len(large) == len(small) <= 30, large
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Client)) == 351
-        numbers = db.session.scalars(select(Client.register_number)).all()
-        assert len(set(numbers)) == 351
-        year = panti_today().year
-        assert sorted(numbers)[-1] == f"{year}-0351"
+        # Candidates: their register numbers come with admission.
+        assert set(db.session.scalars(select(Client.register_number))) == {None}
         from models import AuditEntry
         entries = db.session.execute(select(AuditEntry.record_id, AuditEntry.record_label)
                                      .where(AuditEntry.table_name == "client",
                                             AuditEntry.action == "create")).all()
         assert len(entries) == 351 and all(record_id for record_id, _label in entries)
-        assert f"{year}-0001 — Klien Nomor 8" in {label for _id, label in entries}
+        assert "Klien Nomor 8" in {label for _id, label in entries}
 
 
 def _changed(numbers: list[str]) -> bytes:
@@ -237,7 +235,10 @@ def test_confirming_changes_runs_the_same_statements_for_50_or_300_rows(app, cli
     """Changed clients go in as one checked UPDATE for all of them and one audit INSERT."""
     login_as("admin")
     _confirm(client, _roster(350))
-    with app.app_context():
+    with app.app_context():  # admitted since: each has its register number
+        for person in db.session.scalars(select(Client).order_by(Client.id)):
+            issue_register_number(person)
+        db.session.commit()
         numbers = sorted(db.session.scalars(select(Client.register_number)))
     small = _confirm(client, _changed(numbers[:50]))
     large = _confirm(client, _changed(numbers[50:]))
@@ -250,10 +251,10 @@ def test_confirming_changes_runs_the_same_statements_for_50_or_300_rows(app, cli
                                                Client.full_name)).all())
         assert names[numbers[0]] == "Klien Diubah 8"
         assert names[numbers[-1]] == "Klien Diubah 307"
-        assert set(db.session.scalars(select(Client.row_version))) == {2}
-        changes = db.session.scalars(select(AuditEntry.changes).where(
+        assert set(db.session.scalars(select(Client.row_version))) == {3}
+        changes = [change for change in db.session.scalars(select(AuditEntry.changes).where(
             AuditEntry.table_name == "client", AuditEntry.action == "update")
-            .order_by(AuditEntry.id)).all()
+            .order_by(AuditEntry.id)) if "register_number" not in change]
         assert len(changes) == 350
         assert changes[-1] == {"full_name": ["Klien Nomor 357", "Klien Diubah 307"]}
 
@@ -290,18 +291,3 @@ def test_the_reader_gives_what_excel_shows(tmp_path, date_1904):
             2: ("=SUM(A1)", True)},
         4: {27: ("AB4", False)},
     }
-
-
-def test_typed_numbers_keep_the_automatic_numbering_above_them(app, client, login_as):
-    login_as("admin")
-    content = _replace({SHEET: _sheet(HEADER_ROW + _row(8, "2026-0050", "Dari Buku", "L")
-                                      + _row(9, "", "Otomatis", "P"))})
-    html, _elapsed = _upload(client, content)
-    token = re.search(r'name="token" value="(\w+)"', html).group(1)
-    client.post("/admin/client_import/confirm/", data={
-        "csrf_token": csrf_token(client, "/admin/client_import/"), "token": token})
-    year = panti_today().year
-    with app.app_context():
-        numbers = dict(db.session.execute(select(Client.full_name, Client.register_number)).all())
-    assert numbers["Dari Buku"] == "2026-0050"
-    assert numbers["Otomatis"] == (f"{year}-0051" if year == 2026 else f"{year}-0001")

@@ -17,6 +17,7 @@ from models import (
     Client,
     ConferenceDecision,
     PlanGoal,
+    Room,
     Selection,
     ServiceContract,
     ServicePlan,
@@ -25,9 +26,11 @@ from models import (
     db,
 )
 from services import lifecycle
+from services.clients import issue_register_number
 from services.dates import today as panti_today
 
 from .conftest import csrf_token, make_client, make_room, make_staff, post_form
+from .pages import alerts, list_rows
 from .test_client_rules import dry_run, roster
 
 TODAY = panti_today()
@@ -82,6 +85,35 @@ def world(app):
         return {"budi": budi.id, "mine": mine.id, "other": other.id, "room": room.id}
 
 
+def _register_cell(client, client_id: int) -> str:
+    """The register number the roster shows for the client."""
+    return list_rows(client, "/admin/client/")[client_id]["register_number"]
+
+
+def on_paper(client_id: int, stage: str) -> None:
+    """Put a candidate in ``stage`` as if moved there on paper, with its register number."""
+    person = db.session.get(Client, client_id)
+    person.stage = stage
+    issue_register_number(person)
+
+
+def admissible(client_id: int) -> None:
+    """Give a candidate what the move to admission needs: an accepted selection, a social
+    worker, a room of its sex and a signed preliminary contract (not committed)."""
+    person = db.session.get(Client, client_id)
+    person.social_worker = person.social_worker or make_staff(
+        f"Peksos {client_id}", "social_worker")
+    rooms = db.session.scalar(select(func.count()).select_from(Room))
+    person.room = make_room(f"Asrama uji {rooms + 1}", capacity=5, sex=person.sex)
+    person.admission_date = person.admission_date or TODAY
+    db.session.add(Selection(client_id=client_id, decision="accepted", decided_on=TODAY))
+    db.session.add(ServiceContract(client_id=client_id, kind="preliminary", problem="p",
+                                   goals="g", start_date=person.admission_date,
+                                   end_date=TODAY + timedelta(days=30), status="signed",
+                                   signed_date=TODAY, social_worker=person.social_worker))
+    db.session.flush()
+
+
 def _log_in(client, username: str, password: str = "kata-sandi-panjang-sekali") -> None:
     assert client.post("/login", data={"username": username, "password": password,
                                        "csrf_token": csrf_token(client, "/login")}
@@ -129,7 +161,15 @@ def test_each_move_names_what_is_missing_and_goes_through_once_it_is_there(
                                        end_date=TODAY + timedelta(days=30), status="signed",
                                        signed_date=TODAY, social_worker_id=world["mine"]))
         db.session.commit()
-    assert _move(client, budi, "admission", note="Lulus seleksi").status_code == 302
+    # A candidate has no register number: the roster shows none, the move issues it.
+    assert _register_cell(client, budi) == ""
+    moved = _move(client, budi, "admission", note="Lulus seleksi")
+    assert moved.status_code == 302
+    number = f"{(TODAY - timedelta(days=40)).year}-0001"
+    assert alerts(client.get(moved.headers["Location"]).get_data(as_text=True)) == [
+        f"Budi Santoso kini pada tahap 2. Penerimaan &amp; registrasi dengan nomor induk "
+        f"{number}."]
+    assert _register_cell(client, budi) == number
     with app.app_context():
         assert _state(budi) == ("admission", 2)
 
@@ -217,6 +257,7 @@ def test_a_social_worker_moves_their_own_clients_and_no_one_elses(app, client, w
                              admission_date=TODAY - timedelta(days=5))
         mine = db.session.get(Client, world["budi"])
         mine.stage = "admission"
+        issue_register_number(mine)  # admitted on paper
         db.session.commit()
         theirs_id = theirs.id
     _log_in(client, "peksos")
@@ -251,6 +292,7 @@ def test_an_exit_is_a_termination_with_its_reason_and_aftercare_follows(app, cli
     with app.app_context():
         budi = db.session.get(Client, world["budi"])
         budi.stage = "intervention"
+        issue_register_number(budi)  # admitted on paper
         db.session.commit()
     _log_in(client, "peksos")
     page = client.get(f"/admin/client_stage/?id={world['budi']}").get_data(as_text=True)
@@ -284,7 +326,7 @@ def test_an_exit_is_a_termination_with_its_reason_and_aftercare_follows(app, cli
 ])
 def test_a_bad_move_date_is_refused_and_nothing_changes(app, client, world, day, words):
     with app.app_context():
-        db.session.get(Client, world["budi"]).stage = "admission"
+        on_paper(world["budi"], "admission")
         db.session.commit()
     _log_in(client, "peksos")
     html = _move(client, world["budi"], "assessment", day=day).get_data(as_text=True)
@@ -298,6 +340,7 @@ def test_the_heads_approval_of_a_kk_termination_is_a_recorded_move(app, client, 
     with app.app_context():
         budi = db.session.get(Client, world["budi"])
         budi.stage = "case_conference"
+        issue_register_number(budi)  # admitted on paper
         conference = CaseConference(date=TODAY - timedelta(days=2), kind="periodic_review",
                                     clients=[budi])
         db.session.add(conference)
@@ -325,56 +368,56 @@ def test_the_heads_approval_of_a_kk_termination_is_a_recorded_move(app, client, 
 
 
 def test_the_import_goes_through_the_same_moves(app, client, login_as, world):
-    """A new client begins at stage 1; a row that changes a stage is refused with the
-    machine's words unless the move is one this user may make now, then recorded."""
+    """A new client begins at stage 1, without a register number; a row that changes a
+    stage is refused with the machine's words unless the move is one this user may make
+    now."""
     login_as("admin")
     with app.app_context():
-        number = db.session.get(Client, world["budi"]).register_number
-    base = {"register_number": number, "full_name": "Budi Santoso", "sex": "L",
-            "admission_date": TODAY - timedelta(days=40)}
-    new = {"full_name": "Asep Saepudin", "sex": "L", "admission_date": TODAY,
-           "stage": "intervention"}
-    rows = dry_run(client, roster([{**base, "stage": "resocialization"}, new]))
-    assert rows[8] == ("reject", ["Tahap pelayanan: Dari tahap 1. Pendekatan awal klien "
-                                  "tidak dapat pindah ke tahap 8. Resosialisasi & penyaluran."])
+        joko = make_client("Joko Susilo", stage="admission", social_worker_id=world["mine"],
+                           admission_date=TODAY - timedelta(days=5))
+        db.session.commit()
+        number = joko.register_number
+    base = {"register_number": number, "full_name": "Joko Susilo", "sex": "L",
+            "admission_date": TODAY - timedelta(days=5)}
+    new = {"full_name": "Asep Saepudin", "sex": "L", "stage": "intervention"}
+    rows = dry_run(client, roster([
+        {**base, "stage": "resocialization"}, new,
+        {**new, "stage": "approach", "register_number": "2026-0099"}]))
+    assert rows[8] == ("reject", ["Tahap pelayanan: Dari tahap 2. Penerimaan & registrasi "
+                                  "klien tidak dapat pindah ke tahap 8. Resosialisasi & "
+                                  "penyaluran."])
     assert rows[9] == ("reject", ["Tahap pelayanan: Dari tahap 1. Pendekatan awal klien "
                                   "tidak dapat pindah ke tahap 6. Intervensi / bimbingan."])
-    assert dry_run(client, roster([{**base, "stage": "admission"}]))[8] == (
-        "reject", ["Tahap pelayanan: Belum dapat pindah ke tahap 2. Penerimaan & registrasi: "
-                   "Seleksi belum diterima pimpinan. Kamar/asrama belum ditentukan. Kontrak "
-                   "pendahuluan yang ditandatangani belum ada."])
-    with app.app_context():
-        db.session.get(Client, world["budi"]).room_id = world["room"]
-        db.session.add(Selection(client_id=world["budi"], decision="accepted",
-                                 decided_on=TODAY))
-        db.session.add(ServiceContract(client_id=world["budi"], kind="preliminary",
-                                       problem="p", goals="g", start_date=TODAY,
-                                       end_date=TODAY, status="signed", signed_date=TODAY))
-        db.session.commit()
+    assert dry_run(client, roster([{**base, "stage": "assessment"}]))[8] == (
+        "reject", ["Tahap pelayanan: Anda tidak berwenang memindahkan klien ini ke tahap 3. "
+                   "Asesmen."])
+    assert rows[10] == ("reject", ["Nomor induk 2026-0099 tidak ada di buku induk. Klien baru "
+                                   "mendapat nomor induk saat penerimaan: kosongkan kolom "
+                                   "ini."])
     html = client.post("/admin/client_import/", data={
         "csrf_token": csrf_token(client, "/admin/client_import/"),
-        "file": (__import__("io").BytesIO(roster([
-            {**base, "stage": "admission", "room": "Asrama Anggrek"},
-            {**new, "stage": "approach"}])), "buku-induk.xlsx")},
+        "file": (__import__("io").BytesIO(roster([{**new, "stage": "approach"}])),
+                 "buku-induk.xlsx")},
         content_type="multipart/form-data").get_data(as_text=True)
     token = re.search(r'name="token" value="(\w+)"', html).group(1)
     assert client.post("/admin/client_import/confirm/", data={
         "csrf_token": csrf_token(client, "/admin/client_import/"), "token": token}
     ).status_code == 302
     with app.app_context():
-        assert _state(world["budi"]) == ("admission", 2)
         asep = db.session.scalar(select(Client).where(Client.full_name == "Asep Saepudin"))
+        assert (asep.stage, asep.register_number) == ("approach", None)
         assert [(m.from_stage, m.to_stage) for m in lifecycle.timeline(asep.id)] == [
             (None, "approach")]
 
 
 def test_the_command_goes_through_the_same_moves(app, world):
+    """A candidate, without a register number yet, is named by its id (#12); the move to
+    admission issues the number and says so."""
     from cli import move_client
 
     runner = app.test_cli_runner()
-    with app.app_context():
-        number = db.session.get(Client, world["budi"]).register_number
-    refused = runner.invoke(move_client, [number, "admission"])
+    budi = f"#{world['budi']}"
+    refused = runner.invoke(move_client, [budi, "admission"])
     assert refused.exit_code == 1
     assert ("Belum dapat pindah ke tahap 2. Penerimaan & registrasi: Seleksi belum diterima "
             "pimpinan. Kamar/asrama belum ditentukan.") in refused.output
@@ -387,13 +430,19 @@ def test_the_command_goes_through_the_same_moves(app, world):
                                        problem="p", goals="g", start_date=TODAY,
                                        end_date=TODAY, status="signed", signed_date=TODAY))
         db.session.commit()
-    moved = runner.invoke(move_client, [number, "admission", "--note", "Dari arsip kertas"])
+    moved = runner.invoke(move_client, [budi, "admission", "--note", "Dari arsip kertas"])
     assert moved.exit_code == 0, moved.output
-    assert "kini pada tahap 2. Penerimaan & registrasi" in moved.output
     with app.app_context():
+        number = db.session.get(Client, world["budi"]).register_number
         last = lifecycle.timeline(world["budi"])[-1]
         assert (last.to_stage, last.actor, last.note) == (
             "admission", "flask move-client", "Dari arsip kertas")
+    assert number == f"{(TODAY - timedelta(days=40)).year}-0001"
+    assert moved.output.strip() == ("Budi Santoso kini pada tahap 2. Penerimaan & registrasi "
+                                    f"dengan nomor induk {number}.")
+    # Once numbered, by its number.
+    assert runner.invoke(move_client, [number, "admission"]).output.strip().endswith(
+        "Klien sudah berada pada tahap 2. Penerimaan & registrasi.")
     unknown = runner.invoke(move_client, ["9999-0001", "admission"])
     assert unknown.exit_code == 1 and "tidak ditemukan" in unknown.output
 
@@ -464,6 +513,74 @@ def test_migration_0012_gives_every_client_the_first_entry_of_its_timeline(tmp_p
         engine.dispose()
 
 
+def test_migration_0018_keeps_every_number_and_checks_admitted_clients(tmp_path):
+    """Over a database at 0017: every client keeps its number; after it a candidate may have
+    none, an admitted client may not (the database refuses); down again, a candidate without
+    a number gets CALON-<id>, recorded as issued."""
+    from flask_migrate import downgrade
+    from flask_migrate import upgrade as migrate_up
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import IntegrityError
+
+    from app import create_app
+
+    from .conftest import test_database_url
+
+    url = test_database_url() or f"sqlite:///{tmp_path / 'm.db'}"
+    engine = create_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS numbers_check CASCADE"))
+            conn.execute(text("CREATE SCHEMA numbers_check"))
+        url += ("&" if "?" in url else "?") + "options=-csearch_path%3Dnumbers_check"
+        engine.dispose()
+        engine = create_engine(url)
+    migrated = create_app({"TESTING": True, "SECRET_KEY": "x",
+                           "SQLALCHEMY_DATABASE_URI": url})
+    made = "2026-03-04 10:00:00+00:00"
+    insert_client = text(
+        "INSERT INTO client (id, register_number, full_name, sex, stage, row_version, "
+        "created_at, updated_at) VALUES (:id, :n, 'Klien', 'L', :stage, 1, :made, :made)")
+
+    def numbers() -> list[tuple]:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(
+                "SELECT id, register_number, stage FROM client ORDER BY id"))]
+
+    try:
+        with migrated.app_context():
+            migrate_up(revision="0017_selection")
+            with db.engine.begin() as conn:
+                for client_id, number, stage in ((1, "2026-0001", "intervention"),
+                                                 (2, "2026-0002", "approach")):
+                    conn.execute(text("INSERT INTO register_number (number, issued_at) "
+                                      "VALUES (:n, :made)"), {"n": number, "made": made})
+                    conn.execute(insert_client, {"id": client_id, "n": number,
+                                                 "stage": stage, "made": made})
+            migrate_up(revision="0018_number_at_admission")
+            assert numbers() == [(1, "2026-0001", "intervention"), (2, "2026-0002", "approach")]
+            with db.engine.begin() as conn:
+                conn.execute(insert_client, {"id": 3, "n": None, "stage": "approach",
+                                             "made": made})
+            with pytest.raises(IntegrityError), db.engine.begin() as conn:
+                conn.execute(insert_client, {"id": 4, "n": None, "stage": "admission",
+                                             "made": made})
+            downgrade(revision="0017_selection")
+            assert numbers()[2] == (3, "CALON-3", "approach")
+            with db.engine.connect() as conn:
+                assert conn.execute(text("SELECT count(*) FROM register_number WHERE "
+                                         "number = 'CALON-3'")).scalar() == 1
+            migrate_up(revision="0018_number_at_admission")
+            assert len(numbers()) == 3
+    finally:
+        with migrated.app_context():
+            db.engine.dispose()
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA numbers_check CASCADE"))
+        engine.dispose()
+
+
 @pytest.mark.parametrize("data, words", [
     ({"target": "<script>alert(1)</script>"},
      "Dari tahap 2. Penerimaan & registrasi klien tidak dapat pindah ke tahap "
@@ -477,7 +594,7 @@ def test_migration_0012_gives_every_client_the_first_entry_of_its_timeline(tmp_p
 def test_hostile_or_stale_values_on_the_move_page_change_nothing(app, client, world, data,
                                                                   words):
     with app.app_context():
-        db.session.get(Client, world["budi"]).stage = "admission"
+        on_paper(world["budi"], "admission")
         db.session.commit()
     _log_in(client, "peksos")
     response = _move(client, world["budi"], **data)

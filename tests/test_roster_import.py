@@ -86,16 +86,18 @@ def test_bad_rows_are_listed_with_their_reasons_and_cannot_be_confirmed(app, cli
     with app.app_context():
         _world()
     bad = [
-        [1, "2026-0009", None, "Cucu Sumiati", "P", datetime(1985, 3, 2), "3204010203850002",
+        [1, None, None, "Cucu Sumiati", "P", datetime(1985, 3, 2), "3204010203850002",
          "Kabupaten Bandung", datetime(2026, 2, 1), None, None],  # NIK says a man born 2/3
-        [2, "2026-0010", None, "Dede Rohman", "L", None, "12345", "Kab Bandng",
+        [2, None, None, "Dede Rohman", "L", None, "12345", "Kab Bandng",
          datetime(2026, 2, 1), None, None],
-        [3, "2026-0011", None, "Entis Sutisna", "L", "31/02/1980", None, "Bdg",
+        [3, None, None, "Entis Sutisna", "L", "31/02/1980", None, "Bdg",
          datetime(2026, 2, 1), None, None],
-        [4, "2026-0012", None, "Karsim", "L", None, None, "Kabupaten Bandung",
-         datetime(2026, 2, 1), None, "Asrama Melati"],
-        [5, "2026-0012", None, "Karsim Dua", "L", None, None, "Kabupaten Bandung",
-         datetime(2026, 2, 1), None, None],
+        [4, "2026-0001", None, "Budi Santoso", "L", None, None, "Kabupaten Bandung",
+         datetime(2026, 1, 5), "6. Intervensi / bimbingan", "Asrama Melati"],
+        [5, "2026-0001", None, "Budi Santoso", "L", None, None, "Kabupaten Bandung",
+         datetime(2026, 1, 5), "6. Intervensi / bimbingan", None],
+        [6, "2026-0009", None, "Karsim", "L", None, None, "Kabupaten Bandung",
+         datetime(2026, 2, 1), None, None],  # a new client: numbered at admission
     ]
     html = _upload(client, _workbook(bad)).get_data(as_text=True)
     rows = _rows(html)
@@ -108,7 +110,9 @@ def test_bad_rows_are_listed_with_their_reasons_and_cannot_be_confirmed(app, cli
                                   "Daerah asal tidak dikenal: Bdg (tulis \"Kabupaten …\" atau "
                                   "\"Kota …\").")
     assert rows[11] == ("reject", "Kamar tidak dikenal: Asrama Melati.")
-    assert rows[12] == ("reject", "Nomor induk 2026-0012 dobel (juga di baris 11).")
+    assert rows[12] == ("reject", "Nomor induk 2026-0001 dobel (juga di baris 11).")
+    assert rows[13] == ("reject", "Nomor induk 2026-0009 tidak ada di buku induk. Klien baru "
+                                  "mendapat nomor induk saat penerimaan: kosongkan kolom ini.")
     assert "Konfirmasi impor" not in html and "Ada baris yang ditolak" in html
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Client)) == 1
@@ -130,7 +134,7 @@ def test_confirm_writes_every_row_in_one_go(app, client, login_as):
         budi = db.session.get(Client, budi_id)
         assert (budi.cohort, budi.stage, budi.room.name) == (2, "intervention", "Asrama Anggrek")
         asep = db.session.scalar(select(Client).where(Client.full_name == "Asep Saepudin"))
-        assert asep.register_number == "2026-0002"  # the next number of the admission year
+        assert asep.register_number is None  # a candidate: numbered at admission
         assert (asep.admission_date, asep.stage) == (date(2026, 2, 2), "approach")
         actions = set(db.session.scalars(select(AuditEntry.action).where(
             AuditEntry.table_name == "client", AuditEntry.username == "admin")))

@@ -10,9 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from models import Client, db
+from services import lifecycle
+from services.clients import issue_register_number
 from tests.case_data import Case, create_list_edit_delete, screen, screens
-from tests.conftest import make_room, make_staff, post_form
+from tests.conftest import make_client, make_room, make_staff, post_form
 from tests.pages import assert_redirected, assert_shows, details, list_rows, page
+from tests.test_lifecycle import admissible
 
 
 @screen("client")
@@ -20,7 +23,6 @@ def client_case(_who) -> Case:
     worker = make_staff("Siti Rahayu", "social_worker")
     room = make_room("Asrama Anggrek", capacity=10, sex="L")
     create = {
-        "register_number": "",
         "cohort": "12",
         "full_name": "Budi Santoso",
         "sex": "L",
@@ -42,7 +44,8 @@ def client_case(_who) -> Case:
         "room": str(room.id),
     }
     stored = {
-        "register_number": "2026-0001",
+        # A candidate: the register number is issued by the move to admission.
+        "register_number": None,
         "cohort": 12,
         "full_name": "Budi Santoso",
         "sex": "L",
@@ -69,15 +72,13 @@ def client_case(_who) -> Case:
         "termination_reason": None,
         "photo": None,
     }
-    # The edit form has no register number: it is given once and never changes.
-    edit = {key: value for key, value in create.items() if key != "register_number"}
-    edit.update(district_of_origin="Kabupaten Garut")
+    edit = {**create, "district_of_origin": "Kabupaten Garut"}
     return Case(
         model=Client,
         create=create,
         stored=stored,
         listed={
-            "register_number": "2026-0001",
+            "register_number": "",
             "full_name": "Budi Santoso",
             "sex": "Laki-laki",
             "cohort": "12",
@@ -88,7 +89,7 @@ def client_case(_who) -> Case:
             "admission_date": "05/01/2026",
         },
         shown={
-            "Nomor induk": "2026-0001",
+            "Nomor induk": "Belum ada (diberikan saat penerimaan)",
             "Nama lengkap": "Budi Santoso",
             "Jenis kelamin": "Laki-laki",
             "Tanggal lahir": "14/03/1990",
@@ -102,7 +103,7 @@ def client_case(_who) -> Case:
         edit=edit,
         edited={**stored, "district_of_origin": "Kabupaten Garut"},
         edited_listed={
-            "register_number": "2026-0001",
+            "register_number": "",
             "stage": "1. Pendekatan awal",
             "district_of_origin": "Kabupaten Garut",
         },
@@ -123,7 +124,6 @@ def test_client_details_show_indonesian_labels(app, client, login_as):
         worker_id = make_staff("Siti Rahayu", "social_worker").id
         db.session.commit()
     response = post_form(client, "/admin/client/new/", {
-        "register_number": "",
         "full_name": "Ani Lestari",
         "sex": "P",
         "birth_place": "Garut",
@@ -138,8 +138,9 @@ def test_client_details_show_indonesian_labels(app, client, login_as):
     with app.app_context():
         ani = db.session.scalars(select(Client)).one()
         ani_id = ani.id
-        assert ani.register_number == "2026-0001"
+        assert ani.register_number is None  # a candidate, numbered at admission
         assert ani.room_id is None
+        issue_register_number(ani)
         # Terminated later by a move (the head's approval or an exit).
         ani.stage, ani.termination_date = "termination", date(2026, 6, 30)
         ani.termination_reason = "goals_achieved"
@@ -163,27 +164,29 @@ def test_client_details_show_indonesian_labels(app, client, login_as):
 
 
 def test_client_register_numbers_count_up_within_the_admission_year(app, client, login_as):
+    """Numbers are issued by the move to admission, per year of admission, in the order of
+    the moves; a candidate has none."""
+    with app.app_context():
+        ids = {}
+        for name, admitted in (("Budi Santoso", date(2026, 1, 5)),
+                               ("Ani Lestari", date(2026, 2, 10)),
+                               ("Joko Widodo", date(2025, 12, 30)),
+                               ("Asep Saepudin", None)):
+            ids[name] = make_client(name, stage="approach", admission_date=admitted).id
+        db.session.commit()
+        for name in ("Budi Santoso", "Ani Lestari", "Joko Widodo"):
+            admissible(ids[name])
+            lifecycle.move(db.session.get(Client, ids[name]), "admission", None)
+        db.session.commit()
     login_as("admin")
-    for name, admitted in (("Budi Santoso", "2026-01-05"), ("Ani Lestari", "2026-02-10"),
-                           ("Joko Widodo", "2025-12-30")):
-        response = post_form(client, "/admin/client/new/", {
-            "register_number": "", "full_name": name, "sex": "L", "stage": "approach",
-            "admission_date": admitted, "religion": "__None", "referral_source": "__None",
-            "room": "__None", "termination_reason": "__None",
-        })
-        assert_redirected(response, "/admin/client/")
     numbers = {row["full_name"]: row["register_number"]
                for row in list_rows(client, "/admin/client/").values()}
     assert numbers == {"Budi Santoso": "2026-0001", "Ani Lestari": "2026-0002",
-                       "Joko Widodo": "2025-0001"}
+                       "Joko Widodo": "2025-0001", "Asep Saepudin": ""}
 
 
-def test_client_form_lets_the_register_number_be_left_blank(client, login_as):
-    """The field says "Kosongkan agar diisi otomatis": a browser must let it be empty."""
+def test_the_registration_form_has_no_register_number(client, login_as):
+    """A new client is a candidate: the number comes with admission, never typed."""
     login_as("admin")
     html = page(client, "/admin/client/new/")
-    field = re.search(r'<input[^>]*\bname="register_number"[^>]*>', html)
-    assert field, "no register number field"
-    assert not re.search(r"\brequired\b", field.group(0)), (
-        f"the browser refuses an empty register number: {field.group(0)}"
-    )
+    assert not re.search(r'\bname="register_number"', html)

@@ -153,16 +153,17 @@ def test_an_animated_photo_is_refused(app, client, login_as):
 # --- files follow the transaction -------------------------------------------------------
 
 def test_a_creation_that_loses_a_race_leaves_no_photo(app, client, login_as, monkeypatch):
-    import admin_views.clients as clients_view
+    from services.client_rules import Facts
 
     login_as("admin")
+    nik = "3273011403900001"  # born 14/03/1990, a man
     with app.app_context():
-        make_client("Asep Saepudin", number="2026-0100")  # the other creation, committed
+        make_client("Asep Saepudin", nik=nik)  # the other registration, committed
         db.session.commit()
-    # Our form was checked before that creation committed: the check saw the number free.
-    monkeypatch.setattr(clients_view, "number_was_issued", lambda _number: False)
+    # Our form was checked before that registration committed: the check saw the NIK free.
+    monkeypatch.setattr(Facts, "nik_holder", lambda _self, _nik, _current: None)
     before = _files(_folder(app, "photos"))
-    response = _upload(client, _image("PNG"), "foto.png", register_number="2026-0100")
+    response = _upload(client, _image("PNG"), "foto.png", nik=nik, birth_date="14/03/1990")
     assert response.status_code == 200 and flashed_errors(response.get_data(as_text=True))
     assert _files(_folder(app, "photos")) == before
     with app.app_context():

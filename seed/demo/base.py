@@ -50,7 +50,7 @@ def present_on(client: Client, day: date) -> bool:
 def sample_clients(rng: random.Random, pool: list[Client], low: int, high: int) -> list[Client]:
     """Between ``low`` and ``high`` clients of ``pool`` (fewer when the pool is small)."""
     wanted = min(rng.randint(low, high), len(pool))
-    return sorted(rng.sample(pool, wanted), key=lambda c: c.register_number)
+    return sorted(rng.sample(pool, wanted), key=lambda c: (c.register_number or "", c.full_name))
 
 
 def ensure_named(model: Any, rows: Iterable[dict[str, Any]]) -> dict[str, Any]:

@@ -265,10 +265,13 @@ def _plan_clients(demo: Demo) -> list[_ClientPlan]:
             values["cohort"] = 1 if days_in > 150 else 2 if days_in > 75 else 3
         worker = _weighted(rng, zip(SOCIAL_WORKERS, (4, 3, 3), strict=True))
         plans.append(_ClientPlan(values=values, worker=worker))
-    # Register numbers: per year of admission in admission order; not yet admitted come last.
+    # Register numbers: per year of admission in admission order. Candidates (stage 1) have
+    # none yet: the number is issued at admission.
     running: Counter[int] = Counter()
     for plan in sorted(plans, key=lambda p: (p.values.get("admission_date") or date.max,
                                              p.values["full_name"])):
+        if plan.values["stage"] == "approach":
+            continue
         year = (plan.values.get("admission_date") or today).year
         running[year] += 1
         plan.number = f"{year}-{running[year]:04d}"
@@ -321,13 +324,17 @@ def _history(client: Client, today: date) -> list[StageMove]:
 
 
 def ensure_clients(demo: Demo, rooms: dict[str, Room]) -> list[Client]:
-    """The planned clients, found by register number or created with a room and a peksos."""
+    """The planned clients, found by register number (a candidate: by name, among those
+    without one) or created with a room and a peksos."""
     plans = _plan_clients(demo)
-    numbers = [p.number for p in plans]
+    numbers = [p.number for p in plans if p.number]
     found = {
         c.register_number: c
         for c in db.session.scalars(select(Client).where(Client.register_number.in_(numbers)))
     }
+    candidates = {c.full_name: c for c in db.session.scalars(select(Client).where(
+        Client.register_number.is_(None),
+        Client.full_name.in_([p.values["full_name"] for p in plans if not p.number])))}
     issued = set(db.session.scalars(
         select(RegisterNumber.number).where(RegisterNumber.number.in_(numbers))
     ))
@@ -341,7 +348,8 @@ def ensure_clients(demo: Demo, rooms: dict[str, Room]) -> list[Client]:
     room_list = sorted(rooms.values(), key=lambda r: r.name)
     clients: list[tuple[str, Client]] = []
     for plan in plans:
-        client = found.get(plan.number)
+        client = found.get(plan.number) if plan.number else \
+            candidates.get(plan.values["full_name"])
         if client is None:
             if plan.number in issued:
                 continue  # given to a client since deleted: register numbers are never reused
@@ -354,8 +362,11 @@ def ensure_clients(demo: Demo, rooms: dict[str, Room]) -> list[Client]:
                 if client.room is not None:
                     occupancy[client.room.id] += 1
             db.session.add(client)
-            issue_register_number(client, plan.number)
+            if plan.number:
+                issue_register_number(client, plan.number)
             db.session.add_all(_history(client, demo.today))
         clients.append((plan.number, client))
     db.session.flush()  # ids and register numbers, used by every later section
-    return [client for _number, client in sorted(clients, key=lambda pair: pair[0])]
+    # In register order, the candidates (no number yet) last, by name.
+    return [client for _number, client in sorted(
+        clients, key=lambda pair: (not pair[0], pair[0], pair[1].full_name))]
