@@ -110,7 +110,7 @@ INTERVENTION_STAGES = (Stage.INTERVENTION, Stage.CASE_CONFERENCE)
 
 TERMINATION_REASONS = Choices(
     ("goals_achieved", _l("Tujuan pelayanan tercapai")),
-    ("not_eligible", _l("Tidak memenuhi syarat saat asesmen")),
+    ("not_eligible", _l("Tidak memenuhi syarat (seleksi atau asesmen)")),
     ("refused_absconded", _l("Menolak / melarikan diri (kabur)")),
     ("illness_referral", _l("Sakit, perlu dirujuk")),
     ("worker_breakdown", _l("Hubungan dengan peksos tidak berjalan, perlu dirujuk")),

@@ -145,6 +145,17 @@ def _terminated(client: Client) -> list[Missing]:
         _("Tanggal dan alasan terminasi belum tercatat."))]
 
 
+def _was_admitted(client: Client) -> list[Missing]:
+    return [] if client.register_number else [Missing(
+        _("Klien tidak pernah diterima di panti (keluar dari tahap 1)."))]
+
+
+def _found_not_eligible(client: Client) -> list[Missing]:
+    return [] if selection.not_eligible(client) else [Missing(
+        _("Keputusan seleksi \"tidak memenuhi syarat\" belum ada."),
+        "client_stage.selection_view", {"id": client.id})]
+
+
 @dataclass(frozen=True)
 class Move:
     """A move the machine allows: from, to, who may make it (``own``: the client's social
@@ -182,7 +193,8 @@ MOVES: tuple[Move, ...] = (
     Move(Stage.CASE_CONFERENCE, Stage.RESOCIALIZATION, frozenset({Role.HEAD}), evidence=(
         _decision(Recommendation.PLACEMENT, _l(
             "Keputusan KK terakhir bukan rekomendasi penyaluran.")),)),
-    Move(Stage.TERMINATION, Stage.AFTERCARE, frozenset({Role.HEAD}), evidence=(_terminated,)),
+    Move(Stage.TERMINATION, Stage.AFTERCARE, frozenset({Role.HEAD}),
+         evidence=(_terminated, _was_admitted)),
 )
 
 # Besides these, a client in the panti (ACTIVE_STAGES) is terminated when the head approves a
@@ -191,6 +203,11 @@ MOVES: tuple[Move, ...] = (
 # (not through a KK); "not eligible" only while the assessment is being made.
 EXIT_REASONS = ("refused_absconded", "illness_referral", "own_will", "worker_breakdown")
 EXIT_ONLY_FROM = {"not_eligible": (Stage.ASSESSMENT,)}
+# A candidate (stage 1) leaves before admission: found not eligible at selection (the head's
+# decision is its evidence), of their own will, or gone; the admin or the head records it.
+CANDIDATE_EXITS: dict[str, tuple[Evidence, ...]] = {
+    "not_eligible": (_found_not_eligible,), "own_will": (), "refused_absconded": ()}
+CANDIDATE_EXIT_ROLES = frozenset({Role.ADMIN, Role.HEAD})
 
 
 def exit_reasons(stage: str) -> list[str]:
@@ -208,6 +225,8 @@ def movers_text(role: str) -> str:
     moves = [f"{move.source} → {move.target}" for move in MOVES if role in move.roles]
     if role == Role.SOCIAL_WORKER:
         moves.insert(0, "own clients' moves and exits")
+    if role in CANDIDATE_EXIT_ROLES:
+        moves.append("a candidate's exit before admission")
     return ", ".join(moves) or "none"
 
 
@@ -254,6 +273,10 @@ def options(client: Client, user: User | None) -> list[Option]:
                     [piece for needed in move.evidence for piece in needed(client)],
                     who=_who(move.roles, move.own))
              for move in MOVES if move.source == client.stage]
+    if client.stage == Stage.APPROACH:
+        found.append(Option(Stage.TERMINATION, _may(CANDIDATE_EXIT_ROLES, False, client, user),
+                            [], exit_reasons=list(CANDIDATE_EXITS),
+                            who=_who(CANDIDATE_EXIT_ROLES, False)))
     reasons = exit_reasons(client.stage)
     if reasons:
         found.append(Option(Stage.TERMINATION, False, [Missing(
@@ -278,7 +301,13 @@ def check(client: Client, target: str, user: User | None, *, reason: str | None 
                             stage=STAGES.label(source)))
     ending = target == Stage.TERMINATION and source in ACTIVE_STAGES
     rule = next((m for m in MOVES if m.source == source and m.target == target), None)
-    if ending and not approved:
+    if target == Stage.TERMINATION and source == Stage.APPROACH:
+        if reason not in CANDIDATE_EXITS:
+            raise MoveRefused(_("Alasan ini tidak dapat dipakai untuk keluar dari tahap "
+                                "%(stage)s.", stage=STAGES.label(source)))
+        allowed = _may(CANDIDATE_EXIT_ROLES, False, client, user)
+        missing = [piece for needed in CANDIDATE_EXITS[reason] for piece in needed(client)]
+    elif ending and not approved:
         if reason is None:
             raise MoveRefused(_("Terminasi melalui rekomendasi KK dan persetujuan pimpinan, "
                                 "atau keluar dengan alasannya."))

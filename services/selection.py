@@ -142,6 +142,15 @@ def decide(client: Client, accepted: bool, reason: str | None, user: User) -> Se
     return record
 
 
-def accepted(client: Client) -> bool:
+def decision(client: Client) -> str | None:
+    """The head's selection decision on ``client``: accepted, not_eligible, or None."""
     return db.session.scalar(select(Selection.decision).where(
-        Selection.client_id == client.id)) == "accepted"
+        Selection.client_id == client.id))
+
+
+def accepted(client: Client) -> bool:
+    return decision(client) == "accepted"
+
+
+def not_eligible(client: Client) -> bool:
+    return decision(client) == "not_eligible"

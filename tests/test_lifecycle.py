@@ -29,7 +29,15 @@ from services import lifecycle
 from services.clients import issue_register_number
 from services.dates import today as panti_today
 
-from .conftest import csrf_token, make_client, make_room, make_staff, post_form
+from .conftest import (
+    PASSWORD,
+    csrf_token,
+    make_client,
+    make_room,
+    make_staff,
+    make_user,
+    post_form,
+)
 from .pages import alerts, list_rows
 from .test_client_rules import dry_run, roster
 
@@ -297,7 +305,7 @@ def test_an_exit_is_a_termination_with_its_reason_and_aftercare_follows(app, cli
     _log_in(client, "peksos")
     page = client.get(f"/admin/client_stage/?id={world['budi']}").get_data(as_text=True)
     assert "Menolak / melarikan diri (kabur)" in page
-    assert "Tidak memenuhi syarat saat asesmen" not in page  # only while assessed
+    assert "Tidak memenuhi syarat (seleksi atau asesmen)" not in page  # only while assessed
     html = _move(client, world["budi"], "termination", reason="goals_achieved"
                  ).get_data(as_text=True)
     assert _flashed(html) == ["Alasan ini tidak dapat dipakai untuk keluar dari tahap "
@@ -317,6 +325,50 @@ def test_an_exit_is_a_termination_with_its_reason_and_aftercare_follows(app, cli
     details = _text(client.get(f"/admin/client/details/?id={world['budi']}"
                                ).get_data(as_text=True))
     assert "9. Terminasi — Menolak / melarikan diri (kabur)" in details
+
+
+def test_a_candidate_leaves_before_admission_without_a_number_or_a_place_in_the_census(
+        app, client, login_as, world):
+    """Not eligible (the head's selection decision is its evidence), own will or gone: the
+    admin or the head records it; the candidate never gets a register number, is never
+    counted as admitted or exited, and has no aftercare."""
+    from services.exports import census
+
+    worker = app.test_client()
+    _log_in(worker, "peksos")  # the social worker may not
+    assert _flashed(_move(worker, world["budi"], "termination", reason="own_will"
+                          ).get_data(as_text=True)) == [
+        "Anda tidak berwenang memindahkan klien ini ke tahap 9. Terminasi."]
+    login_as("admin")
+    page = client.get(f"/admin/client_stage/?id={world['budi']}").get_data(as_text=True)
+    assert "Keluar sebelum penerimaan" in page and "Tidak memenuhi syarat" in page
+    refused = _flashed(_move(client, world["budi"], "termination", reason="not_eligible"
+                             ).get_data(as_text=True))
+    assert refused == ["Belum dapat pindah ke tahap 9. Terminasi: Keputusan seleksi \"tidak "
+                       "memenuhi syarat\" belum ada."]
+    assert _flashed(_move(client, world["budi"], "termination", reason="goals_achieved"
+                          ).get_data(as_text=True)) == [
+        "Alasan ini tidak dapat dipakai untuk keluar dari tahap 1. Pendekatan awal."]
+    with app.app_context():
+        assert _state(world["budi"]) == ("approach", 1)
+        db.session.add(Selection(client_id=world["budi"], decision="not_eligible",
+                                 reason="Sedang menjalani proses hukum", decided_on=TODAY))
+        db.session.commit()
+    assert _move(client, world["budi"], "termination", reason="not_eligible").status_code == 302
+    with app.app_context():
+        budi = db.session.get(Client, world["budi"])
+        assert (budi.stage, budi.termination_reason, budi.termination_date,
+                budi.register_number) == ("termination", "not_eligible", TODAY, None)
+        assert _state(world["budi"]) == ("termination", 2)
+        month = census(TODAY.replace(day=1), TODAY)
+        assert month.total(1) == 0 and month.total(2) == 0  # neither admitted nor exited
+    head = app.test_client()
+    with app.app_context():
+        make_user("head")
+        db.session.commit()
+    _log_in(head, "head", PASSWORD)
+    page = head.get(f"/admin/client_stage/?id={world['budi']}").get_data(as_text=True)
+    assert "Klien tidak pernah diterima di panti (keluar dari tahap 1)." in page
 
 
 @pytest.mark.parametrize("day, words", [

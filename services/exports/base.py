@@ -49,8 +49,11 @@ def stream_rows(query):
 
 
 def in_panti_during(first: date, last: date):
-    """A condition: the client lived in the panti on some day between the two dates."""
-    return and_(Client.admission_date.is_not(None), Client.admission_date <= last,
+    """A condition: the client lived in the panti on some day between the two dates (was
+    admitted: has a register number and an admission date; a candidate's planned date, or
+    one who left from stage 1, does not count)."""
+    return and_(Client.register_number.is_not(None), Client.admission_date.is_not(None),
+                Client.admission_date <= last,
                 or_(Client.termination_date.is_(None), Client.termination_date >= first))
 
 
