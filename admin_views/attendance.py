@@ -25,17 +25,23 @@ from services.attendance import (
     sheet_changed,
     sheet_token,
 )
-from services.attendance_summary import class_tallies, client_tallies, recorded_counts, total_of
+from services.attendance_summary import (
+    RECENT_DAYS,
+    class_tallies,
+    client_tallies,
+    incomplete,
+    led_sheets,
+    sheet_args,
+    total_of,
+)
 from services.dates import parse_date
 from services.dates import parse_month as parse_month_text
 from services.dates import today as panti_today
 from services.inputs import parse_id
-from services.schedule import bookings_between, month_end
-from services.scopes import led_events, visible
+from services.schedule import month_end
+from services.scopes import visible
 
 from .base import SecureView
-
-RECENT_DAYS = 30
 
 
 def parse_day(text: str | None) -> date | None:
@@ -60,8 +66,7 @@ def parse_month(text: str | None, today: date) -> date:
 
 
 def sheet_url(kind: str, record_id: int, day: date) -> str:
-    return url_for("attendance_grid.record", kind=kind, id=record_id,
-                   date=day.isoformat() if kind == "guidance" else None)
+    return url_for("attendance_grid.record", **sheet_args(kind, record_id, day))
 
 
 class AttendanceGridView(SecureView):
@@ -75,19 +80,15 @@ class AttendanceGridView(SecureView):
         week_end = week_start + timedelta(days=6)
         first = min(week_start, today - timedelta(days=RECENT_DAYS))
         last = max(week_end, today)
-        bookings = [b for b in bookings_between(first, last, GRID_KINDS, led_events())
-                    if b.record_id is not None]  # a class's sessions not generated yet
-        counts = recorded_counts(bookings)
+        bookings = led_sheets(current_user, first, last)
         for booking in bookings:
-            booking.recorded = counts.get((booking.kind, booking.record_id, booking.day), 0)
             booking.url = sheet_url(booking.kind, booking.record_id, booking.day)
         return self.render(
             "admin/attendance_index.html",
             today=today,
             todays=[b for b in bookings if b.day == today],
             missing=[b for b in bookings
-                     if today - timedelta(days=RECENT_DAYS) <= b.day < today
-                     and b.recorded < len(b.clients)],
+                     if today - timedelta(days=RECENT_DAYS) <= b.day < today and incomplete(b)],
             week=[b for b in bookings if week_start <= b.day <= week_end],
             week_start=week_start, week_end=week_end,
             prev_week=week_start - timedelta(days=7), next_week=week_start + timedelta(days=7),

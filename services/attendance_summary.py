@@ -21,6 +21,8 @@ from models import (
 from models.choices import ATTENDANCE_CODES
 
 from .attendance import GRID_KINDS
+from .schedule import bookings_between
+from .scopes import led_events
 
 
 @dataclass
@@ -154,3 +156,31 @@ def recorded_counts(bookings) -> dict[tuple, int]:
         ):
             counts[("guidance", schedule_id, day)] = n
     return counts
+
+
+# How far back a sheet not yet complete is still asked for (the Presensi page, home pages).
+RECENT_DAYS = 30
+
+
+def led_sheets(user, first: date, last: date) -> list:
+    """The attendance sheets ``user`` records between the two days (the events they lead;
+    the admin and the head: every event), each booking with ``recorded``: how many clients
+    have a code on it. A class's sessions not generated yet have no sheet."""
+    bookings = [b for b in bookings_between(first, last, GRID_KINDS, led_events(user))
+                if b.record_id is not None]
+    counts = recorded_counts(bookings)
+    for booking in bookings:
+        booking.recorded = counts.get((booking.kind, booking.record_id, booking.day), 0)
+    return bookings
+
+
+def incomplete(booking) -> bool:
+    """Whether some client on the sheet has no code yet."""
+    return booking.recorded < len(booking.clients)
+
+
+def sheet_args(kind: str, record_id: int, day: date) -> dict:
+    """The sheet page's arguments (a guidance schedule's sheet is one day of it)."""
+    return {"kind": kind, "id": record_id,
+            **({"date": day.isoformat()} if kind == "guidance" else {})}
+

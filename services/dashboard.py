@@ -17,7 +17,7 @@ from models import (
     User,
     db,
 )
-from models.choices import ACTIVE_STAGES, STAGES, Role
+from models.choices import ACTIVE_STAGES, STAGES
 
 from . import contracts
 from .dates import today as panti_today
@@ -47,8 +47,7 @@ def build_dashboard(user: User, today: date | None = None) -> Dashboard:
     today = today or panti_today()
     board = Dashboard()
     role = user.role
-    if role in (Role.SOCIAL_WORKER, Role.HEAD):
-        board.worklist = worklist(user, today)
+    board.worklist = worklist(user, today)
     if role in readers("client"):
         rows = dict(
             db.session.execute(select(Client.stage, func.count()).group_by(Client.stage)).all()

@@ -1,21 +1,34 @@
 """Each home page's worklist: the deadlines the console already knows, most urgent first,
-each a link to the screen where it is done (issue 16 adds the rest as they land)."""
+each a link to the screen where it is done (issue 16 adds the rest as they land).
+
+- the social worker (own clients) and the head (everyone's): assessments due, plan reviews
+  due; the head: terminations awaiting approval;
+- whoever records attendance (instructors, staff, social workers leading guidance): today's
+  sheets and the sheets of the last 30 days not complete yet, of the events they lead;
+- the admin: clients living in the panti without a room, rooms over capacity, MoUs ending
+  within 60 days.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from models import CaseConference, Client, User
-from models.choices import Role
+from models import CaseConference, Client, NetworkPartner, Room, User, db
+from models.choices import ACTIVE_STAGES, Role
 
 from . import conferences as kk
 from .assessment import assessment_due, when
+from .attendance_summary import RECENT_DAYS, incomplete, led_sheets, sheet_args
+from .dates import format_time
 from .dates import today as panti_today
-from .permissions import readers
+from .permissions import OVERSEERS, readers, writers
 from .scopes import caseload
+
+MOU_NOTICE_DAYS = 60  # an MoU ending within this many days is on the admin's list
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,41 @@ def worklist(user: User, today: date | None = None) -> list[Item]:
             items += [Item(decision.conference.date, _("Persetujuan terminasi"),
                            decision.client, "conference.terminations_view", {})
                       for decision in kk.pending_terminations([CaseConference.date <= today])]
-    items.sort(key=lambda item: (item.due, item.client.register_number if item.client
-                                 else ""))
+    if user.role in writers("attendance_grid") and user.role not in OVERSEERS:
+        items += _sheets(user, today)
+    if user.role in writers("client"):
+        items += [Item(person.admission_date or today, _("Kamar/asrama belum ditentukan"),
+                       person, "client.edit_view", {"id": person.id})
+                  for person in db.session.scalars(select(Client).where(
+                      Client.stage.in_(ACTIVE_STAGES), Client.room_id.is_(None)))]
+    if user.role in writers("room"):
+        items += [Item(today, _("Kamar melebihi kapasitas: %(room)s (%(n)s orang, kapasitas "
+                                "%(capacity)s)", room=room.name, n=room.occupancy,
+                                capacity=room.capacity),
+                       None, "room.details_view", {"id": room.id})
+                  for room in db.session.scalars(select(Room).where(
+                      Room.occupancy > Room.capacity).order_by(Room.name))]
+    if user.role in writers("partner"):
+        items += [Item(partner.mou_end, _("MoU berakhir: %(name)s", name=partner.name), None,
+                       "partner.details_view", {"id": partner.id})
+                  for partner in db.session.scalars(select(NetworkPartner).where(
+                      NetworkPartner.active.is_(True), NetworkPartner.mou_end.between(
+                          today, today + timedelta(days=MOU_NOTICE_DAYS))))]
+    items.sort(key=lambda item: (item.due, str(item.client) if item.client else item.what))
+    return items
+
+
+def _sheets(user: User, today: date) -> list[Item]:
+    """Today's sheets of the events ``user`` leads, and those of the last days not complete:
+    each event once, with how many of its clients are recorded."""
+    items = []
+    for sheet in led_sheets(user, today - timedelta(days=RECENT_DAYS), today):
+        if not incomplete(sheet):
+            continue
+        title = sheet.title + (f" {format_time(sheet.start)}" if sheet.start else "")
+        what = _("Daftar hadir: %(event)s", event=title) if sheet.day == today else _(
+            "Daftar hadir belum lengkap: %(event)s (%(n)s dari %(m)s klien)", event=title,
+            n=sheet.recorded, m=len(sheet.clients))
+        items.append(Item(sheet.day, what, None, "attendance_grid.record",
+                          sheet_args(sheet.kind, sheet.record_id, sheet.day)))
     return items

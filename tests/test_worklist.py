@@ -112,3 +112,107 @@ def test_the_home_page_runs_the_same_queries_whatever_the_caseload(app, client):
         counts.append(len(statements))
         assert len(_items(page)) == min(2 + extra, 15)
     assert counts[0] == counts[1]
+
+
+def test_an_instructor_sees_the_sheets_still_to_record_of_their_own_classes(app, client,
+                                                                           login_as):
+    """Today's sheet and the past ones not complete, each once, linked to the sheet; a
+    complete sheet, another instructor's and one older than 30 days are not there."""
+    from datetime import time
+
+    from models import Attendance, Enrollment, TrainingSession
+
+    from .conftest import make_class, make_user
+
+    me = login_as("instructor")
+    with app.app_context():
+        other = make_user("instructor", "instruktur2")
+        mine = make_class("Menjahit A", instructor=db.session.get(User, me["user_id"]).staff,
+                          )
+        theirs = make_class("Las B", instructor=other.staff)
+        people = [make_client(f"Peserta {n}", admission_date=TODAY - timedelta(days=90))
+                  for n in range(3)]
+        sessions = {}
+        for klass in (mine, theirs):  # running now, whatever year the suite runs in
+            klass.start_date, klass.end_date = TODAY - timedelta(days=60), TODAY + timedelta(
+                days=60)
+            for person in people:
+                db.session.add(Enrollment(training_class=klass, client=person,
+                                          enrolled_on=TODAY - timedelta(days=60)))
+            for days in (0, 2, 5, 40):
+                session = TrainingSession(training_class=klass, date=TODAY - timedelta(days=days),
+                                          start_time=time(8), end_time=time(10))
+                db.session.add(session)
+                sessions[(klass.name, days)] = session
+        db.session.flush()
+        done = sessions[("Menjahit A", 5)]
+        db.session.add_all([Attendance(session_id=done.id, client_id=p.id, code="H")
+                            for p in people])
+        db.session.add(Attendance(session_id=sessions[("Menjahit A", 2)].id,
+                                  client_id=people[0].id, code="S"))
+        db.session.commit()
+        today_id, late_id = sessions[("Menjahit A", 0)].id, sessions[("Menjahit A", 2)].id
+    items = _items(client.get("/admin/").get_data(as_text=True))
+    assert items == [
+        ("Daftar hadir belum lengkap: Menjahit A 08:00 (1 dari 3 klien)", "terlambat 2 hari",
+         f"/admin/attendance_grid/record/?kind=training&id={late_id}"),
+        ("Daftar hadir: Menjahit A 08:00", "jatuh tempo hari ini",
+         f"/admin/attendance_grid/record/?kind=training&id={today_id}"),
+    ]
+
+
+def test_the_admin_sees_clients_without_a_room_full_rooms_and_mous_ending(app, client,
+                                                                          login_as):
+    from models import NetworkPartner
+
+    from .conftest import make_room
+
+    login_as("admin")
+    with app.app_context():
+        room = make_room("Asrama Anggrek", capacity=1)
+        make_client("Ahmad Yani", room_id=room.id, admission_date=TODAY - timedelta(days=9))
+        make_client("Budi Utomo", room_id=room.id, admission_date=TODAY - timedelta(days=8))
+        homeless = make_client("Cahya Nugraha", admission_date=TODAY - timedelta(days=3))
+        make_client("Dedi Calon", stage="approach", admission_date=None)  # a candidate
+        ending = NetworkPartner(name="Puskesmas Cibeber", kind="health",
+                                mou_end=TODAY + timedelta(days=20))
+        later = NetworkPartner(name="BLK Bandung", kind="government",
+                               mou_end=TODAY + timedelta(days=200))
+        db.session.add_all([ending, later])
+        db.session.commit()
+        ids = (homeless.id, homeless.register_number, room.id, ending.id)
+    items = _items(client.get("/admin/").get_data(as_text=True))
+    assert items == [
+        (f"Kamar/asrama belum ditentukan — {ids[1]} Cahya Nugraha", "terlambat 3 hari",
+         f"/admin/client/edit/?id={ids[0]}"),
+        ("Kamar melebihi kapasitas: Asrama Anggrek (2 orang, kapasitas 1)",
+         "jatuh tempo hari ini", f"/admin/room/details/?id={ids[2]}"),
+        ("MoU berakhir: Puskesmas Cibeber", "20 hari lagi",
+         f"/admin/partner/details/?id={ids[3]}"),
+    ]
+
+
+def test_the_admins_home_page_runs_the_same_queries_whatever_the_roster(app, client,
+                                                                        login_as):
+    login_as("admin")
+    counts, roomless = [], 0
+    for extra in (1, 16):
+        roomless += extra
+        with app.app_context():
+            for i in range(extra):
+                make_client(f"Klien {extra}-{i}", admission_date=TODAY - timedelta(days=5))
+            db.session.commit()
+            engine = db.engine
+        statements: list[int] = []
+
+        def count(*_args, statements=statements):
+            statements.append(1)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            page = client.get("/admin/").get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        counts.append(len(statements))
+        assert len(_items(page)) == min(roomless, 15)  # each: no room yet
+    assert counts[0] == counts[1]
