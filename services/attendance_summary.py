@@ -183,4 +183,3 @@ def sheet_args(kind: str, record_id: int, day: date) -> dict:
     """The sheet page's arguments (a guidance schedule's sheet is one day of it)."""
     return {"kind": kind, "id": record_id,
             **({"date": day.isoformat()} if kind == "guidance" else {})}
-
