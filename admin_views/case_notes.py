@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_babel import gettext as _
@@ -13,8 +13,9 @@ from sqlalchemy.orm import joinedload
 from wtforms.validators import StopValidation
 
 from forms.validators import not_in_future, strip_text
-from models import CaseNote, Client, db
+from models import CaseNote, Client, ClientDocument, db
 from models.choices import ASSESSMENT_ASPECTS, CASE_NOTE_KINDS
+from services import documents
 from services.assessment import ASSESSMENT_DAYS, assessment_due, assessment_notes
 from services.dates import today as panti_today
 from services.inputs import parse_id
@@ -23,6 +24,7 @@ from services.scopes import caseload, visible
 from .base import SecureModelView
 from .converters import choice_formatter
 from .pickers import client_picker
+from .stale import FAILED, run_step
 
 EXCERPT_CHARS = 80
 
@@ -87,6 +89,8 @@ class CaseNoteView(SecureModelView):
     form_columns = ("client", "date", "kind", "aspect", "tools", "problem", "content",
                     "result", "next_step")
     list_template = "admin/case_note_list.html"
+    details_template = "admin/case_note_details.html"
+    WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"attach_view"}
     form_choices = {"kind": CASE_NOTE_KINDS.choices,
                     "aspect": [("", "—"), *ASSESSMENT_ASPECTS.choices]}
     form_ajax_refs = {"client": client_picker("client", own_case=True)}
@@ -105,6 +109,30 @@ class CaseNoteView(SecureModelView):
     def on_model_change(self, form, model, is_created):
         if is_created and model.author_id is None:
             model.author_id = current_user.staff_id  # who wrote it, not who may edit it
+
+    @expose("/details/")
+    def details_view(self):
+        """The note; an assessment note with its attachments (those the reader may see)."""
+        note = self.get_one(request.args.get("id", "")) if parse_id(
+            request.args.get("id")) is not None else None
+        if note is not None and note.kind == "assessment":
+            self._template_args["attachments"] = documents.note_attachments(
+                note.id, visible(ClientDocument, current_user))
+            self._template_args["may_attach"] = self.can_edit
+        return super().details_view()
+
+    @expose("/attach/", methods=("POST",))
+    def attach_view(self):
+        """*Unggah lampiran*: a file attached to an assessment note."""
+        note = self.get_one(request.args.get("id", ""))
+        if note is None:
+            abort(404)
+        attached = run_step(lambda: documents.attach_to_note(
+            note, request.files.get("attachment"), request.form.get("note"),
+            current_user._get_current_object()))  # the note itself is not changed
+        if attached is not FAILED:
+            flash(_("Lampiran %(name)s disimpan.", name=attached.original_name), "success")
+        return redirect(self.get_url(".details_view", id=note.id))
 
     @expose("/assessment-due/")
     def assessment_due_view(self):

@@ -45,6 +45,9 @@ class ClientDocument(VersionMixin, TimestampMixin, db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # An attachment of an assessment note (a genogram, an ecomap, a test sheet): read only by
+    # whom may read that note. No cascade: a note with attachments is not deleted.
+    case_note_id: Mapped[int | None] = mapped_column(ForeignKey("case_note.id"), index=True)
 
     client: Mapped[Client] = relationship()
     document_type: Mapped[DocumentType] = relationship()

@@ -157,6 +157,12 @@ def _classes_of(column: Any) -> Rule:
     return Rule("own classes", lambda user: [column.in_(own_class_ids(user))])
 
 
+def _with_note(user: Any) -> Any:
+    """A document on no case note, or on one ``user`` may read."""
+    return or_(ClientDocument.case_note_id.is_(None), ClientDocument.case_note_id.in_(
+        select(CaseNote.id).where(*visible(CaseNote, user))))
+
+
 def caseload(user: Any = None):
     """Subquery of the ids of the clients a user works with (a social worker: those assigned
     to them; an instructor: those of their classes), or None: no such limit."""
@@ -183,8 +189,14 @@ POLICY: dict[type, Entry] = {
         Role.INSTRUCTOR: Rule("clients of own classes",
                            lambda user: [Client.id.in_(class_client_ids(user))]),
     }),
-    ClientDocument: Entry("client_document",
-                          {Role.SOCIAL_WORKER: _clients_of(ClientDocument)}),
+    # An assessment note's attachment is as confidential as the note.
+    ClientDocument: Entry("client_document", {
+        Role.SOCIAL_WORKER: Rule(
+            "own clients; an assessment note's attachment: whom may read the note",
+            lambda user: [*_clients_of(ClientDocument).where(user), _with_note(user)]),
+        Role.ADMIN: Rule("all but assessment notes' attachments",
+                         lambda user: [_with_note(user)]),
+    }),
     CaseNote: Entry("case_note", {Role.SOCIAL_WORKER: _clients_of(CaseNote)}),
     ServicePlan: Entry("service_plan", {Role.SOCIAL_WORKER: _clients_of(ServicePlan)}),
     ServiceContract: Entry("contract", {Role.SOCIAL_WORKER: _clients_of(ServiceContract)}),

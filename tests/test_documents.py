@@ -150,5 +150,84 @@ def test_replacing_and_deleting_remove_the_old_scan_once_committed(app, client, 
         "csrf_token": csrf_token(client, "/admin/client_document/"), "id": document_id})
     with app.app_context():
         assert db.session.get(ClientDocument, document_id) is None
-        assert db.session.scalar(select(func.count()).select_from(DocumentType)) == 8
+        assert db.session.scalar(select(func.count()).select_from(DocumentType)) == 9
     assert second not in _files(app)
+
+
+# --- attachments of assessment notes ------------------------------------------------------
+
+def _attach(client, note_id: int, content: bytes | None, name: str = "genogram.pdf",
+            note: str = "Genogram keluarga"):
+    url = f"/admin/case_note/details/?id={note_id}"
+    form = {"csrf_token": csrf_token(client, url), "note": note}
+    if content is not None:
+        form["attachment"] = (io.BytesIO(content), name)
+    return client.post(f"/admin/case_note/attach/?id={note_id}", data=form,
+                       content_type="multipart/form-data")
+
+
+def _served(client, document_id: int) -> bytes:
+    with client.get(f"/admin/client_document/file/?id={document_id}") as response:
+        return response.data
+
+
+def test_an_assessment_notes_attachment_is_read_only_by_whom_may_read_the_note(
+        app, client, login_as):
+    """The client's social worker attaches a genogram to an assessment note; it is listed on
+    the note and served to them and the head, never to the admin (who reads the client's
+    other documents but not case notes) nor another worker; a bad file, a progress note or
+    a reader's post are refused and nothing is kept."""
+    from models import CaseNote
+
+    from .conftest import make_user
+
+    ids = _world(app)
+    with app.app_context():
+        notes = {}
+        for kind, aspect in (("assessment", "social"), ("progress", None)):
+            note = CaseNote(client_id=ids["budi"], kind=kind, aspect=aspect,
+                            date=date(2026, 2, 3), content="Keluarga tinggal di Garut.")
+            db.session.add(note)
+            db.session.flush()
+            notes[kind] = note.id
+        make_user("head", "kepala")
+        db.session.commit()
+    worker = app.test_client()
+    assert worker.post("/login", data={"username": "peksos",
+                                       "password": "kata-sandi-panjang-sekali",
+                                       "csrf_token": csrf_token(worker, "/login")}
+                       ).status_code == 302
+    before = _files(app)
+    refused = _attach(worker, notes["assessment"], b"MZ\x90\x00", name="genogram.pdf")
+    shown = unescape(worker.get(refused.headers["Location"]).get_data(as_text=True))
+    assert "Pindaian harus berkas PDF, JPEG atau PNG." in shown
+    assert "Lampiran hanya untuk catatan asesmen." in unescape(worker.get(_attach(
+        worker, notes["progress"], PDF).headers["Location"]).get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ClientDocument)) == 0
+    assert _files(app) == before
+
+    saved = _attach(worker, notes["assessment"], PDF)
+    page = unescape(worker.get(saved.headers["Location"]).get_data(as_text=True))
+    assert "Lampiran genogram.pdf disimpan." in page
+    with app.app_context():
+        document = db.session.scalar(select(ClientDocument))
+        document_id = document.id
+        assert (document.case_note_id, document.client_id, document.document_type.name,
+                document.note) == (notes["assessment"], ids["budi"], "Lampiran asesmen",
+                                   "Genogram keluarga")
+    assert 'data-testid="note-attachments"' in page and "Genogram keluarga" in page
+    assert _served(worker, document_id) == PDF
+
+    login_as("head")
+    assert _served(client, document_id) == PDF
+    assert _attach(client, notes["assessment"], PDF).status_code == 403  # the head reads
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/password")})
+    login_as("admin")
+    assert client.get(f"/admin/client_document/file/?id={document_id}").status_code == 404
+    assert client.get(f"/admin/client_document/details/?id={document_id}").status_code == 404
+    assert "genogram.pdf" not in client.get("/admin/client_document/").get_data(as_text=True)
+    assert "genogram.pdf" not in client.get(
+        f"/admin/client/details/?id={ids['budi']}").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ClientDocument)) == 1

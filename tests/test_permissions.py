@@ -83,6 +83,7 @@ ROUTE_KINDS = {
     "confirm": "write",
     # The steps of a service contract and the plan it is drafted from.
     "sign_view": "write",
+    "attach_view": "write",
     "transition_view": "write",
     "amend_view": "write",
     "draft_contract_view": "write",
@@ -252,7 +253,7 @@ def _url(rule, record_id: int, view, ids: dict[str, int]) -> str:
     url = url.replace("<report>", "roster")
     method = rule.endpoint.partition(".")[2]
     if method in ("details_view", "edit_view", "history_view", "print_view", "scan_view",
-                  "file_view",
+                  "file_view", "attach_view",
                   "sign_view", "transition_view", "amend_view", "draft_contract_view",
                   "minutes_view", "emergency_decision_view", "in_force_view"):
         url += f"?id={record_id}"

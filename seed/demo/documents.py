@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import ClientDocument, db
+from models import CaseNote, ClientDocument, db
 from services import documents
 
 from .base import Demo
@@ -41,4 +41,23 @@ def ensure_documents(demo: Demo) -> int:
             db.session.add(ClientDocument(client=client, document_type=kind, number=number,
                                           issued_on=client.admission_date, file=name,
                                           original_name=name))
-    return planned
+    return planned + _genogram(kinds[documents.ATTACHMENT_TYPE], folder)
+
+
+def _genogram(kind, folder) -> int:
+    """A genogram attached to the first social-aspect assessment note (read only by whom
+    may read the note)."""
+    note = db.session.scalar(select(CaseNote).where(
+        CaseNote.kind == "assessment", CaseNote.aspect == "social").order_by(CaseNote.id))
+    if note is None:
+        return 0
+    if db.session.scalar(select(ClientDocument.id).where(
+            ClientDocument.case_note_id == note.id)) is None:
+        name = f"demo-genogram-{note.id}.pdf"
+        if not (folder / name).exists():
+            (folder / name).write_bytes(SCAN)
+        db.session.add(ClientDocument(client_id=note.client_id, case_note_id=note.id,
+                                      document_type=kind, issued_on=note.date, file=name,
+                                      original_name="genogram.pdf",
+                                      note="Genogram keluarga tiga generasi"))
+    return 1
