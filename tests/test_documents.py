@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from models import ClientDocument, DocumentType, User, db
 from services.documents import ensure_default_types
 
-from .conftest import csrf_token, field_errors, make_client, make_staff
+from .conftest import PASSWORD, csrf_token, field_errors, make_client, make_staff
 
 PDF = b"%PDF-1.4\n% surat keterangan sehat\n%%EOF\n"
 
@@ -158,8 +158,7 @@ def test_replacing_and_deleting_remove_the_old_scan_once_committed(app, client, 
 
 def _attach(client, note_id: int, content: bytes | None, name: str = "genogram.pdf",
             note: str = "Genogram keluarga"):
-    url = f"/admin/case_note/details/?id={note_id}"
-    form = {"csrf_token": csrf_token(client, url), "note": note}
+    form = {"csrf_token": csrf_token(client, "/password"), "note": note}
     if content is not None:
         form["attachment"] = (io.BytesIO(content), name)
     return client.post(f"/admin/case_note/attach/?id={note_id}", data=form,
@@ -218,6 +217,16 @@ def test_an_assessment_notes_attachment_is_read_only_by_whom_may_read_the_note(
                                    "Genogram keluarga")
     assert 'data-testid="note-attachments"' in page and "Genogram keluarga" in page
     assert _served(worker, document_id) == PDF
+
+    with app.app_context():  # another social worker: the note answers as a missing one
+        make_user("social_worker", "peksos2", staff=make_staff("Dewi", "social_worker"))
+        db.session.commit()
+    stranger = app.test_client()
+    assert stranger.post("/login", data={"username": "peksos2", "password": PASSWORD,
+                                         "csrf_token": csrf_token(stranger, "/login")}
+                         ).status_code == 302
+    assert _attach(stranger, notes["assessment"], PDF).status_code == 404
+    assert stranger.get(f"/admin/client_document/file/?id={document_id}").status_code == 404
 
     login_as("head")
     assert _served(client, document_id) == PDF
