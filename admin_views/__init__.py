@@ -21,6 +21,7 @@ from models import (
     Enrollment,
     GuidanceSchedule,
     Holiday,
+    Intake,
     NetworkPartner,
     OutreachVisit,
     RecreationActivity,
@@ -58,7 +59,7 @@ from .exports import ExportCenterView
 from .imports import RosterImportView
 from .lifecycle import StageView
 from .navigation import main_menu
-from .outreach import OutreachView
+from .outreach import IntakeView, OutreachView
 from .partners import NetworkPartnerView
 from .plans import ServicePlanView
 from .rooms import RoomView
@@ -134,6 +135,8 @@ def register_admin_views(admin: Admin) -> None:
                                  endpoint="skill_type"))
     admin.add_view(HolidayView(Holiday, db, name=_l("Hari libur"), category=master,
                                endpoint="holiday"))
+    admin.add_view(IntakeView(Intake, db, name=_l("Angkatan"), category=master,
+                              endpoint="intake"))
     admin.add_view(SettingView(Setting, db, name=_l("Pengaturan"), category=master,
                                endpoint="setting"))
     admin.add_view(UserView(User, db, name=_l("Akun pengguna"), category=master,

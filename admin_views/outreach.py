@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import NumberRange, Optional
 
 from forms.validators import not_in_future, strip_text
-from models import OutreachPerson, OutreachVisit, db
+from models import Intake, OutreachPerson, OutreachVisit, db
 from models.choices import OUTREACH_PLACES, SEXES
 from services import outreach
 from services.inputs import parse_id
@@ -100,3 +100,24 @@ class OutreachView(SecureModelView):
         flash(_("%(name)s didaftarkan sebagai calon klien (tahap 1. Pendekatan awal); nomor "
                 "induk diberikan saat penerimaan.", name=client.full_name), "success")
         return redirect(url_for("client.details_view", id=client.id))
+
+
+class IntakeView(SecureModelView):
+    """The intakes (angkatan): each one's number (the clients' cohort) and the day its
+    recruitment starts; its first four weeks ask for an outreach visit each."""
+
+    column_list = ("number", "starts_on", "note")
+    column_details_list = column_list
+    column_labels = {"number": _l("Angkatan"), "starts_on": _l("Mulai penjangkauan"),
+                     "note": _l("Keterangan")}
+    column_default_sort = ("starts_on", True)
+    column_filters = (DateBetweenFilter(Intake.starts_on, _l("Mulai penjangkauan")),)
+    form_columns = ("number", "starts_on", "note")
+    form_args = {
+        "number": {"validators": [NumberRange(min=1, message=_l(
+            "Nomor angkatan minimal 1."))],
+                   "description": _l("Nomor urut angkatan, seperti pada data klien.")},
+        "starts_on": {"description": _l(
+            "Empat minggu sejak tanggal ini: penjangkauan setiap minggu.")},
+        "note": {"filters": [strip_text]},
+    }

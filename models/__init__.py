@@ -12,7 +12,7 @@ from .decision import ConferenceDecision, EmergencyChange
 from .document import ClientDocument, DocumentType
 from .guidance import GuidanceSchedule
 from .name_key import ClientNameKey, DuplicateDecision
-from .outreach import OutreachPerson, OutreachVisit
+from .outreach import Intake, OutreachPerson, OutreachVisit
 from .partner import NetworkPartner
 from .plan import PlanGoal, ServicePlan
 from .recreation import RecreationActivity
@@ -40,6 +40,7 @@ __all__ = [
     "Enrollment",
     "GuidanceSchedule",
     "Holiday",
+    "Intake",
     "LetterWaiver",
     "NetworkPartner",
     "OutreachPerson",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -75,3 +76,19 @@ class OutreachPerson(VersionMixin, TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return self.name or self.description or ""
+
+
+class Intake(VersionMixin, TimestampMixin, db.Model):
+    """An intake (angkatan): the clients recruited together, numbered as the clients'
+    ``cohort``. Its first month is the outreach month: a visit every week (DOMAIN.md)."""
+
+    __tablename__ = "intake"
+    __table_args__ = (CheckConstraint("number > 0", name="number_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)  # nomor urut angkatan
+    starts_on: Mapped[date] = mapped_column(Date, index=True)  # recruitment begins
+    note: Mapped[str | None] = mapped_column(Text)
+
+    def __str__(self) -> str:
+        return str(_l("Angkatan %(n)s", n=self.number))

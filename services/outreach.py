@@ -1,13 +1,16 @@
 """Outreach (penjangkauan): a person met on a visit becomes a client of stage 1 in one step,
-carrying what was recorded, through the registration's own rules and duplicate check."""
+carrying what was recorded, through the registration's own rules and duplicate check; and
+the weeks of an intake's outreach month still without a visit."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from models import Client, OutreachPerson, User, db
+from models import Client, Intake, OutreachPerson, OutreachVisit, User, db
 from models.choices import OUTREACH_PLACES, Stage
 
 from . import duplicates, lifecycle
@@ -69,3 +72,40 @@ def enrol(person: OutreachPerson, user: User | None) -> Client:
     lifecycle.begin(client, user=user)
     person.client = client
     return client
+
+
+# An intake's first month is its outreach month: a visit every week (DOMAIN.md, stage 1).
+OUTREACH_WEEKS = 4
+
+
+@dataclass(frozen=True)
+class DueWeek:
+    """A week of an intake's outreach month that has begun without a visit."""
+
+    intake: Intake
+    week: int  # 1 to OUTREACH_WEEKS
+    first: date
+    last: date
+
+
+def weeks_without_visit(today: date) -> list[DueWeek]:
+    """The weeks of the intakes' outreach months begun by ``today`` with no visit recorded in
+    them, by week's end (two queries whatever the number of intakes and visits)."""
+    earliest = today - timedelta(days=7 * OUTREACH_WEEKS - 1)
+    intakes = db.session.scalars(select(Intake).where(
+        Intake.starts_on.between(earliest, today)).order_by(Intake.starts_on)).all()
+    if not intakes:
+        return []
+    visited = set(db.session.scalars(select(OutreachVisit.date).where(
+        OutreachVisit.date.between(intakes[0].starts_on, today))))
+    due = []
+    for intake in intakes:
+        for week in range(OUTREACH_WEEKS):
+            first = intake.starts_on + timedelta(days=7 * week)
+            if first > today:
+                break
+            last = first + timedelta(days=6)
+            if not any(first + timedelta(days=n) in visited for n in range(7)):
+                due.append(DueWeek(intake, week + 1, first, last))
+    return sorted(due, key=lambda d: (d.last, d.intake.number))
+

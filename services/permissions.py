@@ -46,6 +46,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "skill_type": {ADMIN: W, HEAD: R},
     "document_type": {ADMIN: W, HEAD: R},
     "holiday": {ADMIN: W, HEAD: R},
+    "intake": {ADMIN: W, HEAD: R, SOCIAL_WORKER: R},
     "setting": {ADMIN: W, HEAD: R},
     # Accounts: each may grant only the roles of ``grantable_by`` (the head: every role).
     "user": {ADMIN: W, HEAD: W},

@@ -6,7 +6,8 @@ each a link to the screen where it is done (issue 16 adds the rest as they land)
 - whoever records attendance (instructors, staff, social workers leading guidance): today's
   sheets and the sheets of the last 30 days not complete yet, of the events they lead;
 - the admin: clients living in the panti without a room, rooms over capacity, MoUs ending
-  within 60 days.
+  within 60 days;
+- whoever records outreach visits: the weeks of an intake's first month without a visit.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from models import CaseConference, Client, NetworkPartner, Room, User, db
 from models.choices import ACTIVE_STAGES, Role
 
 from . import conferences as kk
+from . import outreach
 from .assessment import assessment_due, when
 from .attendance_summary import RECENT_DAYS, incomplete, led_sheets, sheet_args
-from .dates import format_time
+from .dates import format_date, format_time
 from .dates import today as panti_today
 from .permissions import OVERSEERS, readers, writers
 from .scopes import caseload
@@ -79,6 +81,12 @@ def worklist(user: User, today: date | None = None) -> list[Item]:
                        None, "room.details_view", {"id": room.id})
                   for room in db.session.scalars(select(Room).where(
                       Room.occupancy > Room.capacity).order_by(Room.name))]
+    if user.role in writers("outreach"):
+        items += [Item(due.last, _("Penjangkauan minggu ke-%(week)s angkatan %(n)s (%(first)s–"
+                                   "%(last)s)", week=due.week, n=due.intake.number,
+                                   first=format_date(due.first), last=format_date(due.last)),
+                       None, "outreach.create_view", {})
+                  for due in outreach.weeks_without_visit(today)]
     if user.role in writers("partner"):
         items += [Item(partner.mou_end, _("MoU berakhir: %(name)s", name=partner.name), None,
                        "partner.details_view", {"id": partner.id})

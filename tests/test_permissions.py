@@ -25,6 +25,7 @@ from models import (
     Enrollment,
     GuidanceSchedule,
     Holiday,
+    Intake,
     NetworkPartner,
     OutreachPerson,
     OutreachVisit,
@@ -202,12 +203,13 @@ def _world(app) -> dict[str, int]:
                            goals=[PlanGoal(goal="Mampu menjahit", owner="client")])
         holiday = Holiday(date=date(2026, 8, 17), name="Hari Kemerdekaan")
         kind = DocumentType(name="KTP")
+        intake = Intake(number=4, starts_on=date(2026, 2, 2))
         visit = OutreachVisit(date=date(2026, 2, 5), place_kind="terminal",
                               place="Terminal Cicaheum", persons=[OutreachPerson(name="Ujang")])
         document = ClientDocument(client_id=klien.id, document_type=kind, number="KTP-1",
                                   file="tidak-ada.pdf", original_name="ktp.pdf")
         db.session.add_all([attendance, guidance, recreation, partner, contract, conference,
-                            note, holiday, plan, emergency, document, visit])
+                            note, holiday, plan, emergency, document, visit, intake])
         db.session.commit()
         return {
             "client": klien.id, "room": room.id, "training_class": klass.id,
@@ -221,7 +223,7 @@ def _world(app) -> dict[str, int]:
             "export": 0, "client_import": 0, "service_plan": plan.id,
             "setting": _setting_id(), "emergency_change": emergency.id,
             "client_stage": klien.id, "client_document": document.id,
-            "document_type": kind.id, "outreach": visit.id,
+            "document_type": kind.id, "outreach": visit.id, "intake": intake.id,
         }
 
 

@@ -1,4 +1,4 @@
-"""The catalogues through their real forms: network partners, rooms and skills."""
+"""The catalogues through their real forms: network partners, rooms, skills and intakes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from models import NetworkPartner, Room, SkillType
+from models import Intake, NetworkPartner, Room, SkillType
 from tests.case_data import Case, create_list_edit_delete, screen, screens
 
 
@@ -117,6 +117,24 @@ def skill_type_case(_who) -> Case:
     )
 
 
-@pytest.mark.parametrize("build", screens(partner_case, room_case, skill_type_case))
+@screen("intake")
+def intake_case(_who) -> Case:
+    create = {"number": "7", "starts_on": "02/03/2026", "note": "Razia Terminal Cicaheum"}
+    stored = {"number": 7, "starts_on": date(2026, 3, 2), "note": "Razia Terminal Cicaheum"}
+    return Case(
+        model=Intake,
+        create=create,
+        stored=stored,
+        listed={"number": "7", "starts_on": "02/03/2026", "note": "Razia Terminal Cicaheum"},
+        shown={"Angkatan": "7", "Mulai penjangkauan": "02/03/2026",
+               "Keterangan": "Razia Terminal Cicaheum"},
+        edit={**create, "starts_on": "09/03/2026"},
+        edited={**stored, "starts_on": date(2026, 3, 9)},
+        edited_listed={"starts_on": "09/03/2026"},
+    )
+
+
+@pytest.mark.parametrize("build", screens(partner_case, room_case, skill_type_case,
+                                          intake_case))
 def test_create_list_edit_delete_through_the_forms(app, client, login_as, build):
     create_list_edit_delete(app, client, login_as, build)

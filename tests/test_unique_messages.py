@@ -21,6 +21,7 @@ from models import (
     Enrollment,
     GuidanceSchedule,
     Holiday,
+    Intake,
     LetterWaiver,
     NetworkPartner,
     RecreationActivity,
@@ -134,6 +135,12 @@ def _room(_who):
 def _holiday(_who):
     db.session.add(Holiday(date=date(2026, 8, 17), name="Hari Kemerdekaan"))
     return {"date": "17/08/2026", "name": "Libur lagi"}
+
+
+@form("uq_intake_number", "intake")
+def _intake(_who):
+    db.session.add(Intake(number=5, starts_on=date(2026, 1, 5)))
+    return {"number": "5", "starts_on": "02/02/2026"}
 
 
 @form("uq_user_account_username", "user", "head")
@@ -346,6 +353,7 @@ DUPLICATES: dict[str, Callable[[], object]] = {
     "uq_user_account_staff_id": lambda: _accounts(same_staff=True),
     "uq_setting_key": lambda: _twice(lambda: Setting(key="contoh", value="isi")),
     "uq_holiday_date": lambda: _twice(lambda: Holiday(date=date(2026, 8, 17), name="Libur")),
+    "uq_intake_number": lambda: _twice(lambda: Intake(number=5, starts_on=date(2026, 1, 5))),
 }
 
 

@@ -216,3 +216,37 @@ def test_the_admins_home_page_runs_the_same_queries_whatever_the_roster(app, cli
         counts.append(len(statements))
         assert len(_items(page)) == min(roomless, 15)  # each: no room yet
     assert counts[0] == counts[1]
+
+
+def test_each_week_of_an_intakes_first_month_asks_for_an_outreach_visit(app, client,
+                                                                        login_as):
+    """Week by week from the day the intake's recruitment starts: a week that began without a
+    visit is due at its end (the one past: late), a week with a visit is not, a week not
+    begun yet is not listed; an intake whose month is over asks nothing."""
+    from models import Intake, OutreachVisit
+    from services.dates import format_date
+
+    login_as("admin")
+    starts = TODAY - timedelta(days=15)  # weeks 1 and 2 are past, week 3 runs today
+    with app.app_context():
+        db.session.add_all([
+            Intake(number=3, starts_on=TODAY - timedelta(days=60)),
+            Intake(number=4, starts_on=starts),
+            OutreachVisit(date=starts + timedelta(days=9), place_kind="terminal",
+                          place="Terminal Cicaheum"),  # in week 2
+        ])
+        db.session.commit()
+
+    def week(n: int) -> str:
+        first = starts + timedelta(days=7 * (n - 1))
+        return (f"Penjangkauan minggu ke-{n} angkatan 4 ({format_date(first)}–"
+                f"{format_date(first + timedelta(days=6))})")
+
+    with app.test_request_context():
+        expected = [(week(1), "terlambat 9 hari", "/admin/outreach/new/"),
+                    (week(3), "5 hari lagi", "/admin/outreach/new/")]
+    assert _items(client.get("/admin/").get_data(as_text=True)) == expected
+    with app.app_context():
+        db.session.add(OutreachVisit(date=TODAY, place_kind="market", place="Pasar Kosambi"))
+        db.session.commit()
+    assert _items(client.get("/admin/").get_data(as_text=True)) == expected[:1]

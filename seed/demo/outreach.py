@@ -1,5 +1,6 @@
 """Demo outreach visits (penjangkauan): weekly visits of the last month with the partner
-agencies, the persons met, and those among them now clients of stage 1."""
+agencies, the persons met, and those among them now clients of stage 1; the intakes
+(angkatan) the demo's clients came with, the fourth recruiting now (its weeks visited)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from models import NetworkPartner, OutreachPerson, OutreachVisit, db
+from models import Intake, NetworkPartner, OutreachPerson, OutreachVisit, db
 
 from .base import Demo
 
@@ -31,8 +32,19 @@ VISITS = (
 )
 
 
+def ensure_intakes(demo: Demo) -> None:
+    """Intakes 1–3 (the clients' cohorts, older to newer) and 4, recruiting this month."""
+    have = set(db.session.scalars(select(Intake.number)))
+    starts = {1: demo.first - timedelta(days=180), 2: demo.first - timedelta(days=110),
+              3: demo.first - timedelta(days=60), 4: demo.today - timedelta(days=27)}
+    for number, day in starts.items():
+        if number not in have:
+            db.session.add(Intake(number=number, starts_on=day))
+
+
 def ensure_outreach(demo: Demo) -> int:
     """The visits, found by date and place or added; the officers are the social workers."""
+    ensure_intakes(demo)
     partners = {p.name: p for p in db.session.scalars(select(NetworkPartner))}
     have = {(v.date, v.place) for v in db.session.scalars(select(OutreachVisit))}
     officers = [demo.staff[key] for key in ("sw1", "sw2") if key in demo.staff]
