@@ -58,7 +58,7 @@ from .emergency_changes import EmergencyChangeView
 from .exports import ExportCenterView
 from .imports import RosterImportView
 from .lifecycle import StageView
-from .navigation import main_menu
+from .navigation import bell, main_menu
 from .outreach import IntakeView, OutreachView
 from .partners import NetworkPartnerView
 from .plans import ServicePlanView
@@ -171,6 +171,7 @@ def build_admin(app: Flask) -> Admin:
     app.add_template_global(format_rate, "percent")
     app.add_template_global(month_name, "month_name")
     app.add_template_global(main_menu, "main_menu")
+    app.add_template_global(bell, "bell")
     app.add_template_global(CONTRACT_STATUSES.label, "contract_status")
     app.add_template_global([label for _code, label in WEEKDAYS.pairs], "weekday_names")
     # The hidden seen_version of a step form on a details page (services/versions.py).

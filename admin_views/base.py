@@ -36,7 +36,7 @@ from services.permissions import ROLE_ORDER, readers, writers
 from services.scopes import visible
 
 from .converters import DETAIL_FORMATTERS, FORMATTERS, Choices, ConsoleModelConverter
-from .navigation import Breadcrumbs, link_column, linked
+from .navigation import Breadcrumbs, link_column, linked, remember_due
 from .pickers import picked_rows_exist
 from .row_actions import DeleteButton, PageLink, details_link, edit_link
 from .stale import SCREENS, STALE, mark_seen, stale_refusal, stale_write_message
@@ -97,8 +97,9 @@ class SecureIndexView(Breadcrumbs, AdminIndexView):
     @expose("/")
     def index(self):
         today = panti_today()
-        return self.render("admin/index.html", board=build_dashboard(current_user, today),
-                           today=today)
+        board = build_dashboard(current_user, today)
+        remember_due(board.worklist or [], today)  # the bell on the other pages
+        return self.render("admin/index.html", board=board, today=today)
 
 
 class SecureView(Breadcrumbs, BaseView):

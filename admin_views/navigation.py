@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template, request, session, url_for
 from flask_admin.model import BaseModelView
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+
+from services.dates import today as panti_today
 
 from .row_actions import row_url
 
@@ -49,6 +51,22 @@ def main_menu(view: Any) -> Markup:
     if key not in menus:
         menus[key] = Markup(render_template("admin/main_menu.html", admin_view=view))
     return menus[key]
+
+
+BELL = "bell"  # the session's key: [the panti's date, the count]
+
+
+def remember_due(items: list, today) -> None:
+    """Keep the count of the home page's items due today or late for the bell on the other
+    pages (read from the session: they run none of the worklist's queries)."""
+    session[BELL] = [today.isoformat(), sum(1 for item in items if item.due <= today)]
+
+
+def bell() -> int:
+    """The bell's count: the items due today or late when the user last opened the home
+    page today (0 on another day, until the home page is opened again)."""
+    day, count = session.get(BELL) or ("", 0)
+    return count if day == panti_today().isoformat() else 0
 
 
 def breadcrumbs(view: Any, context: dict[str, Any]) -> list[Crumb]:

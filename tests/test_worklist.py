@@ -250,3 +250,26 @@ def test_each_week_of_an_intakes_first_month_asks_for_an_outreach_visit(app, cli
         db.session.add(OutreachVisit(date=TODAY, place_kind="market", place="Pasar Kosambi"))
         db.session.commit()
     assert _items(client.get("/admin/").get_data(as_text=True)) == expected[:1]
+
+
+def test_the_bell_on_every_page_counts_what_is_due_or_late(app, client):
+    """The home page's items due today or late, counted on the bell of the other pages (no
+    query of theirs: the count is kept when the home page is opened)."""
+    _world(app)
+    post_form(client, "/login", {"username": "peksos", "password": "kata-sandi-panjang-sekali"})
+    assert 'data-testid="bell"' not in client.get("/admin/case_note/").get_data(as_text=True)
+    client.get("/admin/")  # Ahmad's assessment is late, Budi's due today
+    page = client.get("/admin/case_note/").get_data(as_text=True)
+    bell = re.search(r'<a [^>]*data-testid="bell"[^>]*>(.*?)</a>', page, re.S)
+    assert bell and unescape(re.sub(r"<[^>]+>", "", bell.group(1))).strip() == "2"
+    assert 'aria-label="Pekerjaan jatuh tempo atau terlambat: 2"' in page
+    with app.app_context():  # every assessment done: nothing due any more
+        from models import Client
+
+        for person in db.session.scalars(db.select(Client)):
+            for aspect in ("physical", "psychological", "social", "vocational"):
+                db.session.add(CaseNote(client_id=person.id, kind="assessment", aspect=aspect,
+                                        date=TODAY, content="Sudah dinilai."))
+        db.session.commit()
+    client.get("/admin/")
+    assert 'data-testid="bell"' not in client.get("/admin/case_note/").get_data(as_text=True)
