@@ -2,7 +2,8 @@
 each a link to the screen where it is done (issue 16 adds the rest as they land).
 
 - the social worker (own clients) and the head (everyone's): assessments due, plan reviews
-  due; the head: terminations awaiting approval;
+  due, contracts ending within 30 days, clients in the panti without a contract in force,
+  emergency changes waiting for the KK; the head: terminations awaiting approval;
 - whoever records attendance (instructors, staff, social workers leading guidance): today's
   sheets and the sheets of the last 30 days not complete yet, of the events they lead;
 - the admin: clients living in the panti without a room, rooms over capacity, MoUs ending
@@ -17,18 +18,28 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from models import CaseConference, Client, NetworkPartner, Room, User, db
-from models.choices import ACTIVE_STAGES, Role
+from models import (
+    CaseConference,
+    Client,
+    EmergencyChange,
+    NetworkPartner,
+    Room,
+    ServiceContract,
+    User,
+    db,
+)
+from models.choices import ACTIVE_STAGES, CONTRACT_KINDS, Role
 
 from . import conferences as kk
-from . import outreach
+from . import contracts, outreach
 from .assessment import assessment_due, when
 from .attendance_summary import RECENT_DAYS, incomplete, led_sheets, sheet_args
 from .dates import format_date, format_time
 from .dates import today as panti_today
 from .permissions import OVERSEERS, readers, writers
-from .scopes import caseload
+from .scopes import caseload, visible
 
 MOU_NOTICE_DAYS = 60  # an MoU ending within this many days is on the admin's list
 
@@ -67,6 +78,21 @@ def worklist(user: User, today: date | None = None) -> list[Item]:
             items += [Item(decision.conference.date, _("Persetujuan terminasi"),
                            decision.client, "conference.terminations_view", {})
                       for decision in kk.pending_terminations([CaseConference.date <= today])]
+    if user.role in readers("contract"):
+        items += [Item(contract.end_date, _("%(kind)s berakhir",
+                                            kind=CONTRACT_KINDS.label(contract.kind)),
+                       contract.client, "contract.details_view", {"id": contract.id})
+                  for contract in contracts.expiring(visible(ServiceContract, user), today)]
+        items += [Item(today, _("Belum ada kontrak yang berlaku"), person,
+                       "contract.attention_view", {})
+                  for person in contracts.without_signed_contract(where, today)]
+    if user.role in readers("emergency_change"):
+        items += [Item(change.date, _("Perubahan darurat menunggu keputusan KK"),
+                       change.client, "emergency_change.details_view", {"id": change.id})
+                  for change in db.session.scalars(
+                      select(EmergencyChange).options(joinedload(EmergencyChange.client))
+                      .where(EmergencyChange.status == "pending",
+                             *visible(EmergencyChange, user)))]
     if user.role in writers("attendance_grid") and user.role not in OVERSEERS:
         items += _sheets(user, today)
     if user.role in writers("client"):

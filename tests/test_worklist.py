@@ -9,7 +9,7 @@ from html import unescape
 
 from sqlalchemy import event
 
-from models import CaseConference, CaseNote, ConferenceDecision, User, db
+from models import CaseConference, CaseNote, ConferenceDecision, ServiceContract, User, db
 from services.dates import today as panti_today
 
 from .conftest import make_client, make_staff, post_form
@@ -28,6 +28,15 @@ def _items(html: str) -> list[tuple[str, str, str]]:
     return found
 
 
+def _contract_in_force(person) -> ServiceContract:
+    """A signed preliminary contract covering today (what admission needs)."""
+    return ServiceContract(client_id=person.id, kind="preliminary", problem="p", goals="g",
+                           start_date=person.admission_date,
+                           end_date=TODAY + timedelta(days=120), status="signed",
+                           signed_date=person.admission_date,
+                           social_worker_id=person.social_worker_id)
+
+
 def _world(app) -> dict[str, int]:
     with app.app_context():
         mine = make_staff("Siti Rahayu", "social_worker")
@@ -41,6 +50,7 @@ def _world(app) -> dict[str, int]:
             person = make_client(name, stage="assessment", social_worker_id=worker.id,
                                  admission_date=TODAY - timedelta(days=days))
             ids[name], ids[f"{name} no"] = person.id, person.register_number
+            db.session.add(_contract_in_force(person))
         db.session.commit()
         return ids
 
@@ -90,8 +100,9 @@ def test_the_head_sees_everyones_and_the_terminations_awaiting_approval(app, cli
 def test_the_home_page_runs_the_same_queries_whatever_the_caseload(app, client):
     _world(app)
     post_form(client, "/login", {"username": "peksos", "password": "kata-sandi-panjang-sekali"})
-    counts = []
-    for extra in (0, 15):
+    counts, added = [], 0
+    for extra in (1, 15):  # each without a contract in force: two items
+        added += extra
         with app.app_context():
             worker = db.session.scalar(db.select(User)).staff_id
             for i in range(extra):
@@ -110,7 +121,7 @@ def test_the_home_page_runs_the_same_queries_whatever_the_caseload(app, client):
         finally:
             event.remove(engine, "before_cursor_execute", count)
         counts.append(len(statements))
-        assert len(_items(page)) == min(2 + extra, 15)
+        assert len(_items(page)) == min(2 + 2 * added, 15)
     assert counts[0] == counts[1]
 
 
@@ -273,3 +284,42 @@ def test_the_bell_on_every_page_counts_what_is_due_or_late(app, client):
         db.session.commit()
     client.get("/admin/")
     assert 'data-testid="bell"' not in client.get("/admin/case_note/").get_data(as_text=True)
+
+
+def test_a_social_worker_sees_contracts_ending_missing_and_emergency_changes_waiting(
+        app, client):
+    """Their own clients only: a contract ending within 30 days, a client living in the panti
+    with no contract in force, an emergency change waiting for the KK."""
+    from models import Client, EmergencyChange
+
+    ids = _world(app)
+    with app.app_context():
+        ahmad = db.session.get(Client, ids["Ahmad Yani"])
+        for case_note_aspect in ("physical", "psychological", "social", "vocational"):
+            for name in ("Ahmad Yani", "Budi Utomo"):  # assessments done: not the subject
+                db.session.add(CaseNote(client_id=ids[name], kind="assessment",
+                                        aspect=case_note_aspect, date=TODAY, content="x"))
+        contract = db.session.scalar(db.select(ServiceContract).where(
+            ServiceContract.client_id == ahmad.id))
+        contract.end_date = TODAY + timedelta(days=10)
+        budi = db.session.scalar(db.select(ServiceContract).where(
+            ServiceContract.client_id == ids["Budi Utomo"]))
+        budi.status = "draft"  # not signed: no contract in force
+        db.session.add(EmergencyChange(client_id=ahmad.id, date=TODAY - timedelta(days=2),
+                                       reason="Sakit", change="Rawat inap", status="pending"))
+        cahya = db.session.scalar(db.select(ServiceContract).where(
+            ServiceContract.client_id == ids["Cahya Nugraha"]))
+        cahya.end_date = TODAY + timedelta(days=5)  # another worker's client
+        db.session.commit()
+        contract_id = contract.id
+        change_id = db.session.scalar(db.select(EmergencyChange.id))
+    post_form(client, "/login", {"username": "peksos", "password": "kata-sandi-panjang-sekali"})
+    items = _items(client.get("/admin/").get_data(as_text=True))
+    assert items == [
+        (f"Perubahan darurat menunggu keputusan KK — {ids['Ahmad Yani no']} Ahmad Yani",
+         "terlambat 2 hari", f"/admin/emergency_change/details/?id={change_id}"),
+        (f"Belum ada kontrak yang berlaku — {ids['Budi Utomo no']} Budi Utomo",
+         "jatuh tempo hari ini", "/admin/contract/follow-up/"),
+        (f"Kontrak awal berakhir — {ids['Ahmad Yani no']} Ahmad Yani",
+         "10 hari lagi", f"/admin/contract/details/?id={contract_id}"),
+    ]
