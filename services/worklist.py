@@ -2,8 +2,9 @@
 each a link to the screen where it is done (issue 16 adds the rest as they land).
 
 - the social worker (own clients) and the head (everyone's): assessments due, plan reviews
-  due, contracts ending within 30 days, clients in the panti without a contract in force,
-  emergency changes waiting for the KK; the head: terminations awaiting approval;
+  due, plans missing from the planning stage on, contracts ending within 30 days, clients in
+  the panti without a contract in force, emergency changes waiting for the KK; the head:
+  terminations awaiting approval;
 - whoever records attendance (instructors, staff, social workers leading guidance): today's
   sheets and the sheets of the last 30 days not complete yet, of the events they lead;
 - the admin: clients living in the panti without a room, rooms over capacity, MoUs ending
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from models import (
@@ -27,10 +28,12 @@ from models import (
     NetworkPartner,
     Room,
     ServiceContract,
+    ServicePlan,
+    StageMove,
     User,
     db,
 )
-from models.choices import ACTIVE_STAGES, CONTRACT_KINDS, Role
+from models.choices import ACTIVE_STAGES, CONTRACT_KINDS, Role, Stage
 
 from . import conferences as kk
 from . import contracts, outreach
@@ -42,6 +45,9 @@ from .permissions import OVERSEERS, readers, writers
 from .scopes import caseload, visible
 
 MOU_NOTICE_DAYS = 60  # an MoU ending within this many days is on the admin's list
+# The stages in which a client's service plan should exist (from the planning stage on).
+PLAN_STAGES = (Stage.PLANNING, Stage.CONTRACT, Stage.INTERVENTION, Stage.CASE_CONFERENCE,
+               Stage.RESOCIALIZATION)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,19 @@ def worklist(user: User, today: date | None = None) -> list[Item]:
             items += [Item(decision.conference.date, _("Persetujuan terminasi"),
                            decision.client, "conference.terminations_view", {})
                       for decision in kk.pending_terminations([CaseConference.date <= today])]
+    if user.role in readers("service_plan"):
+        # In the planning stage (or past it) without a plan: due since the move to planning.
+        planned_since = select(StageMove.client_id, func.max(StageMove.moved_on).label("day")) \
+            .where(StageMove.to_stage == Stage.PLANNING).group_by(StageMove.client_id) \
+            .subquery()
+        items += [Item(day or today, _("Rencana pelayanan belum dibuat"), person,
+                       "service_plan.create_view", {})
+                  for person, day in db.session.execute(
+                      select(Client, planned_since.c.day)
+                      .outerjoin(planned_since, planned_since.c.client_id == Client.id)
+                      .where(Client.stage.in_(PLAN_STAGES), *where,
+                             ~select(ServicePlan.id).where(
+                                 ServicePlan.client_id == Client.id).exists()))]
     if user.role in readers("contract"):
         items += [Item(contract.end_date, _("%(kind)s berakhir",
                                             kind=CONTRACT_KINDS.label(contract.kind)),

@@ -323,3 +323,34 @@ def test_a_social_worker_sees_contracts_ending_missing_and_emergency_changes_wai
         (f"Kontrak awal berakhir — {ids['Ahmad Yani no']} Ahmad Yani",
          "10 hari lagi", f"/admin/contract/details/?id={contract_id}"),
     ]
+
+
+def test_a_client_in_planning_without_a_plan_is_on_the_worklist_until_it_is_made(app, client):
+    from models import Client, ServicePlan, StageMove
+
+    ids = _world(app)
+    with app.app_context():
+        for name in ("Ahmad Yani", "Cahya Nugraha"):  # Cahya is another worker's
+            person = db.session.get(Client, ids[name])
+            person.stage = "planning"
+            db.session.add(StageMove(client=person, from_stage="assessment",
+                                     to_stage="planning", moved_on=TODAY - timedelta(days=3)))
+        for aspect in ("physical", "psychological", "social", "vocational"):
+            db.session.add(CaseNote(client_id=ids["Budi Utomo"], kind="assessment",
+                                    aspect=aspect, date=TODAY, content="x"))
+        db.session.commit()
+    post_form(client, "/login", {"username": "peksos", "password": "kata-sandi-panjang-sekali"})
+
+    def plans_missing() -> list[tuple[str, str, str]]:
+        return [item for item in _items(client.get("/admin/").get_data(as_text=True))
+                if item[0].startswith("Rencana pelayanan belum dibuat")]
+
+    assert plans_missing() == [
+        (f"Rencana pelayanan belum dibuat — {ids['Ahmad Yani no']} Ahmad Yani",
+         "terlambat 3 hari", "/admin/service_plan/new/")]
+    with app.app_context():
+        person = db.session.get(Client, ids["Ahmad Yani"])
+        db.session.add(ServicePlan(client_id=person.id, problems="Belum punya pekerjaan",
+                                   social_worker_id=person.social_worker_id))
+        db.session.commit()
+    assert plans_missing() == []
