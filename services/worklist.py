@@ -4,7 +4,8 @@ each a link to the screen where it is done (issue 16 adds the rest as they land)
 - the social worker (own clients) and the head (everyone's): assessments due, plan reviews
   due, plans missing from the planning stage on, contracts ending within 30 days, clients in
   the panti without a contract in force, emergency changes waiting for the KK; the head:
-  terminations awaiting approval;
+  terminations awaiting approval; the social worker: clients being served (intervention to
+  resocialisation) without a progress note this week;
 - whoever records attendance (instructors, staff, social workers leading guidance): today's
   sheets and the sheets of the last 30 days not complete yet, of the events they lead;
 - the admin: clients living in the panti without a room, rooms over capacity, MoUs ending
@@ -23,6 +24,7 @@ from sqlalchemy.orm import joinedload
 
 from models import (
     CaseConference,
+    CaseNote,
     Client,
     EmergencyChange,
     NetworkPartner,
@@ -45,6 +47,8 @@ from .permissions import OVERSEERS, readers, writers
 from .scopes import caseload, visible
 
 MOU_NOTICE_DAYS = 60  # an MoU ending within this many days is on the admin's list
+PROGRESS_DAYS = 7  # a progress note on each client being served, every week
+SERVED_STAGES = (Stage.INTERVENTION, Stage.CASE_CONFERENCE, Stage.RESOCIALIZATION)
 # The stages in which a client's service plan should exist (from the planning stage on).
 PLAN_STAGES = (Stage.PLANNING, Stage.CONTRACT, Stage.INTERVENTION, Stage.CASE_CONFERENCE,
                Stage.RESOCIALIZATION)
@@ -97,6 +101,8 @@ def worklist(user: User, today: date | None = None) -> list[Item]:
                       .where(Client.stage.in_(PLAN_STAGES), *where,
                              ~select(ServicePlan.id).where(
                                  ServicePlan.client_id == Client.id).exists()))]
+    if user.role in writers("case_note"):
+        items += _progress_notes(where, today)
     if user.role in readers("contract"):
         items += [Item(contract.end_date, _("%(kind)s berakhir",
                                             kind=CONTRACT_KINDS.label(contract.kind)),
@@ -139,6 +145,23 @@ def worklist(user: User, today: date | None = None) -> list[Item]:
                       NetworkPartner.active.is_(True), NetworkPartner.mou_end.between(
                           today, today + timedelta(days=MOU_NOTICE_DAYS))))]
     items.sort(key=lambda item: (item.due, str(item.client) if item.client else item.what))
+    return items
+
+
+def _progress_notes(where: list, today: date) -> list[Item]:
+    """The writer's clients being served (intervention to resocialisation) with no progress
+    note for a week: due a week after the last one (or after admission)."""
+    last = select(CaseNote.client_id, func.max(CaseNote.date).label("day")) \
+        .where(CaseNote.kind == "progress").group_by(CaseNote.client_id).subquery()
+    items = []
+    for person, day in db.session.execute(
+            select(Client, last.c.day).outerjoin(last, last.c.client_id == Client.id)
+            .where(Client.stage.in_(SERVED_STAGES), Client.admission_date.is_not(None),
+                   *where)):
+        due = (day or person.admission_date) + timedelta(days=PROGRESS_DAYS)
+        if due <= today:
+            items.append(Item(due, _("Catatan perkembangan minggu ini"), person,
+                              "case_note.create_view", {}))
     return items
 
 

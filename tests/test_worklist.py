@@ -354,3 +354,41 @@ def test_a_client_in_planning_without_a_plan_is_on_the_worklist_until_it_is_made
                                    social_worker_id=person.social_worker_id))
         db.session.commit()
     assert plans_missing() == []
+
+
+def test_a_client_being_served_asks_for_a_progress_note_every_week(app, client):
+    """Due a week after the last progress note (or the admission); a note this week clears
+    it; the head is not asked (it is the social worker's own record)."""
+    from models import Client
+
+    ids = _world(app)
+    with app.app_context():
+        for name in ("Ahmad Yani", "Budi Utomo", "Cahya Nugraha"):
+            db.session.get(Client, ids[name]).stage = "intervention"
+        db.session.add(CaseNote(client_id=ids["Ahmad Yani"], kind="progress",
+                                date=TODAY - timedelta(days=9), content="Ikut kelas las."))
+        db.session.add(CaseNote(client_id=ids["Budi Utomo"], kind="progress",
+                                date=TODAY - timedelta(days=2), content="Rajin."))
+        db.session.commit()
+    post_form(client, "/login", {"username": "peksos", "password": "kata-sandi-panjang-sekali"})
+
+    def progress() -> list[tuple[str, str, str]]:
+        return [item for item in _items(client.get("/admin/").get_data(as_text=True))
+                if item[0].startswith("Catatan perkembangan")]
+
+    assert progress() == [(f"Catatan perkembangan minggu ini — {ids['Ahmad Yani no']} "
+                           "Ahmad Yani", "terlambat 2 hari", "/admin/case_note/new/")]
+    head = app.test_client()
+    with app.app_context():
+        from .conftest import PASSWORD, make_user
+
+        make_user("head", "kepala")
+        db.session.commit()
+    post_form(head, "/login", {"username": "kepala", "password": PASSWORD})
+    assert not [item for item in _items(head.get("/admin/").get_data(as_text=True))
+                if item[0].startswith("Catatan perkembangan")]
+    with app.app_context():
+        db.session.add(CaseNote(client_id=ids["Ahmad Yani"], kind="progress", date=TODAY,
+                                content="Mulai praktik."))
+        db.session.commit()
+    assert progress() == []
