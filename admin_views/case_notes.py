@@ -110,16 +110,16 @@ class CaseNoteView(SecureModelView):
         if is_created and model.author_id is None:
             model.author_id = current_user.staff_id  # who wrote it, not who may edit it
 
-    @expose("/details/")
-    def details_view(self):
-        """The note; an assessment note with its attachments (those the reader may see)."""
-        note = self.get_one(request.args.get("id", "")) if parse_id(
-            request.args.get("id")) is not None else None
-        if note is not None and note.kind == "assessment":
-            self._template_args["attachments"] = documents.note_attachments(
-                note.id, visible(ClientDocument, current_user))
-            self._template_args["may_attach"] = self.can_edit
-        return super().details_view()
+    def render(self, template, **kwargs):
+        """The details page of an assessment note lists its attachments (those the reader
+        may see), with the upload form for who may write; other notes have none."""
+        note = kwargs.get("model")
+        if template == self.details_template and isinstance(note, CaseNote):
+            assessment = note.kind == "assessment"
+            kwargs.setdefault("attachments", documents.note_attachments(
+                note.id, visible(ClientDocument, current_user)) if assessment else None)
+            kwargs.setdefault("may_attach", assessment and self.can_edit)
+        return super().render(template, **kwargs)
 
     @expose("/attach/", methods=("POST",))
     def attach_view(self):

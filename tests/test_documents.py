@@ -216,6 +216,8 @@ def test_an_assessment_notes_attachment_is_read_only_by_whom_may_read_the_note(
                 document.note) == (notes["assessment"], ids["budi"], "Lampiran asesmen",
                                    "Genogram keluarga")
     assert 'data-testid="note-attachments"' in page and "Genogram keluarga" in page
+    progress = worker.get(f"/admin/case_note/details/?id={notes['progress']}")
+    assert 'data-testid="note-attachments"' not in progress.get_data(as_text=True)
     assert _served(worker, document_id) == PDF
 
     with app.app_context():  # another social worker: the note answers as a missing one
