@@ -48,10 +48,9 @@ from .scopes import caseload, visible
 
 MOU_NOTICE_DAYS = 60  # an MoU ending within this many days is on the admin's list
 PROGRESS_DAYS = 7  # a progress note on each client being served, every week
-SERVED_STAGES = (Stage.INTERVENTION, Stage.CASE_CONFERENCE, Stage.RESOCIALIZATION)
-# The stages in which a client's service plan should exist (from the planning stage on).
-PLAN_STAGES = (Stage.PLANNING, Stage.CONTRACT, Stage.INTERVENTION, Stage.CASE_CONFERENCE,
-               Stage.RESOCIALIZATION)
+# Stages of a stay in the panti from the one named on (ACTIVE_STAGES is in the order served).
+PLAN_STAGES = ACTIVE_STAGES[ACTIVE_STAGES.index(Stage.PLANNING):]  # a plan should exist
+SERVED_STAGES = ACTIVE_STAGES[ACTIVE_STAGES.index(Stage.INTERVENTION):]  # weekly progress
 
 
 @dataclass(frozen=True)
@@ -69,9 +68,8 @@ class Item:
 
 
 def worklist(user: User, today: date | None = None) -> list[Item]:
-    """``user``'s items: assessments due (four weeks after admission) and plan reviews due
-    (every KK 90 days) of their own clients — everyone's for the head —, and for the head
-    the terminations awaiting approval. A fixed number of queries whatever the roster."""
+    """``user``'s items (the module's list), most urgent first; each kind asked only of the
+    roles of its screen. A fixed number of queries whatever the roster."""
     today = today or panti_today()
     items: list[Item] = []
     ids = caseload(user)
@@ -89,18 +87,7 @@ def worklist(user: User, today: date | None = None) -> list[Item]:
                            decision.client, "conference.terminations_view", {})
                       for decision in kk.pending_terminations([CaseConference.date <= today])]
     if user.role in readers("service_plan"):
-        # In the planning stage (or past it) without a plan: due since the move to planning.
-        planned_since = select(StageMove.client_id, func.max(StageMove.moved_on).label("day")) \
-            .where(StageMove.to_stage == Stage.PLANNING).group_by(StageMove.client_id) \
-            .subquery()
-        items += [Item(day or today, _("Rencana pelayanan belum dibuat"), person,
-                       "service_plan.create_view", {})
-                  for person, day in db.session.execute(
-                      select(Client, planned_since.c.day)
-                      .outerjoin(planned_since, planned_since.c.client_id == Client.id)
-                      .where(Client.stage.in_(PLAN_STAGES), *where,
-                             ~select(ServicePlan.id).where(
-                                 ServicePlan.client_id == Client.id).exists()))]
+        items += _plans_missing(where, today)
     if user.role in writers("case_note"):
         items += _progress_notes(where, today)
     if user.role in readers("contract"):
@@ -146,6 +133,21 @@ def worklist(user: User, today: date | None = None) -> list[Item]:
                           today, today + timedelta(days=MOU_NOTICE_DAYS))))]
     items.sort(key=lambda item: (item.due, str(item.client) if item.client else item.what))
     return items
+
+
+def _plans_missing(where: list, today: date) -> list[Item]:
+    """Clients in the planning stage or past it without a plan: due since the move to
+    planning."""
+    planned_since = select(StageMove.client_id, func.max(StageMove.moved_on).label("day")) \
+        .where(StageMove.to_stage == Stage.PLANNING).group_by(StageMove.client_id).subquery()
+    return [Item(day or today, _("Rencana pelayanan belum dibuat"), person,
+                 "service_plan.create_view", {})
+            for person, day in db.session.execute(
+                select(Client, planned_since.c.day)
+                .outerjoin(planned_since, planned_since.c.client_id == Client.id)
+                .where(Client.stage.in_(PLAN_STAGES), *where,
+                       ~select(ServicePlan.id).where(
+                           ServicePlan.client_id == Client.id).exists()))]
 
 
 def _progress_notes(where: list, today: date) -> list[Item]:
