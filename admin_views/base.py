@@ -190,6 +190,32 @@ class SecureModelView(Breadcrumbs, ModelView):
             setattr(form_class, versions.FIELD, VersionField())
         return form_class
 
+    # --- a new record's form filled in from the link that opened it ------------------------
+    # Fields a link may fill in (``?client_id=3&kind=case_summary``, a worklist item's link):
+    # a picker through its own loader, so an id outside the user's scope is ignored; a choice
+    # only with one of its codes.
+    form_prefill: tuple[str, ...] = ()
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        if self.form_prefill and not is_form_submitted():
+            self._prefill(form)
+        return form
+
+    def _prefill(self, form) -> None:
+        for name in self.form_prefill:
+            field = getattr(form, name, None)
+            loader = self._form_ajax_refs.get(name)
+            if field is None:
+                continue
+            if loader is not None:
+                record_id = parse_id(request.args.get(f"{name}_id"))
+                record = loader.get_one(record_id) if record_id else None
+                if record is not None:
+                    field.data = record
+            elif request.args.get(name) in {choice[0] for choice in field.choices or ()}:
+                field.data = request.args[name]
+
     # --- edits from an outdated reading ---------------------------------------------------
     def edit_form(self, obj=None):
         form = super().edit_form(obj)

@@ -94,6 +94,7 @@ class CaseNoteView(SecureModelView):
     form_choices = {"kind": CASE_NOTE_KINDS.choices,
                     "aspect": [("", "—"), *ASSESSMENT_ASPECTS.choices]}
     form_ajax_refs = {"client": client_picker("client", own_case=True)}
+    form_prefill = ("client", "kind")  # the worklist's "case summary for the KK" link
     form_args = {
         "date": {"validators": [not_in_future]},
         "aspect": {"validators": [_aspect_only_for_assessment],

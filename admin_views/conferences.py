@@ -18,7 +18,7 @@ from wtforms.validators import Optional, StopValidation
 
 from forms.conferences import DecisionForm
 from forms.validators import NotBefore
-from models import CaseConference, Client, ConferenceDecision, EmergencyChange, db
+from models import CaseConference, Client, ConferenceDecision, EmergencyChange, Staff, db
 from models.choices import (
     CONFERENCE_KINDS,
     DECISION_RECOMMENDATIONS,
@@ -277,11 +277,17 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
 
     @expose("/review-due/")
     def review_due_view(self):
-        """Clients whose plan is due for the three-monthly review, most overdue first."""
+        """Clients whose plan is due for the three-monthly review, most overdue first; with
+        ``?worker=<staff id>`` only that social worker's clients (the head's worklist)."""
         ids = caseload()
         where = [Client.id.in_(ids)] if ids is not None else []
+        # Only for who reads every caseload: a social worker's list is theirs already.
+        worker = db.session.get(Staff, parse_id(request.args.get("worker")) or 0) \
+            if ids is None else None
+        if worker is not None:
+            where.append(Client.social_worker_id == worker.id)
         return self.render("admin/review_due.html", due=kk.review_due(where=where),
-                           days=kk.REVIEW_DAYS)
+                           days=kk.REVIEW_DAYS, worker=worker)
 
     @expose("/minutes/")
     def minutes_view(self):

@@ -40,6 +40,7 @@ from .dates import today as panti_today
 from .errors import Refusal
 
 REVIEW_DAYS = 90
+NOTICE_DAYS = 14  # the KKs of the next two weeks are on the worklists
 # Stages after assessment in which a client lives in the panti: their plan needs a KK.
 REVIEWED_STAGES = ("planning", "contract", "intervention", "case_conference",
                    "resocialization")
@@ -55,8 +56,16 @@ class ConferenceError(Refusal):
 
 # --- agenda -------------------------------------------------------------------------------
 
+def summary_ready(client_id, meeting_day):
+    """The readiness rule as a condition: a case summary of the client dated before the
+    meeting's day, i.e. at least one day ahead (columns or values alike)."""
+    return select(CaseNote.id).where(
+        CaseNote.client_id == client_id, CaseNote.kind == "case_summary",
+        CaseNote.date < meeting_day).exists()
+
+
 def summaries_ready(conference: CaseConference) -> dict[int, int | None]:
-    """client id → the latest case summary dated at least one day before the meeting (its
+    """client id → the latest case summary ready for the meeting (``summary_ready``; its
     note id), or None when it is not ready; one query for the whole agenda."""
     ids = [client.id for client in conference.clients]
     ready: dict[int, int] = {}
@@ -64,11 +73,35 @@ def summaries_ready(conference: CaseConference) -> dict[int, int | None]:
         for client_id, note_id in db.session.execute(
             select(CaseNote.client_id, CaseNote.id).where(
                 CaseNote.client_id.in_(ids), CaseNote.kind == "case_summary",
-                CaseNote.date <= conference.date - timedelta(days=1))
+                CaseNote.date < conference.date)
             .order_by(CaseNote.date, CaseNote.id)
         ):
             ready[client_id] = note_id
     return {client_id: ready.get(client_id) for client_id in ids}
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """A client on a coming KK's agenda and whether their case summary is ready."""
+
+    conference: CaseConference
+    client: Client
+    ready: bool
+
+
+def coming_agendas(today: date, where: list | None = None,
+                   days: int = NOTICE_DAYS) -> list[AgendaEntry]:
+    """Every client on the agenda of a KK from ``today`` to ``days`` ahead (``where``:
+    conditions on Client and CaseConference), earliest meeting first; one query."""
+    return [AgendaEntry(conference, client, ready) for conference, client, ready in
+            db.session.execute(
+                select(CaseConference, Client, summary_ready(Client.id, CaseConference.date))
+                .join(conference_client,
+                      conference_client.c.conference_id == CaseConference.id)
+                .join(Client, Client.id == conference_client.c.client_id)
+                .where(CaseConference.date.between(today, today + timedelta(days=days)),
+                       *(where or []))
+                .order_by(CaseConference.date, CaseConference.id, Client.full_name))]
 
 
 def summaries_of(decisions: list[ConferenceDecision]) -> dict[int, int | None]:
@@ -229,8 +262,15 @@ def decide_termination(decision: ConferenceDecision, head: User | None, approve:
 def pending_terminations(where: list | None = None):
     """Termination recommendations waiting for the head (``where``: conditions on
     CaseConference and Client, as for ``decisions_of``)."""
-    return db.session.scalars(
-        select(ConferenceDecision)
+    return [decision for decision, _ready in awaiting_approval(where)]
+
+
+def awaiting_approval(where: list | None = None) -> list[tuple[ConferenceDecision, bool]]:
+    """``pending_terminations`` with whether each client's case summary was ready for the
+    KK that recommended it; one query."""
+    return db.session.execute(
+        select(ConferenceDecision, summary_ready(ConferenceDecision.client_id,
+                                                 CaseConference.date))
         .join(CaseConference, CaseConference.id == ConferenceDecision.conference_id)
         .join(Client, Client.id == ConferenceDecision.client_id)
         .options(contains_eager(ConferenceDecision.client),
@@ -309,13 +349,15 @@ def review_due(today: date | None = None, where: list | None = None) -> list[Due
             .group_by(ConferenceDecision.client_id).subquery())
     rows = db.session.execute(
         select(Client, last.c.last).outerjoin(last, last.c.client_id == Client.id)
+        .options(joinedload(Client.social_worker))  # the head's list is per social worker
         .where(Client.stage.in_(REVIEWED_STAGES), *(where or []))
     ).all()
     due = []
     for client, last_date in rows:
         if last_date is None:
             since = (client.admission_date or today) + timedelta(days=ASSESSMENT_DAYS)
-            due.append(Due(client, None, since, max((today - since).days, 0)))
+            if since <= today:  # the first KK is due when assessment's four weeks are over
+                due.append(Due(client, None, since, (today - since).days))
         elif (today - last_date).days > REVIEW_DAYS:
             since = last_date + timedelta(days=REVIEW_DAYS)
             due.append(Due(client, last_date, since, (today - since).days))

@@ -2,10 +2,12 @@
 each a link to the screen where it is done (issue 16 adds the rest as they land).
 
 - the social worker (own clients) and the head (everyone's): assessments due, plan reviews
-  due, plans missing from the planning stage on, contracts ending within 30 days, clients in
-  the panti without a contract in force, emergency changes waiting for the KK; the head:
-  terminations awaiting approval; the social worker: clients being served (intervention to
-  resocialisation) without a progress note this week;
+  plans missing from the planning stage on, contracts ending within 30 days, clients in the
+  panti without a contract in force, emergency changes waiting for the KK; the social worker:
+  plan reviews due, case summaries not ready the day before a coming KK, clients being served
+  (intervention to resocialisation) without a progress note this week; the head: plan reviews
+  due per social worker, terminations awaiting approval (with the KK and whether its case
+  summary was ready), the coming KKs whose case summaries are not all ready;
 - whoever records attendance (instructors, staff, social workers leading guidance): today's
   sheets and the sheets of the last 30 days not complete yet, of the events they lead;
 - the admin: clients living in the panti without a room, rooms over capacity, MoUs ending
@@ -79,13 +81,25 @@ def worklist(user: User, today: date | None = None) -> list[Item]:
                        due.client, "case_note.assessment_due_view", {})
                   for due in assessment_due(today, where)]
     if user.role in readers("conference"):
-        items += [Item(due.due_since, _("Peninjauan rencana oleh KK"), due.client,
-                       "conference.review_due_view", {})
-                  for due in kk.review_due(today, where)]
         if user.role == Role.HEAD:
-            items += [Item(decision.conference.date, _("Persetujuan terminasi"),
-                           decision.client, "conference.terminations_view", {})
-                      for decision in kk.pending_terminations([CaseConference.date <= today])]
+            items += _reviews_per_worker(kk.review_due(today, where))
+            items += [Item(decision.conference.date, _(
+                "Persetujuan terminasi (KK %(date)s, ringkasan kasus %(summary)s)",
+                date=format_date(decision.conference.date),
+                summary=_("siap") if ready else _("belum ada")),
+                decision.client, "conference.terminations_view", {})
+                for decision, ready in kk.awaiting_approval([CaseConference.date <= today])]
+            items += _readiness(kk.coming_agendas(today))
+        else:
+            items += [Item(due.due_since, _("Peninjauan rencana oleh KK"), due.client,
+                           "conference.review_due_view", {})
+                      for due in kk.review_due(today, where)]
+    if user.role in writers("case_note"):
+        items += [Item(entry.conference.date - timedelta(days=1), _(
+            "Ringkasan kasus untuk KK %(date)s", date=format_date(entry.conference.date)),
+            entry.client, "case_note.create_view",
+            {"client_id": entry.client.id, "kind": "case_summary"})
+            for entry in kk.coming_agendas(today, where) if not entry.ready]
     if user.role in readers("service_plan"):
         items += _plans_missing(where, today)
     if user.role in writers("case_note"):
@@ -133,6 +147,33 @@ def worklist(user: User, today: date | None = None) -> list[Item]:
                           today, today + timedelta(days=MOU_NOTICE_DAYS))))]
     items.sort(key=lambda item: (item.due, str(item.client) if item.client else item.what))
     return items
+
+
+def _reviews_per_worker(due: list) -> list[Item]:
+    """The head's plan reviews: one item per social worker, due since their most overdue
+    client, opening the review list of that worker's clients."""
+    per_worker: dict[int | None, list] = {}
+    for entry in due:
+        per_worker.setdefault(entry.client.social_worker_id, []).append(entry)
+    return [Item(min(entry.due_since for entry in entries), _(
+        "Peninjauan rencana oleh KK: %(n)s klien %(worker)s", n=len(entries),
+        worker=entries[0].client.social_worker.name if worker_id else _("tanpa peksos")),
+        None, "conference.review_due_view", {"worker": worker_id} if worker_id else {})
+        for worker_id, entries in per_worker.items()]
+
+
+def _readiness(agendas: list) -> list[Item]:
+    """The head's coming KKs whose case summaries are not all ready: due the day before."""
+    meetings: dict[int, list] = {}
+    for entry in agendas:
+        meetings.setdefault(entry.conference.id, []).append(entry)
+    return [Item(entries[0].conference.date - timedelta(days=1), _(
+        "Kesiapan KK %(date)s: %(ready)s dari %(n)s ringkasan kasus siap",
+        date=format_date(entries[0].conference.date),
+        ready=sum(entry.ready for entry in entries), n=len(entries)),
+        None, "conference.details_view", {"id": conference_id})
+        for conference_id, entries in meetings.items()
+        if not all(entry.ready for entry in entries)]
 
 
 def _plans_missing(where: list, today: date) -> list[Item]:

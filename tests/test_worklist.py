@@ -9,10 +9,19 @@ from html import unescape
 
 from sqlalchemy import event
 
-from models import CaseConference, CaseNote, ConferenceDecision, ServiceContract, User, db
+from models import (
+    CaseConference,
+    CaseNote,
+    Client,
+    ConferenceDecision,
+    ServiceContract,
+    User,
+    db,
+)
+from services.dates import format_date
 from services.dates import today as panti_today
 
-from .conftest import make_client, make_staff, post_form
+from .conftest import csrf_token, make_client, make_staff, post_form
 
 TODAY = panti_today()
 
@@ -90,11 +99,96 @@ def test_the_head_sees_everyones_and_the_terminations_awaiting_approval(app, cli
         db.session.commit()
     login_as("head")
     items = _items(client.get("/admin/").get_data(as_text=True))
-    assert (f"Persetujuan terminasi — {ids['Cahya Nugraha no']} Cahya Nugraha",
+    kk_day = format_date(TODAY - timedelta(days=3))
+    assert (f"Persetujuan terminasi (KK {kk_day}, ringkasan kasus belum ada) — "
+            f"{ids['Cahya Nugraha no']} Cahya Nugraha",
             "terlambat 3 hari", "/admin/conference/terminations/") in items
     assert {what.split(" — ")[1] for what, _when, _link in items} == {
         f"{ids[name + ' no']} {name}" for name in ("Ahmad Yani", "Budi Utomo",
                                                    "Cahya Nugraha")}
+
+
+def test_case_summaries_for_a_coming_kk_are_due_the_day_before(app, client, login_as):
+    """The social worker: each own client on a KK of the next two weeks without a case
+    summary, due the day before, linked to a new note filled in for that client; the head:
+    the KK's readiness. Both leave when the summaries are written."""
+    ids = _world(app)
+    kk_day = TODAY + timedelta(days=4)
+    with app.app_context():
+        conference = CaseConference(date=kk_day, kind="periodic_review")
+        conference.clients = [db.session.get(Client, ids[name])
+                              for name in ("Ahmad Yani", "Budi Utomo", "Cahya Nugraha")]
+        far = CaseConference(date=TODAY + timedelta(days=20), kind="periodic_review")
+        far.clients = [db.session.get(Client, ids["Ahmad Yani"])]  # beyond two weeks
+        db.session.add_all([conference, far])
+        # Budi's summary is ready; one written for an earlier KK counts as well (the rule:
+        # any summary dated before the meeting's day).
+        db.session.add(CaseNote(client_id=ids["Budi Utomo"], kind="case_summary",
+                                date=TODAY - timedelta(days=1), content="Ringkasan"))
+        db.session.commit()
+        conference_id = conference.id
+    post_form(client, "/login", {"username": "peksos", "password": "kata-sandi-panjang-sekali"})
+    summaries = [item for item in _items(client.get("/admin/").get_data(as_text=True))
+                 if item[0].startswith("Ringkasan kasus")]
+    link = f"/admin/case_note/new/?client_id={ids['Ahmad Yani']}&kind=case_summary"
+    assert summaries == [(f"Ringkasan kasus untuk KK {format_date(kk_day)} — "
+                          f"{ids['Ahmad Yani no']} Ahmad Yani", "3 hari lagi", link)]
+    form = client.get(link).get_data(as_text=True)
+    assert re.search(r'<option selected value="case_summary">|<option value="case_summary" '
+                     r'selected', form)
+    assert f'value="{ids["Ahmad Yani"]}"' in form and "Ahmad Yani" in form
+    # Another worker's client id in the link fills in nothing.
+    other = client.get(f"/admin/case_note/new/?client_id={ids['Cahya Nugraha']}"
+                       "&kind=nonsense").get_data(as_text=True)
+    assert "Cahya Nugraha" not in other and 'value="nonsense"' not in other
+
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    login_as("head")
+    readiness = [item for item in _items(client.get("/admin/").get_data(as_text=True))
+                 if item[0].startswith("Kesiapan KK")]
+    assert readiness == [(f"Kesiapan KK {format_date(kk_day)}: 1 dari 3 ringkasan kasus siap",
+                          "3 hari lagi", f"/admin/conference/details/?id={conference_id}")]
+    with app.app_context():
+        for name in ("Ahmad Yani", "Cahya Nugraha"):
+            db.session.add(CaseNote(client_id=ids[name], kind="case_summary", date=TODAY,
+                                    content="Ringkasan"))
+        db.session.commit()
+    assert not [item for item in _items(client.get("/admin/").get_data(as_text=True))
+                if item[0].startswith(("Kesiapan KK", "Ringkasan kasus"))]
+
+
+def test_the_head_sees_overdue_reviews_per_social_worker(app, client, login_as):
+    """One item per social worker with how many of their clients are due, from the most
+    overdue; its link lists exactly that worker's clients."""
+    with app.app_context():
+        siti, dewi = make_staff("Siti Rahayu"), make_staff("Dewi Lestari")
+        people = {}
+        for name, days, worker in (("Ahmad Yani", 200, siti), ("Budi Utomo", 150, siti),
+                                   ("Cahya Nugraha", 140, dewi), ("Dedi Kurnia", 20, dewi)):
+            person = make_client(name, stage="intervention", social_worker_id=worker.id,
+                                 admission_date=TODAY - timedelta(days=days))
+            people[name] = person
+        db.session.commit()
+        siti_id = siti.id
+        # Due since the end of assessment (28 days after admission) when never reviewed.
+        ahmad_since = people["Ahmad Yani"].admission_date + timedelta(days=28)
+        cahya_since = people["Cahya Nugraha"].admission_date + timedelta(days=28)
+    login_as("head")
+    reviews = [item for item in _items(client.get("/admin/").get_data(as_text=True))
+               if item[0].startswith("Peninjauan")]
+    assert reviews == [
+        ("Peninjauan rencana oleh KK: 2 klien Siti Rahayu",
+         f"terlambat {(TODAY - ahmad_since).days} hari",
+         f"/admin/conference/review-due/?worker={siti_id}"),
+        ("Peninjauan rencana oleh KK: 1 klien Dewi Lestari",
+         f"terlambat {(TODAY - cahya_since).days} hari", "/admin/conference/review-due/"
+         f"?worker={siti_id + 1}"),
+    ]
+    page = client.get(reviews[0][2]).get_data(as_text=True)
+    listed = page.split('data-testid="review-due"', 1)[1]
+    assert "Ahmad Yani" in listed and "Budi Utomo" in listed
+    assert "Cahya Nugraha" not in listed and "Dedi Kurnia" not in listed
+    assert "Klien Siti Rahayu saja." in page
 
 
 def test_the_home_page_runs_the_same_queries_whatever_the_caseload(app, client):
