@@ -34,6 +34,7 @@ from models import (
     TrainingClass,
     TrainingSession,
     User,
+    WorkerEvaluation,
     db,
 )
 from models.choices import CONTRACT_STATUSES, MONTHS, WEEKDAYS
@@ -55,6 +56,7 @@ from .contracts import ServiceContractView
 from .converters import user_datetime
 from .documents import ClientDocumentView, DocumentTypeView
 from .emergency_changes import EmergencyChangeView
+from .evaluations import WorkerEvaluationView
 from .exports import ExportCenterView
 from .imports import RosterImportView
 from .lifecycle import StageView
@@ -103,6 +105,9 @@ def register_admin_views(admin: Admin) -> None:
                                       category=clients, endpoint="conference"))
     admin.add_view(EmergencyChangeView(EmergencyChange, db, name=_l("Perubahan darurat"),
                                        category=clients, endpoint="emergency_change"))
+    admin.add_view(WorkerEvaluationView(WorkerEvaluation, db,
+                                        name=_l("Evaluasi unjuk kerja peksos"),
+                                        category=clients, endpoint="worker_evaluation"))
 
     training = _l("Pelatihan")
     admin.add_view(TrainingClassView(TrainingClass, db, name=_l("Kelas keterampilan"),

@@ -13,13 +13,25 @@ from sqlalchemy.orm import joinedload
 from wtforms.validators import StopValidation
 
 from forms.validators import not_in_future, strip_text
-from models import CaseNote, Client, ClientDocument, db
-from models.choices import ASSESSMENT_ASPECTS, CASE_NOTE_KINDS
+from models import CaseNote, Client, ClientDocument, ServiceContract, ServicePlan, db
+from models.choices import (
+    ASSESSMENT_ASPECTS,
+    CASE_NOTE_KINDS,
+    DECISION_RECOMMENDATIONS,
+    TERMINATION_REASONS,
+)
 from services import documents
-from services.assessment import ASSESSMENT_DAYS, assessment_due, assessment_notes
+from services.assessment import (
+    ASSESSMENT_DAYS,
+    assessment_due,
+    assessment_notes,
+    progress_weeks,
+)
+from services.case_file import problem_solving
+from services.dates import parse_month
 from services.dates import today as panti_today
 from services.inputs import parse_id
-from services.scopes import caseload, visible
+from services.scopes import caseload, decision_scope, visible
 
 from .base import SecureModelView
 from .converters import choice_formatter
@@ -145,9 +157,8 @@ class CaseNoteView(SecureModelView):
         return self.render("admin/assessment_due.html", due=assessment_due(today, where),
                            today=today, days=ASSESSMENT_DAYS, aspects=ASSESSMENT_ASPECTS)
 
-    @expose("/assessment-report/")
-    def assessment_report_view(self):
-        """The assessment report (A4) of one client, from its assessment notes."""
+    def _case_client(self) -> Client:
+        """The ``client_id`` of the request if the user works on that case, else 404."""
         client_id = parse_id(request.args.get("client_id"))
         ids = caseload()
         client = db.session.scalar(select(Client).where(
@@ -155,9 +166,55 @@ class CaseNoteView(SecureModelView):
             *([Client.id.in_(ids)] if ids is not None else []))) if client_id else None
         if client is None:
             abort(404)
-        return render_template(
+        return client
+
+    def _print(self, template: str, **context):
+        return render_template(template, today=panti_today(),
+                               institution=current_app.config["INSTITUTION_NAME"],
+                               address=current_app.config["INSTITUTION_ADDRESS"], **context)
+
+    @expose("/assessment-report/")
+    def assessment_report_view(self):
+        """The assessment report (A4) of one client, from its assessment notes."""
+        client = self._case_client()
+        return self._print(
             "print/assessment_report.html", client=client, aspects=ASSESSMENT_ASPECTS,
             notes=assessment_notes(client.id, visible(CaseNote, current_user)),
-            worker=client.social_worker, today=panti_today(),
-            institution=current_app.config["INSTITUTION_NAME"],
-            address=current_app.config["INSTITUTION_ADDRESS"])
+            worker=client.social_worker)
+
+    @expose("/problem-solving-report/")
+    def problem_solving_report_view(self):
+        """Formulir 3 — Laporan Pemecahan Masalah Klien (A4): one client's case from
+        assessment to aftercare, from the records the reader may see."""
+        client = self._case_client()
+        report = problem_solving(
+            client, notes=visible(CaseNote, current_user),
+            plan=visible(ServicePlan, current_user),
+            contract=visible(ServiceContract, current_user), decisions=decision_scope())
+        return self._print("print/problem_solving_report.html", report=report, client=client,
+                           worker=client.social_worker, aspects=ASSESSMENT_ASPECTS,
+                           recommendations=DECISION_RECOMMENDATIONS,
+                           reasons=TERMINATION_REASONS)
+
+    @expose("/progress-report/")
+    def progress_report_view(self):
+        """Formulir 2 — Catatan Perkembangan Klien (A4): one client's progress notes of a
+        month (``?month=2026-11``, this month by default) in weeks I–IV."""
+        client = self._case_client()
+        try:
+            month = parse_month(request.args.get("month") or "") \
+                if request.args.get("month") else panti_today().replace(day=1)
+        except ValueError:
+            abort(404)  # only the console's own links carry a month
+        plan = db.session.scalar(select(ServicePlan).where(
+            ServicePlan.client_id == client.id, *visible(ServicePlan, current_user)))
+        weeks = progress_weeks(client.id, month, visible(CaseNote, current_user))
+        # The tools are recorded on the assessment notes (genogram, ecomap…): each once.
+        tools = dict.fromkeys(db.session.scalars(
+            select(CaseNote.tools).where(CaseNote.client_id == client.id,
+                                         CaseNote.tools.is_not(None),
+                                         *visible(CaseNote, current_user))
+            .order_by(CaseNote.date, CaseNote.id)))
+        return self._print("print/progress_report.html", client=client, month=month,
+                           plan=plan, weeks=weeks, tools=list(tools),
+                           worker=client.social_worker)

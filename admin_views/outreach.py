@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import NumberRange, Optional
 
+from forms.base import RowForm
 from forms.validators import not_in_future, strip_text
 from models import Intake, OutreachPerson, OutreachVisit, db
 from models.choices import OUTREACH_PLACES, SEXES
@@ -27,6 +28,7 @@ from .stale import FAILED, run_step
 class PersonForm(InlineFormAdmin):
     """One person met, inside the visit's form."""
 
+    form_base_class = RowForm  # WTForms' own messages in Indonesian too
     form_columns = ("id", "name", "description", "estimated_age", "sex", "condition")
     form_label = _l("Orang yang ditemui")
     column_labels = {"name": _l("Nama"), "description": _l("Ciri-ciri (bila tanpa nama)"),

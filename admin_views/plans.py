@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import Optional, ValidationError
 
+from forms.base import RowForm
 from forms.validators import NotBefore, strip_text
 from models import PlanGoal, ServicePlan
 from models.choices import PLAN_OWNERS, Role
@@ -26,6 +27,7 @@ from .stale import FAILED, run_step
 class GoalForm(InlineFormAdmin):
     """One goal row inside the plan form."""
 
+    form_base_class = RowForm  # WTForms' own messages in Indonesian too
     form_columns = ("id", "position", "goal", "service", "tasks", "owner", "planned_start",
                     "planned_end", "expected_result", "achieved_result", "follow_up")
     form_label = _l("Tujuan")

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from flask_admin.contrib.sqla.validators import Unique
-from flask_admin.form import SecureForm
+from flask_admin.form import BaseForm, SecureForm
 from flask_babel import Domain
 from flask_babel import gettext as _
 from wtforms import Field, FieldList, FormField
@@ -47,6 +47,17 @@ def _out_of_range(field: Field) -> bool:
         return False
     field.errors = [*field.errors, problem]
     return True
+
+
+class RowForm(BaseForm):
+    """A row inside a form (a plan's goal, Formulir 4's activity): no token of its own (the
+    outer form carries it), WTForms' messages in Indonesian like the outer form's."""
+
+    class Meta:
+        _translations = _WTFormsTranslations()
+
+        def get_translations(self, form):
+            return self._translations
 
 
 class ConsoleForm(SecureForm):

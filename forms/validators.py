@@ -9,7 +9,7 @@ from wtforms.validators import ValidationError
 
 from services.clients import PHONE
 from services.dates import today as panti_today
-from services.rules import not_before
+from services.rules import in_future, not_before
 
 
 def _blank(value) -> bool:
@@ -64,6 +64,6 @@ def excluding_edited(query, form, model):
 
 def not_in_future(form, field):
     """A date that cannot lie in the future (birth, admission)."""
-    if field.data is not None and field.data > panti_today():
-        raise ValidationError(_("Tanggal tidak boleh di masa depan."))
+    if refused := in_future(field.data, panti_today()):
+        raise ValidationError(refused)
 

@@ -10,6 +10,7 @@ from .conference import CaseConference
 from .contract import ServiceContract
 from .decision import ConferenceDecision, EmergencyChange
 from .document import ClientDocument, DocumentType
+from .evaluation import EvaluationActivity, WorkerEvaluation
 from .guidance import GuidanceSchedule
 from .name_key import ClientNameKey, DuplicateDecision
 from .outreach import Intake, OutreachPerson, OutreachVisit
@@ -37,6 +38,7 @@ __all__ = [
     "DocumentType",
     "DuplicateDecision",
     "EmergencyChange",
+    "EvaluationActivity",
     "Enrollment",
     "GuidanceSchedule",
     "Holiday",
@@ -62,5 +64,6 @@ __all__ = [
     "TrainingSession",
     "VersionMixin",
     "User",
+    "WorkerEvaluation",
     "db",
 ]

@@ -293,6 +293,14 @@ AUDIT_ACTIONS = Choices(
 )
 
 # Entries of a client's case record (file pelayanan) written by the social worker.
+# Formulir 4's "Penilaian terhadap unjuk kerja", best first.
+PERFORMANCE_RATINGS = Choices(
+    ("very_good", _l("Sangat baik")),
+    ("good", _l("Baik")),
+    ("fair", _l("Cukup")),
+    ("poor", _l("Kurang")),
+)
+
 CASE_NOTE_KINDS = Choices(
     ("assessment", _l("Asesmen")),
     ("interview", _l("Catatan wawancara")),

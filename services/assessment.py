@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from models import CaseNote, Client, db
 from models.choices import ASSESSMENT_ASPECTS, Stage
 
+from .dates import add_months
 from .dates import today as panti_today
 
 ASSESSMENT_DAYS = 28  # the initial diagnostic study takes at most four weeks (DOMAIN stage 3)
@@ -85,6 +86,24 @@ def assessment_due(today: date | None = None, where: list | None = None
                 missing))
     found.sort(key=lambda item: (item.due, item.client.register_number))
     return found
+
+
+WEEKS = ("I", "II", "III", "IV")  # Formulir 2's columns: a month in four weeks
+
+
+def progress_weeks(client_id: int, month: date,
+                   where: list | None = None) -> list[tuple[str, list[CaseNote]]]:
+    """Formulir 2's weeks I–IV of ``month`` with the client's progress notes in each
+    (days 29–31 fall in week IV); ``where``: which notes the reader may see."""
+    end = add_months(month, 1)
+    weeks: list[list[CaseNote]] = [[] for _week in WEEKS]
+    for note in db.session.scalars(
+            select(CaseNote).where(CaseNote.client_id == client_id,
+                                   CaseNote.kind == "progress", CaseNote.date >= month,
+                                   CaseNote.date < end, *(where or []))
+            .order_by(CaseNote.date, CaseNote.id)):
+        weeks[min((note.date.day - 1) // 7, len(WEEKS) - 1)].append(note)
+    return list(zip(WEEKS, weeks, strict=True))
 
 
 def assessment_notes(client_id: int, where: list | None = None) -> dict[str, list[CaseNote]]:

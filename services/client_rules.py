@@ -31,7 +31,7 @@ from models.choices import (
 
 from .clients import ALLOWED, DIGITS_16, PHONE, nik_problem
 from .dates import today as panti_today
-from .rules import Problem, StoredCheck, invalid_choice, not_before, required
+from .rules import Problem, StoredCheck, in_future, invalid_choice, not_before, required
 
 VOCABULARIES: dict[str, Choices] = {
     "sex": SEXES, "religion": RELIGIONS, "stage": STAGES, "referral_source": REFERRAL_SOURCES,
@@ -190,8 +190,8 @@ def client_problems(values: Mapping[str, Any], *, current: Client | None = None,
 
     sex, born = get("sex"), get("birth_date")
     admitted, ended = get("admission_date"), get("termination_date")
-    if born is not None and born > today:
-        refuse("birth_date", _("Tanggal tidak boleh di masa depan."))
+    if refused := in_future(born, today):
+        refuse("birth_date", refused)
     nik = get("nik")
     if nik is not None:
         if not DIGITS_16.match(nik):

@@ -9,6 +9,7 @@ too, for links and for what a browser's own date input sends.
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,13 @@ def now() -> datetime:
 def today() -> date:
     """The panti's date now: on a server in UTC, 23:30 is already tomorrow in Jakarta."""
     return now().date()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it has fewer days)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
 def parse_date(text: str) -> date:

@@ -46,7 +46,7 @@ from .client_rules import client_problems
 from .clients import issue_register_number
 from .dates import today as panti_today
 from .errors import Refusal
-from .rules import not_before
+from .rules import in_future, not_before
 
 NOTE_MAX = 500  # a move's note: a sentence or two (the case notes hold the story)
 # Contracts that were signed (a later status keeps the signature).
@@ -330,8 +330,8 @@ def check(client: Client, target: str, user: User | None, *, reason: str | None 
     if missing:
         raise MoveRefused(_("Belum dapat pindah ke tahap %(target)s:",
                             target=STAGES.label(target)), missing)
-    if day > today:
-        raise MoveRefused(_("Tanggal tidak boleh di masa depan."))
+    if refused := in_future(day, today):
+        raise MoveRefused(refused)
     if refused := not_before(day, client.admission_date, _("tanggal masuk")):
         raise MoveRefused(refused)
 

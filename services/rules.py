@@ -53,6 +53,14 @@ def not_before(later: Any, earlier: Any, earlier_label: str, strict: bool = Fals
     return None
 
 
+def in_future(day: Any, today: Any) -> str | None:
+    """The refusal of a day that has not come yet (a birth, an admission, an evaluation):
+    the one wording; None when ``day`` is missing or not after ``today``."""
+    if day is not None and day > today:
+        return _("Tanggal tidak boleh di masa depan.")
+    return None
+
+
 def required() -> str:
     return _("Kolom ini wajib diisi.")
 

@@ -36,6 +36,7 @@ from models import (
     Staff,
     TrainingClass,
     TrainingSession,
+    WorkerEvaluation,
     db,
 )
 from models.choices import Role
@@ -228,6 +229,11 @@ POLICY: dict[type, Entry] = {
     GuidanceSchedule: Entry("guidance", {
         Role.STAFF: Rule("schedules they lead",
                       lambda user: [is_mine(GuidanceSchedule.staff_id, user)]),
+    }),
+    # Formulir 4: the head evaluates; a social worker reads their own evaluations.
+    WorkerEvaluation: Entry("worker_evaluation", {
+        Role.SOCIAL_WORKER: Rule("own evaluations",
+                              lambda user: [is_mine(WorkerEvaluation.staff_id, user)]),
     }),
     RecreationActivity: Entry("recreation", {
         Role.STAFF: Rule("activities they lead",

@@ -7,7 +7,8 @@ each a link to the screen where it is done (issue 16 adds the rest as they land)
   plan reviews due, case summaries not ready the day before a coming KK, clients being served
   (intervention to resocialisation) without a progress note this week; the head: plan reviews
   due per social worker, terminations awaiting approval (with the KK and whether its case
-  summary was ready), the coming KKs whose case summaries are not all ready;
+  summary was ready), the coming KKs whose case summaries are not all ready, the social
+  workers due for their half-yearly performance evaluation (Formulir 4);
 - whoever records attendance (instructors, staff, social workers leading guidance): today's
   sheets and the sheets of the last 30 days not complete yet, of the events they lead;
 - the admin: clients living in the panti without a room, rooms over capacity, MoUs ending
@@ -45,6 +46,7 @@ from .assessment import assessment_due, when
 from .attendance_summary import RECENT_DAYS, incomplete, led_sheets, sheet_args
 from .dates import format_date, format_time
 from .dates import today as panti_today
+from .evaluations import evaluations_due
 from .permissions import OVERSEERS, readers, writers
 from .scopes import caseload, visible
 
@@ -100,6 +102,10 @@ def worklist(user: User, today: date | None = None) -> list[Item]:
             entry.client, "case_note.create_view",
             {"client_id": entry.client.id, "kind": "case_summary"})
             for entry in kk.coming_agendas(today, where) if not entry.ready]
+    if user.role in writers("worker_evaluation"):
+        items += [Item(due.due, _("Formulir 4: evaluasi unjuk kerja %(name)s", name=due.staff.name),
+                       None, "worker_evaluation.create_view", {"staff_id": due.staff.id})
+                  for due in evaluations_due(today)]
     if user.role in readers("service_plan"):
         items += _plans_missing(where, today)
     if user.role in writers("case_note"):

@@ -23,6 +23,7 @@ from models import (
     DocumentType,
     EmergencyChange,
     Enrollment,
+    EvaluationActivity,
     GuidanceSchedule,
     Holiday,
     Intake,
@@ -36,6 +37,7 @@ from models import (
     Setting,
     TrainingSession,
     User,
+    WorkerEvaluation,
     db,
 )
 from services.permissions import (
@@ -107,6 +109,8 @@ ROUTE_KINDS = {
     # A document's scan (the world's has no file on disk: 404 for those who may see it).
     "file_view": "read",
     "assessment_report_view": "read",
+    "progress_report_view": "read",  # Formulir 2 of one client and month (A4)
+    "problem_solving_report_view": "read",  # Formulir 3 of one client (A4)
     "minutes_view": "read",
 }
 # Who leads the event of the world's attendance sheet (a training session of the
@@ -208,8 +212,14 @@ def _world(app) -> dict[str, int]:
                               place="Terminal Cicaheum", persons=[OutreachPerson(name="Ujang")])
         document = ClientDocument(client_id=klien.id, document_type=kind, number="KTP-1",
                                   file="tidak-ada.pdf", original_name="ktp.pdf")
+        evaluation = WorkerEvaluation(staff_id=staff_of["social_worker"],
+                                      evaluated_on=date(2026, 6, 30),
+                                      period_start=date(2026, 1, 1), period_end=date(2026, 6, 30),
+                                      activities=[EvaluationActivity(activity="Asesmen",
+                                                                     rating="good")])
         db.session.add_all([attendance, guidance, recreation, partner, contract, conference,
-                            note, holiday, plan, emergency, document, visit, intake])
+                            note, holiday, plan, emergency, document, visit, intake,
+                            evaluation])
         db.session.commit()
         return {
             "client": klien.id, "room": room.id, "training_class": klass.id,
@@ -224,6 +234,7 @@ def _world(app) -> dict[str, int]:
             "setting": _setting_id(), "emergency_change": emergency.id,
             "client_stage": klien.id, "client_document": document.id,
             "document_type": kind.id, "outreach": visit.id, "intake": intake.id,
+            "worker_evaluation": evaluation.id,
         }
 
 
@@ -263,7 +274,8 @@ def _url(rule, record_id: int, view, ids: dict[str, int]) -> str:
         url += f"?kind=training&id={record_id}"
     if rule.endpoint in ("client_stage.index", "client_stage.selection_view"):
         url += f"?id={record_id}"  # a client's move and selection pages
-    if method == "assessment_report_view":
+    if method in ("assessment_report_view", "progress_report_view",
+                  "problem_solving_report_view"):
         url += f"?client_id={ids['client']}"
     if method == "decision_view":
         url += f"?id={record_id}&client_id={ids['client']}"

@@ -29,6 +29,7 @@ from .catalogues import PARTNERS, ROOMS, SKILLS, partner_rows
 from .clients import ensure_clients
 from .conferences import ensure_conferences, ensure_decisions
 from .documents import ensure_documents
+from .evaluations import ensure_evaluations
 from .outreach import ensure_outreach
 from .selection import ensure_selection
 from .staff import ACCOUNTS, STAFF, ensure_accounts, ensure_staff
@@ -92,6 +93,7 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     db.session.flush()  # the document kinds and the accounts, for the selection
     counts["seleksi"] = ensure_selection(demo)
     counts["rencana pelayanan"] = ensure_plans(demo)
+    counts["evaluasi unjuk kerja"] = ensure_evaluations(demo)
     db.session.flush()
     counts["keputusan KK"] = ensure_decisions(demo)
     db.session.flush()
