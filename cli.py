@@ -17,7 +17,14 @@ from sqlalchemy import select
 from models import Client, Staff, TrainingClass, db
 from models.choices import ROLES, STAGES, TERMINATION_REASONS
 from seed.demo import load_demo
-from services import client_rules, evaluation_rules, lifecycle, room_rules, training_rules
+from services import (
+    client_rules,
+    evaluation_rules,
+    lifecycle,
+    referral_rules,
+    room_rules,
+    training_rules,
+)
 from services.accounts import AccountError, create_account, grantable_roles
 from services.audit import acting_as
 from services.backup import BackupError, create_backup, restore_backup, schema_advice
@@ -26,7 +33,7 @@ from services.training import generate_sessions
 
 # What ``flask check-data`` asks of the stored records: each entity's one rule function.
 STORED_CHECKS = (client_rules.CHECK, room_rules.CHECK, training_rules.CLASS_CHECK,
-                 training_rules.ATTENDANCE_CHECK, evaluation_rules.CHECK)
+                 training_rules.ATTENDANCE_CHECK, evaluation_rules.CHECK, referral_rules.CHECK)
 
 
 def on_record(command):

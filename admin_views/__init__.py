@@ -25,6 +25,7 @@ from models import (
     NetworkPartner,
     OutreachVisit,
     RecreationActivity,
+    Referral,
     Room,
     ServiceContract,
     ServicePlan,
@@ -64,6 +65,7 @@ from .navigation import bell, main_menu
 from .outreach import IntakeView, OutreachView
 from .partners import NetworkPartnerView
 from .plans import ServicePlanView
+from .referrals import ReferralView
 from .rooms import RoomView
 from .settings import SettingView
 from .staff import StaffView, UserView
@@ -105,6 +107,8 @@ def register_admin_views(admin: Admin) -> None:
                                       category=clients, endpoint="conference"))
     admin.add_view(EmergencyChangeView(EmergencyChange, db, name=_l("Perubahan darurat"),
                                        category=clients, endpoint="emergency_change"))
+    admin.add_view(ReferralView(Referral, db, name=_l("Rujukan"), category=clients,
+                                endpoint="referral"))
     admin.add_view(WorkerEvaluationView(WorkerEvaluation, db,
                                         name=_l("Evaluasi unjuk kerja peksos"),
                                         category=clients, endpoint="worker_evaluation"))

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 from wtforms.validators import StopValidation
 
-from models import Client, Staff, TrainingClass, TrainingSession, db
+from models import Client, NetworkPartner, Staff, TrainingClass, TrainingSession, db
 from models.choices import ACTIVE_STAGES
 from services import eligibility
 from services.conflicts import clients_busy_during
@@ -194,6 +194,20 @@ def plan_client_picker(name: str) -> ScopedAjaxLoader:
 def served_client_picker(name: str) -> ScopedAjaxLoader:
     """Clients living in the panti (the active stages)."""
     return client_picker(name, ACTIVE_STAGES)
+
+
+class _ActivePartnerLoader(ScopedAjaxLoader):
+    """Offers the active partners; a partner no longer active, posted anyway (or kept by an
+    older record), reaches the rule, which says why (services/referral_rules.py)."""
+
+    def offer(self):
+        return [NetworkPartner.active.is_(True)]
+
+
+def partner_picker(name: str) -> ScopedAjaxLoader:
+    """Network partners found by name."""
+    return _ActivePartnerLoader(name, NetworkPartner, fields=["name"],
+                                order_by=NetworkPartner.name)
 
 
 def session_picker(name: str) -> ScopedAjaxLoader:

@@ -17,6 +17,7 @@ from .outreach import Intake, OutreachPerson, OutreachVisit
 from .partner import NetworkPartner
 from .plan import PlanGoal, ServicePlan
 from .recreation import RecreationActivity
+from .referral import Referral
 from .room import Room
 from .selection import LetterWaiver, Selection
 from .setting import Setting
@@ -49,6 +50,7 @@ __all__ = [
     "OutreachVisit",
     "PlanGoal",
     "RecreationActivity",
+    "Referral",
     "RegisterCounter",
     "RegisterNumber",
     "Room",

@@ -242,6 +242,14 @@ PARTNER_KINDS = Choices(
     ("training_centre", _l("Balai Latihan Kerja (BLK)")),
 )
 
+# A referral's loop: sent, received by the partner, then completed or declined.
+REFERRAL_STATUSES = Choices(
+    ("sent", _l("Dikirim")),
+    ("received", _l("Diterima mitra")),
+    ("completed", _l("Selesai")),
+    ("declined", _l("Ditolak mitra")),
+)
+
 CONTRACT_KINDS = Choices(
     ("preliminary", _l("Kontrak awal")),
     ("primary", _l("Kontrak utama")),

@@ -34,6 +34,9 @@ _CHECK_MESSAGES: dict[str, Callable[[], str]] = {
         "Klien pada tahap terminasi atau bimbingan lanjut harus punya alasan terminasi."),
     "ck_attendance_code": lambda: _("Kode kehadiran harus H, I, S, atau A."),
     "ck_room_group_home_size": group_home_too_big,
+    "ck_referral_answered_has_feedback": lambda: _(
+        "Rujukan yang selesai atau ditolak mencatat umpan balik mitra."),
+    "ck_referral_feedback_after_referral": _order("Tanggal umpan balik", "tanggal rujukan"),
 }
 
 # What is already there, said in the words of the form that meets it: one sentence per

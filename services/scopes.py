@@ -31,6 +31,7 @@ from models import (
     Enrollment,
     GuidanceSchedule,
     RecreationActivity,
+    Referral,
     ServiceContract,
     ServicePlan,
     Staff,
@@ -202,6 +203,7 @@ POLICY: dict[type, Entry] = {
     ServicePlan: Entry("service_plan", {Role.SOCIAL_WORKER: _clients_of(ServicePlan)}),
     ServiceContract: Entry("contract", {Role.SOCIAL_WORKER: _clients_of(ServiceContract)}),
     EmergencyChange: Entry("emergency_change", {Role.SOCIAL_WORKER: _clients_of(EmergencyChange)}),
+    Referral: Entry("referral", {Role.SOCIAL_WORKER: _clients_of(Referral)}),
     CaseConference: Entry("conference", {
         Role.SOCIAL_WORKER: Rule("conferences they attend or about their own clients",
                               lambda user: [conference_condition(user)]),

@@ -4,7 +4,8 @@ each a link to the screen where it is done (issue 16 adds the rest as they land)
 - the social worker (own clients) and the head (everyone's): assessments due, plan reviews
   plans missing from the planning stage on, contracts ending within 30 days, clients in the
   panti without a contract in force, emergency changes waiting for the KK; the social worker:
-  plan reviews due, case summaries not ready the day before a coming KK, clients being served
+  plan reviews due, case summaries not ready the day before a coming KK, referrals without
+  the partner's answer two weeks on, clients being served
   (intervention to resocialisation) without a progress note this week; the head: plan reviews
   due per social worker, terminations awaiting approval (with the KK and whether its case
   summary was ready), the coming KKs whose case summaries are not all ready, the social
@@ -31,6 +32,7 @@ from models import (
     Client,
     EmergencyChange,
     NetworkPartner,
+    Referral,
     Room,
     ServiceContract,
     ServicePlan,
@@ -48,6 +50,7 @@ from .dates import format_date, format_time
 from .dates import today as panti_today
 from .evaluations import evaluations_due
 from .permissions import OVERSEERS, readers, writers
+from .referrals import FEEDBACK_DAYS, awaiting_feedback
 from .scopes import caseload, visible
 
 MOU_NOTICE_DAYS = 60  # an MoU ending within this many days is on the admin's list
@@ -118,6 +121,11 @@ def worklist(user: User, today: date | None = None) -> list[Item]:
         items += [Item(today, _("Belum ada kontrak yang berlaku"), person,
                        "contract.attention_view", {})
                   for person in contracts.without_signed_contract(where, today)]
+    if user.role in writers("referral"):
+        items += [Item(referral.referred_on + timedelta(days=FEEDBACK_DAYS), _(
+            "Rujukan ke %(partner)s belum ada umpan balik", partner=referral.partner.name),
+            referral.client, "referral.edit_view", {"id": referral.id})
+            for referral in awaiting_feedback(today, visible(Referral, user))]
     if user.role in readers("emergency_change"):
         items += [Item(change.date, _("Perubahan darurat menunggu keputusan KK"),
                        change.client, "emergency_change.details_view", {"id": change.id})

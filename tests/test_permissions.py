@@ -32,6 +32,7 @@ from models import (
     OutreachVisit,
     PlanGoal,
     RecreationActivity,
+    Referral,
     ServiceContract,
     ServicePlan,
     Setting,
@@ -111,6 +112,7 @@ ROUTE_KINDS = {
     "assessment_report_view": "read",
     "progress_report_view": "read",  # Formulir 2 of one client and month (A4)
     "problem_solving_report_view": "read",  # Formulir 3 of one client (A4)
+    "letter_view": "read",  # a referral's letter (A4)
     "minutes_view": "read",
 }
 # Who leads the event of the world's attendance sheet (a training session of the
@@ -212,6 +214,8 @@ def _world(app) -> dict[str, int]:
                               place="Terminal Cicaheum", persons=[OutreachPerson(name="Ujang")])
         document = ClientDocument(client_id=klien.id, document_type=kind, number="KTP-1",
                                   file="tidak-ada.pdf", original_name="ktp.pdf")
+        referral = Referral(client_id=klien.id, partner=partner, referred_on=date(2026, 2, 6),
+                            reason="Periksa kesehatan")
         evaluation = WorkerEvaluation(staff_id=staff_of["social_worker"],
                                       evaluated_on=date(2026, 6, 30),
                                       period_start=date(2026, 1, 1), period_end=date(2026, 6, 30),
@@ -219,7 +223,7 @@ def _world(app) -> dict[str, int]:
                                                                      rating="good")])
         db.session.add_all([attendance, guidance, recreation, partner, contract, conference,
                             note, holiday, plan, emergency, document, visit, intake,
-                            evaluation])
+                            evaluation, referral])
         db.session.commit()
         return {
             "client": klien.id, "room": room.id, "training_class": klass.id,
@@ -234,7 +238,7 @@ def _world(app) -> dict[str, int]:
             "setting": _setting_id(), "emergency_change": emergency.id,
             "client_stage": klien.id, "client_document": document.id,
             "document_type": kind.id, "outreach": visit.id, "intake": intake.id,
-            "worker_evaluation": evaluation.id,
+            "worker_evaluation": evaluation.id, "referral": referral.id,
         }
 
 
@@ -266,6 +270,7 @@ def _url(rule, record_id: int, view, ids: dict[str, int]) -> str:
     url = url.replace("<report>", "roster")
     method = rule.endpoint.partition(".")[2]
     if method in ("details_view", "edit_view", "history_view", "print_view", "scan_view",
+                  "letter_view",
                   "file_view", "attach_view",
                   "sign_view", "transition_view", "amend_view", "draft_contract_view",
                   "minutes_view", "emergency_decision_view", "in_force_view"):

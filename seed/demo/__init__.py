@@ -31,6 +31,7 @@ from .conferences import ensure_conferences, ensure_decisions
 from .documents import ensure_documents
 from .evaluations import ensure_evaluations
 from .outreach import ensure_outreach
+from .referrals import ensure_referrals
 from .selection import ensure_selection
 from .staff import ACCOUNTS, STAFF, ensure_accounts, ensure_staff
 from .training import ensure_attendance, ensure_classes, ensure_enrollments, ensure_sessions
@@ -94,6 +95,7 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     counts["seleksi"] = ensure_selection(demo)
     counts["rencana pelayanan"] = ensure_plans(demo)
     counts["evaluasi unjuk kerja"] = ensure_evaluations(demo)
+    counts["rujukan"] = ensure_referrals(demo)
     db.session.flush()
     counts["keputusan KK"] = ensure_decisions(demo)
     db.session.flush()
