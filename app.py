@@ -82,6 +82,18 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         # Printed at the top of every exported report.
         INSTITUTION_ADDRESS=os.environ.get("INSTITUTION_ADDRESS", ""),
         DEMO_PASSWORD=os.environ.get("DEMO_PASSWORD", "panti-demo"),
+        # The daily digest e-mail (flask send-digest, services/digest.py): without a
+        # MAIL_SERVER nothing is sent.
+        MAIL_SERVER=os.environ.get("MAIL_SERVER", "").strip(),
+        MAIL_PORT=int(os.environ.get("MAIL_PORT", "25")),
+        MAIL_USERNAME=os.environ.get("MAIL_USERNAME", ""),
+        MAIL_PASSWORD=os.environ.get("MAIL_PASSWORD", ""),
+        MAIL_USE_TLS=os.environ.get("MAIL_USE_TLS", "0") == "1",  # STARTTLS
+        MAIL_USE_SSL=os.environ.get("MAIL_USE_SSL", "0") == "1",  # TLS from the start (465)
+        MAIL_SENDER=os.environ.get("MAIL_SENDER", "").strip(),
+        # The console's address as its users open it: a command run by cron has no request
+        # to take the links of an e-mail from.
+        PUBLIC_URL=os.environ.get("PUBLIC_URL", "").strip().rstrip("/"),
     )
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):

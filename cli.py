@@ -29,6 +29,8 @@ from services.accounts import AccountError, create_account, grantable_roles
 from services.audit import acting_as
 from services.backup import BackupError, create_backup, restore_backup, schema_advice
 from services.dates import parse_date
+from services.dates import today as panti_today
+from services.digest import DigestError, send_digests
 from services.training import generate_sessions
 
 # What ``flask check-data`` asks of the stored records: each entity's one rule function.
@@ -205,8 +207,38 @@ def check_data() -> None:
     click.echo(_("Semua data memenuhi aturan."))
 
 
+@click.command("send-digest")
+@click.option("--date", "day", help="Tanggal ringkasan (dd/mm/yyyy; default hari ini).")
+@click.option("--user", "username", help="Kirim hanya kepada pengguna ini.")
+@with_appcontext
+def send_digest(day: str | None, username: str | None) -> None:
+    """E-mail each user a digest of their due items, counts and links only (for cron)."""
+    try:
+        when = parse_date(day) if day else panti_today()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        outcome = send_digests(when, username)
+    except DigestError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not outcome.configured:
+        click.echo(_("E-mail belum dikonfigurasi (MAIL_SERVER kosong): tidak ada yang "
+                     "dikirim."))
+        return
+    for name, reason in outcome.failed:
+        click.echo(_("Gagal mengirim ke %(user)s: %(reason)s", user=name, reason=reason),
+                   err=True)
+    click.echo(_("%(sent)s e-mail terkirim; %(none)s pengguna tanpa pekerjaan yang jatuh "
+                 "tempo.", sent=len(outcome.sent), none=len(outcome.nothing_due)))
+    if outcome.skipped:
+        click.echo(_("%(n)s akun dilewati (tidak aktif atau tanpa alamat e-mail).",
+                     n=len(outcome.skipped)))
+    if outcome.failed:
+        raise click.ClickException(_("%(n)s e-mail gagal dikirim.", n=len(outcome.failed)))
+
+
 COMMANDS = (init_db, seed_demo, generate_sessions_command, create_user, backup_command,
-            restore_command, check_data, move_client)
+            restore_command, check_data, move_client, send_digest)
 
 
 def init_app(app: Flask) -> None:

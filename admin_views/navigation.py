@@ -14,22 +14,10 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from services.dates import today as panti_today
+from services.pages import PAGE_TITLES
 
 from .row_actions import row_url
 
-# Pages below a screen or a record, by the view method that shows them.
-PAGE_TITLES = {
-    "create_view": _l("Tambah"),
-    "edit_view": _l("Ubah"),
-    "history_view": _l("Riwayat perubahan"),
-    "sign_view": _l("Penandatanganan"),
-    "decision_view": _l("Keputusan KK"),
-    "attention_view": _l("Perlu tindak lanjut"),
-    "terminations_view": _l("Persetujuan terminasi"),
-    "review_due_view": _l("Jatuh tempo peninjauan"),
-    "assessment_due_view": _l("Jatuh tempo asesmen"),
-    "record": _l("Daftar hadir"),
-}
 # What a page calls the record it is about (edit and details: ``model``; history and step
 # pages: ``record``; a KK's decision page: ``conference``).
 RECORD_KEYS = ("model", "record", "conference")

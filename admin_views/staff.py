@@ -16,7 +16,7 @@ from wtforms.validators import Length, Optional, StopValidation, ValidationError
 from forms.validators import phone_number, strip_spaces, strip_text
 from models import Staff, User, db
 from models.choices import POSITIONS, ROLES
-from services.accounts import grant_problem, password_problem, username_problem
+from services.accounts import email_problem, grant_problem, password_problem, username_problem
 from services.integrity import unique_message
 
 from .base import SecureModelView
@@ -66,6 +66,11 @@ def _username(form, field):
         raise ValidationError(problem)
 
 
+def _email(form, field):
+    if field.data and (problem := email_problem(field.data)):
+        raise ValidationError(problem)
+
+
 def _password_rules(form, field):
     creating = getattr(form, "_obj", None) is None
     if not field.data:
@@ -103,13 +108,14 @@ class UserView(SecureModelView):
     """Login accounts with their role; the password is only ever set, never shown."""
 
     list_options = (joinedload(User.staff),)
-    column_list = ("username", "role", "staff", "is_active_account", "must_change_password",
-                   "last_login_at")
+    column_list = ("username", "role", "staff", "email", "is_active_account",
+                   "must_change_password", "last_login_at")
     column_details_list = column_list
     column_labels = {
         "username": _l("Nama pengguna"),
         "role": _l("Peran"),
         "staff": _l("Pegawai"),
+        "email": _l("E-mail"),
         "is_active_account": _l("Aktif"),
         "must_change_password": _l("Wajib ganti kata sandi"),
         "last_login_at": _l("Terakhir masuk"),
@@ -124,13 +130,18 @@ class UserView(SecureModelView):
     )
     column_formatters = {"role": choice_formatter(ROLES)}
     column_formatters_detail = column_formatters
-    form_columns = ("username", "role", "staff", "is_active_account", "must_change_password")
+    form_columns = ("username", "role", "staff", "email", "is_active_account",
+                    "must_change_password")
     form_choices = {"role": ROLES.choices}
     form_ajax_refs = {"staff": staff_picker("staff")}
     form_args = {
         "username": {"validators": [_username, Length(max=50)], "filters": [_lower]},
         "role": {"validators": [_role_grantable]},
         "staff": {"validators": [_one_account_per_staff]},
+        "email": {"validators": [Optional(), _email],
+                  "filters": [strip_text],
+                  "description": _l("Untuk e-mail ringkasan pekerjaan harian (hanya jumlah "
+                                    "dan tautan); boleh kosong.")},
     }
 
     @expose("/edit/", methods=("GET", "POST"))

@@ -40,6 +40,8 @@ class User(UserMixin, VersionMixin, TimestampMixin, db.Model):
     staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff.id", ondelete="SET NULL"), unique=True
     )
+    # Where the daily digest goes (services/digest.py); optional: no address, no e-mail.
+    email: Mapped[str | None] = mapped_column(String(254))
     staff: Mapped[Staff | None] = relationship(backref=db.backref("user", uselist=False))
 
     @property

@@ -19,6 +19,11 @@ from .permissions import grantable_by
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 USERNAME = re.compile(r"^[a-z0-9._-]{3,50}$")
+EMAIL_MAX = 254  # the longest address SMTP carries (RFC 5321)
+# One plain address: a local part without spaces, quotes, commas or brackets (it goes into a
+# To header as typed, where a comma would add a recipient), and a domain of dotted labels.
+EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                   r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
 COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
 
 
@@ -52,6 +57,14 @@ def username_problem(username: str) -> str | None:
     if not USERNAME.match(username):
         return _("Nama pengguna 3–50 karakter: huruf kecil, angka, titik, garis bawah, atau "
                  "tanda hubung.")
+    return None
+
+
+def email_problem(address: str) -> str | None:
+    """Why ``address`` is not an e-mail address the digest can be sent to, or None."""
+    local = address.rpartition("@")[0]
+    if len(address) > EMAIL_MAX or len(local) > 64 or not EMAIL.fullmatch(address):
+        return _("Alamat e-mail tidak valid; tulis satu alamat seperti nama@dinsos.go.id.")
     return None
 
 

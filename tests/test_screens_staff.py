@@ -62,6 +62,7 @@ def user_case(_who) -> Case:
         "username": "rina.m",
         "role": "instructor",
         "staff": str(rina.id),
+        "email": " rina.marlina@dinsos.go.id ",
         "is_active_account": "y",
         "must_change_password": "y",
         "new_password": NEW_PASSWORD,
@@ -70,13 +71,14 @@ def user_case(_who) -> Case:
         "username": "rina.m",
         "role": "instructor",
         "staff_id": rina.id,
+        "email": "rina.marlina@dinsos.go.id",
         "is_active_account": True,
         "must_change_password": True,
         "last_login_at": None,
     }
     # Leaving the password empty on edit keeps it.
     # The admin gives only roles without case content (test_nested_scope has the others).
-    edit = {"username": "rina.m", "role": "staff", "staff": str(rina.id),
+    edit = {"username": "rina.m", "role": "staff", "staff": str(rina.id), "email": "",
             "is_active_account": "y", "new_password": ""}
     return Case(
         model=User,
@@ -86,15 +88,17 @@ def user_case(_who) -> Case:
             "username": "rina.m",
             "role": "Instruktur",
             "staff": "Rina Marlina (Instruktur)",
+            "email": "rina.marlina@dinsos.go.id",
             "is_active_account": "Ya",
             "must_change_password": "Ya",
             "last_login_at": "",
         },
         shown={"Nama pengguna": "rina.m", "Peran": "Instruktur",
-               "Wajib ganti kata sandi": "Ya"},
+               "E-mail": "rina.marlina@dinsos.go.id", "Wajib ganti kata sandi": "Ya"},
         edit=edit,
-        edited={**stored, "role": "staff", "must_change_password": False},
-        edited_listed={"role": "Staf", "must_change_password": "Tidak"},
+        # An emptied address is stored as none (no digest), not as an empty string.
+        edited={**stored, "role": "staff", "email": None, "must_change_password": False},
+        edited_listed={"role": "Staf", "email": "", "must_change_password": "Tidak"},
     )
 
 
