@@ -18,6 +18,7 @@ from models import Client, Staff, TrainingClass, db
 from models.choices import ROLES, STAGES, TERMINATION_REASONS
 from seed.demo import load_demo
 from services import (
+    aftercare,
     client_rules,
     evaluation_rules,
     lifecycle,
@@ -35,7 +36,8 @@ from services.training import generate_sessions
 
 # What ``flask check-data`` asks of the stored records: each entity's one rule function.
 STORED_CHECKS = (client_rules.CHECK, room_rules.CHECK, training_rules.CLASS_CHECK,
-                 training_rules.ATTENDANCE_CHECK, evaluation_rules.CHECK, referral_rules.CHECK)
+                 training_rules.ATTENDANCE_CHECK, evaluation_rules.CHECK, referral_rules.CHECK,
+                 aftercare.CHECK)
 
 
 def on_record(command):

@@ -10,6 +10,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from models import (
+    AftercareVisit,
     Attendance,
     AuditEntry,
     CaseConference,
@@ -45,6 +46,7 @@ from services.dates import format_date, format_month, format_time, month_key
 from services.schedule import EVENT_KINDS
 
 from .activities import GuidanceScheduleView, RecreationActivityView
+from .aftercare import AftercareVisitView
 from .attendance import AttendanceGridView, AttendanceSummaryView
 from .audit import AuditLogView
 from .audit_labels import AuditWords
@@ -109,6 +111,8 @@ def register_admin_views(admin: Admin) -> None:
                                        category=clients, endpoint="emergency_change"))
     admin.add_view(ReferralView(Referral, db, name=_l("Rujukan"), category=clients,
                                 endpoint="referral"))
+    admin.add_view(AftercareVisitView(AftercareVisit, db, name=_l("Bimbingan lanjut"),
+                                      category=clients, endpoint="aftercare"))
     admin.add_view(WorkerEvaluationView(WorkerEvaluation, db,
                                         name=_l("Evaluasi unjuk kerja peksos"),
                                         category=clients, endpoint="worker_evaluation"))

@@ -31,6 +31,7 @@ from models.choices import CONTRACT_KINDS, CONTRACT_STATUSES
 from services import contracts
 from services.dates import today as panti_today
 from services.scopes import caseload
+from services.settings import setting
 from services.uploads import store_scan
 
 from .base import SecureModelView, role_in
@@ -154,7 +155,7 @@ class ServiceContractView(SecureModelView):
             raise ValidationError(_("Kontrak yang sudah ditandatangani tidak dapat diubah."))
         if is_created:
             model.status, model.version = "draft", 1
-            model.rights_text = contracts.setting(contracts.RIGHTS_KEY)
+            model.rights_text = setting(contracts.RIGHTS_KEY)
 
     def on_model_delete(self, model):
         if model.locked:

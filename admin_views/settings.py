@@ -1,4 +1,5 @@
-"""Pengaturan: the texts an institution edits itself (e.g. rights and obligations)."""
+"""Pengaturan: what an institution sets itself (the rights and obligations printed on a
+contract, the months of the aftercare visits), each known setting from services/settings.py."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 
 from models import Setting, db
-from services import contracts
+from services.settings import known
 
 from .base import SecureModelView
 
-LABELS = {"contract_rights_text": _l("Hak dan kewajiban pada kontrak pelayanan")}
+
+def _label(_view, _context, model, _name) -> str:
+    entry = known().get(model.key)
+    return str(entry.label) if entry is not None else model.key
 
 
 class SettingView(SecureModelView):
@@ -23,15 +27,15 @@ class SettingView(SecureModelView):
     column_list = ("key", "value")
     column_details_list = column_list
     column_labels = {"key": _l("Pengaturan"), "value": _l("Isi")}
-    column_formatters = {"key": lambda _v, _c, model, _n: LABELS.get(model.key, model.key)}
+    column_formatters = {"key": _label}
     column_formatters_detail = column_formatters
     form_columns = ("value",)
 
     def _unsaved(self) -> dict[str, Setting]:
         """Known settings still at their default, as unsaved records."""
         stored = set(db.session.scalars(select(Setting.key)))
-        return {key: Setting(key=key, value=default)
-                for key, default in contracts.SETTINGS.items() if key not in stored}
+        return {key: Setting(key=key, value=entry.default)
+                for key, entry in known().items() if key not in stored}
 
     def get_list(self, *args, **kwargs):
         count, rows = super().get_list(*args, **kwargs)
@@ -44,12 +48,23 @@ class SettingView(SecureModelView):
         return super().get_pk_value(model) if model.id is not None else model.key
 
     def get_one(self, id):
-        if isinstance(id, str) and id in contracts.SETTINGS:
+        if isinstance(id, str) and id in known():
             unsaved = self._unsaved().get(id)
             if unsaved is not None:
                 return unsaved
             id = db.session.scalar(select(Setting.id).where(Setting.key == id))
         return super().get_one(id)
+
+    def validate_form(self, form) -> bool:
+        """A value the setting's own check refuses is named next to the field."""
+        valid = super().validate_form(form)
+        record = getattr(form, "_obj", None)
+        entry = known().get(record.key) if record is not None else None
+        if valid and entry is not None and hasattr(form, "value") and (
+                refused := entry.check(form.value.data or "")):
+            form.value.errors = [*form.value.errors, refused]
+            return False
+        return valid
 
     def update_model(self, form, model) -> bool:
         if inspect(model).transient:

@@ -1,5 +1,6 @@
 """Typed models of the panti console, one module per domain."""
 
+from .aftercare import AftercareVisit
 from .attendance import Attendance
 from .audit import AuditEntry
 from .base import Base, TimestampMixin, VersionMixin, db
@@ -27,6 +28,7 @@ from .training import Enrollment, SkillType, TrainingClass, TrainingSession
 from .user import User
 
 __all__ = [
+    "AftercareVisit",
     "Attendance",
     "AuditEntry",
     "Base",

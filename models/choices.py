@@ -242,6 +242,15 @@ PARTNER_KINDS = Choices(
     ("training_centre", _l("Balai Latihan Kerja (BLK)")),
 )
 
+# How an aftercare contact is made (DOMAIN stage 10).
+AFTERCARE_KINDS = Choices(
+    ("home_visit", _l("Kunjungan rumah")),
+    ("workplace_visit", _l("Kunjungan tempat kerja/usaha")),
+    ("phone", _l("Telepon / hotline")),
+    ("group", _l("Bimbingan kelompok")),
+    ("advocacy", _l("Advokasi")),
+)
+
 # A referral's loop: sent, received by the partner, then completed or declined.
 REFERRAL_STATUSES = Choices(
     ("sent", _l("Dikirim")),

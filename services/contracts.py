@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
-from models import Client, PlanGoal, ServiceContract, ServicePlan, Setting, db
+from models import Client, PlanGoal, ServiceContract, ServicePlan, db
 from models.choices import ACTIVE_STAGES, CONTRACT_STATUSES
 
 from .dates import format_date
 from .dates import today as panti_today
 from .errors import Refusal
+from .settings import Known, setting
 
 RIGHTS_KEY = "contract_rights_text"
 # The default text is section D ("Hak dan kewajiban") of the panti's rehabilitation module
@@ -56,7 +58,8 @@ d. Mendapatkan perlindungan dari tuntutan mal praktek dalam kondisi pekerja sosi
 melaksanakan tugas secara profesional.
 e. Menjaga kerahasiaan klien kecuali untuk kebutuhan pelayanan."""
 
-SETTINGS = {RIGHTS_KEY: DEFAULT_RIGHTS}
+RIGHTS_SETTING = Known(RIGHTS_KEY, _l("Hak dan kewajiban pada kontrak pelayanan"),
+                       DEFAULT_RIGHTS)
 
 # Allowed moves between states (signing has its own page).
 TRANSITIONS = {
@@ -70,12 +73,6 @@ EXPIRY_DAYS = 30
 
 class ContractError(Refusal):
     """A refused step, with the message for the user."""
-
-
-def setting(key: str) -> str:
-    """An institution setting, or its default when never edited."""
-    stored = db.session.scalar(select(Setting.value).where(Setting.key == key))
-    return stored if stored is not None else SETTINGS[key]
 
 
 def _numbered(goals: list[PlanGoal]) -> str:

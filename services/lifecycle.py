@@ -41,7 +41,7 @@ from models.choices import (
 )
 from models.conference import conference_client
 
-from . import assessment, selection
+from . import aftercare, assessment, selection
 from .client_rules import client_problems
 from .clients import issue_register_number
 from .dates import today as panti_today
@@ -355,6 +355,8 @@ def move(client: Client, target: str, user: User | None, *, note: str | None = N
     if target == Stage.ADMISSION and client.register_number is None:
         issue_register_number(client)  # at admission, never earlier (docs/lifecycle.md)
     client.stage = target
+    if target == Stage.AFTERCARE:
+        aftercare.plan_visits(client)  # the visits at the months set in Pengaturan
     record = StageMove(client=client, from_stage=source, to_stage=target, moved_on=day,
                        moved_by_id=user.id if user is not None else None, actor=actor,
                        reason=reason if ending else None, note=note)

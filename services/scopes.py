@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import false, or_, select
 
 from models import (
+    AftercareVisit,
     Attendance,
     CaseConference,
     CaseNote,
@@ -204,6 +205,7 @@ POLICY: dict[type, Entry] = {
     ServiceContract: Entry("contract", {Role.SOCIAL_WORKER: _clients_of(ServiceContract)}),
     EmergencyChange: Entry("emergency_change", {Role.SOCIAL_WORKER: _clients_of(EmergencyChange)}),
     Referral: Entry("referral", {Role.SOCIAL_WORKER: _clients_of(Referral)}),
+    AftercareVisit: Entry("aftercare", {Role.SOCIAL_WORKER: _clients_of(AftercareVisit)}),
     CaseConference: Entry("conference", {
         Role.SOCIAL_WORKER: Rule("conferences they attend or about their own clients",
                               lambda user: [conference_condition(user)]),

@@ -1,11 +1,11 @@
 """Each home page's worklist: the deadlines the console already knows, most urgent first,
 each a link to the screen where it is done (issue 16 adds the rest as they land).
 
-- the social worker (own clients) and the head (everyone's): assessments due, plan reviews
+- the social worker (own clients) and the head (everyone's): assessments due,
   plans missing from the planning stage on, contracts ending within 30 days, clients in the
   panti without a contract in force, emergency changes waiting for the KK; the social worker:
   plan reviews due, case summaries not ready the day before a coming KK, referrals without
-  the partner's answer two weeks on, clients being served
+  the partner's answer two weeks on, aftercare visits due within a week, clients being served
   (intervention to resocialisation) without a progress note this week; the head: plan reviews
   due per social worker, terminations awaiting approval (with the KK and whether its case
   summary was ready), the coming KKs whose case summaries are not all ready, the social
@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from models import (
+    AftercareVisit,
     CaseConference,
     CaseNote,
     Client,
@@ -42,8 +43,8 @@ from models import (
 )
 from models.choices import ACTIVE_STAGES, CONTRACT_KINDS, Role, Stage
 
+from . import aftercare, contracts, outreach
 from . import conferences as kk
-from . import contracts, outreach
 from .assessment import assessment_due, when
 from .attendance_summary import RECENT_DAYS, incomplete, led_sheets, sheet_args
 from .dates import format_date, format_time
@@ -126,6 +127,11 @@ def worklist(user: User, today: date | None = None) -> list[Item]:
             "Rujukan ke %(partner)s belum ada umpan balik", partner=referral.partner.name),
             referral.client, "referral.edit_view", {"id": referral.id})
             for referral in awaiting_feedback(today, visible(Referral, user))]
+    if user.role in writers("aftercare"):
+        items += [Item(visit.planned_on, _("Bimbingan lanjut bulan ke-%(n)s", n=visit.months_after)
+                       if visit.months_after else _("Bimbingan lanjut"), visit.client,
+                       "aftercare.edit_view", {"id": visit.id})
+                  for visit in aftercare.visits_due(today, visible(AftercareVisit, user))]
     if user.role in readers("emergency_change"):
         items += [Item(change.date, _("Perubahan darurat menunggu keputusan KK"),
                        change.client, "emergency_change.details_view", {"id": change.id})

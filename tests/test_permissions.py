@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from models import (
+    AftercareVisit,
     Attendance,
     AuditEntry,
     CaseConference,
@@ -216,6 +217,11 @@ def _world(app) -> dict[str, int]:
                                   file="tidak-ada.pdf", original_name="ktp.pdf")
         referral = Referral(client_id=klien.id, partner=partner, referred_on=date(2026, 2, 6),
                             reason="Periksa kesehatan")
+        ended = make_client("Tuti Alawiyah", social_worker_id=staff_of["social_worker"],
+                            stage="aftercare", admission_date=date(2025, 6, 1),
+                            termination_date=date(2026, 1, 5),
+                            termination_reason="goals_achieved")
+        aftercare = AftercareVisit(client_id=ended.id, planned_on=date(2026, 2, 5))
         evaluation = WorkerEvaluation(staff_id=staff_of["social_worker"],
                                       evaluated_on=date(2026, 6, 30),
                                       period_start=date(2026, 1, 1), period_end=date(2026, 6, 30),
@@ -223,7 +229,7 @@ def _world(app) -> dict[str, int]:
                                                                      rating="good")])
         db.session.add_all([attendance, guidance, recreation, partner, contract, conference,
                             note, holiday, plan, emergency, document, visit, intake,
-                            evaluation, referral])
+                            evaluation, referral, aftercare])
         db.session.commit()
         return {
             "client": klien.id, "room": room.id, "training_class": klass.id,
@@ -239,6 +245,7 @@ def _world(app) -> dict[str, int]:
             "client_stage": klien.id, "client_document": document.id,
             "document_type": kind.id, "outreach": visit.id, "intake": intake.id,
             "worker_evaluation": evaluation.id, "referral": referral.id,
+            "aftercare": aftercare.id,
         }
 
 

@@ -23,6 +23,7 @@ from services.dates import local
 from services.dates import today as panti_today
 
 from .activities import ensure_guidance, ensure_recreation
+from .aftercare import ensure_aftercare
 from .base import SEED, STREAMS, Demo, ensure_named
 from .case_records import ensure_case_notes, ensure_contracts, ensure_plans
 from .catalogues import PARTNERS, ROOMS, SKILLS, partner_rows
@@ -96,6 +97,7 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     counts["rencana pelayanan"] = ensure_plans(demo)
     counts["evaluasi unjuk kerja"] = ensure_evaluations(demo)
     counts["rujukan"] = ensure_referrals(demo)
+    counts["bimbingan lanjut"] = ensure_aftercare(demo)
     db.session.flush()
     counts["keputusan KK"] = ensure_decisions(demo)
     db.session.flush()

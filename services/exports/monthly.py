@@ -10,9 +10,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from models import (
+    AftercareVisit,
     Attendance,
     CaseConference,
     CaseNote,
@@ -22,7 +23,12 @@ from models import (
     TrainingSession,
     db,
 )
-from models.choices import CONFERENCE_KINDS, CONTRACT_KINDS, TERMINATION_REASONS
+from models.choices import (
+    AFTERCARE_KINDS,
+    CONFERENCE_KINDS,
+    CONTRACT_KINDS,
+    TERMINATION_REASONS,
+)
 from models.conference import conference_client
 
 from ..attendance_summary import code_counts
@@ -201,10 +207,25 @@ def _case_work_sheet(book: Report, ctx: Context) -> None:
         .where(CaseConference.kind == "placement",
                CaseConference.date.between(ctx.first, ctx.last)))
     sheet.row([_("Klien dibahas untuk penyaluran (KK penyaluran)"), placed or 0, ""])
-    visits = db.session.scalar(
+    done = dict(db.session.execute(
+        select(AftercareVisit.kind, func.count())
+        .where(AftercareVisit.done_on.between(ctx.first, ctx.last))
+        .group_by(AftercareVisit.kind)).all())
+    for code, label in AFTERCARE_KINDS.pairs:
+        sheet.row([_("Bimbingan lanjut dilaksanakan — %(kind)s", kind=label),
+                   done.get(code, 0), ""])
+    sheet.row([_("Bimbingan lanjut dilaksanakan seluruhnya"), sum(done.values()), ""],
+              "total")
+    late = db.session.scalar(
+        select(func.count()).select_from(AftercareVisit)
+        .where(AftercareVisit.planned_on <= ctx.last, or_(
+            AftercareVisit.done_on.is_(None), AftercareVisit.done_on > ctx.last)))
+    sheet.row([_("Bimbingan lanjut terlambat pada akhir bulan (direncanakan, belum "
+                 "dilaksanakan)"), late or 0, ""])
+    notes = db.session.scalar(
         select(func.count()).select_from(CaseNote)
         .where(CaseNote.kind == "aftercare", CaseNote.date.between(ctx.first, ctx.last)))
-    sheet.row([_("Kunjungan bimbingan lanjut (catatan bimbingan lanjut)"), visits or 0, ""])
+    sheet.row([_("Catatan bimbingan lanjut (catatan kasus)"), notes or 0, ""])
     sheet.finish(filter_rows=sheet.data_rows)
 
 
