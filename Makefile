@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python -m bench.concurrency
 	$(BIN)/python -m bench.roster_import
 	$(BIN)/python -m bench.duplicates
+	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.clicks
 
 clean:

@@ -43,6 +43,7 @@ from models.choices import CONTRACT_STATUSES, MONTHS, WEEKDAYS
 from services import versions
 from services.attendance_summary import format_rate
 from services.dates import format_date, format_month, format_time, month_key
+from services.permissions import readers
 from services.schedule import EVENT_KINDS
 
 from .activities import GuidanceScheduleView, RecreationActivityView
@@ -57,6 +58,7 @@ from .clients import ClientView
 from .conferences import CaseConferenceView
 from .contracts import ServiceContractView
 from .converters import user_datetime
+from .dashboard import DashboardView
 from .documents import ClientDocumentView, DocumentTypeView
 from .emergency_changes import EmergencyChangeView
 from .evaluations import WorkerEvaluationView
@@ -85,6 +87,7 @@ TRANSLATIONS = str(Path(__file__).resolve().parent.parent / "translations")
 
 def register_admin_views(admin: Admin) -> None:
     """The menu, grouped the way the panti works."""
+    admin.add_view(DashboardView(name=_l("Dasbor"), endpoint="dashboard"))
     admin.add_view(CalendarView(name=_l("Kalender"), endpoint="calendar"))
     admin.add_view(AttendanceGridView(name=_l("Presensi"), endpoint="attendance_grid"))
     admin.add_view(ExportCenterView(name=_l("Unduh laporan"), endpoint="export"))
@@ -184,6 +187,7 @@ def build_admin(app: Flask) -> Admin:
     app.add_template_global(format_rate, "percent")
     app.add_template_global(month_name, "month_name")
     app.add_template_global(main_menu, "main_menu")
+    app.add_template_global(readers, "screen_readers")  # a link only for who may open it
     app.add_template_global(bell, "bell")
     app.add_template_global(CONTRACT_STATUSES.label, "contract_status")
     app.add_template_global([label for _code, label in WEEKDAYS.pairs], "weekday_names")

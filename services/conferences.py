@@ -1,8 +1,8 @@
 """The rules of the case conference (konferensi kasus, KK), DOMAIN stage 7.
 
 * A case summary is ready at least one day before the meeting.
-* Every client's plan is reviewed at least every three months: a client is due when their
-  last KK decision is more than 90 days old, or when they never had one after assessment.
+* Every client's plan is reviewed at least every three months: a client is due 90 days
+  after their last KK decision, or, never reviewed, when assessment's four weeks are over.
 * An emergency change stands on the consensus of at least three core members until the
   next KK confirms or cancels it; cancelling restores the formulation it replaced.
 * A decision recorded before the KK's date is a draft until that date (``put_in_force``).
@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from models import (
@@ -338,28 +338,43 @@ class Due:
     overdue_days: int
 
 
-def review_due(today: date | None = None, where: list | None = None) -> list[Due]:
-    """Every client past assessment whose last KK decision in force is more than 90 days
-    old, or who never had one (due since assessment ended), most overdue first."""
-    today = today or panti_today()
-    last = (select(ConferenceDecision.client_id,
+def last_decisions(today: date):
+    """Subquery: each client's last KK decision in force on ``today`` (``client_id``,
+    ``last``)."""
+    return (select(ConferenceDecision.client_id,
                    func.max(CaseConference.date).label("last"))
             .join(CaseConference, CaseConference.id == ConferenceDecision.conference_id)
             .where(CaseConference.date <= today, ConferenceDecision.draft.is_(False))
             .group_by(ConferenceDecision.client_id).subquery())
+
+
+def review_falls_due_by(last, day: date):
+    """The review rule as a condition on Client joined to ``last_decisions``: the plan's
+    review falls due on ``day`` or before — REVIEW_DAYS after the last decision, or, never
+    reviewed, when assessment's ASSESSMENT_DAYS after admission are over. (Dates compared
+    with fixed days: no date arithmetic in SQL, the same on both engines.)"""
+    # Each branch true or false, never NULL, so that NOT of the rule means "not due".
+    return or_(
+        and_(last.c.last.is_(None), Client.admission_date.is_not(None),
+             Client.admission_date <= day - timedelta(days=ASSESSMENT_DAYS)),
+        and_(last.c.last.is_not(None), last.c.last <= day - timedelta(days=REVIEW_DAYS)))
+
+
+def review_due(today: date | None = None, where: list | None = None) -> list[Due]:
+    """Every client past assessment whose plan review has fallen due by ``today``
+    (``review_falls_due_by``), most overdue first; one query, only the clients listed."""
+    today = today or panti_today()
+    last = last_decisions(today)
     rows = db.session.execute(
         select(Client, last.c.last).outerjoin(last, last.c.client_id == Client.id)
         .options(joinedload(Client.social_worker))  # the head's list is per social worker
-        .where(Client.stage.in_(REVIEWED_STAGES), *(where or []))
+        .where(Client.stage.in_(REVIEWED_STAGES), review_falls_due_by(last, today),
+               *(where or []))
     ).all()
     due = []
     for client, last_date in rows:
-        if last_date is None:
-            since = (client.admission_date or today) + timedelta(days=ASSESSMENT_DAYS)
-            if since <= today:  # the first KK is due when assessment's four weeks are over
-                due.append(Due(client, None, since, (today - since).days))
-        elif (today - last_date).days > REVIEW_DAYS:
-            since = last_date + timedelta(days=REVIEW_DAYS)
-            due.append(Due(client, last_date, since, (today - since).days))
+        since = last_date + timedelta(days=REVIEW_DAYS) if last_date is not None else \
+            client.admission_date + timedelta(days=ASSESSMENT_DAYS)
+        due.append(Due(client, last_date, since, (today - since).days))
     due.sort(key=lambda d: (-d.overdue_days, d.client.register_number))
     return due

@@ -18,6 +18,8 @@ OVERSEERS = frozenset({Role.ADMIN, Role.HEAD})
 
 # endpoint → {role: level}. A role not named has no access at all (403, not in the menu).
 MATRIX: dict[str, dict[str, str]] = {
+    # The panti in charts: figures of the whole panti, for who oversees it.
+    "dashboard": {ADMIN: R, HEAD: R},
     "client": {ADMIN: W, HEAD: R, SOCIAL_WORKER: R, STAFF: R},
     "client_import": {ADMIN: W},
     # Moving a client between stages: services/lifecycle.py decides which move each may make.

@@ -36,12 +36,12 @@ def _conference(day: date, clients, attendees=(), chair=None) -> int:
 
 def test_review_due_list_at_the_90_day_boundary(app, ctx):
     today = date(2026, 6, 1)
-    on_time = make_client("Asep Saepudin", stage="intervention")
+    due_today = make_client("Asep Saepudin", stage="intervention")
     late = make_client("Bunga Lestari", stage="intervention", sex="P")
     make_client("Cecep Hidayat", stage="planning", admission_date=today - timedelta(
         days=60))
     assessing = make_client("Dadang Sunarya", stage="assessment")
-    for person, days in ((on_time, 90), (late, 91)):
+    for person, days in ((due_today, 90), (late, 91)):
         conference_id = _conference(today - timedelta(days=days), [person])
         db.session.add(ConferenceDecision(conference_id=conference_id, client_id=person.id,
                                           recommendation="continue"))
@@ -50,6 +50,7 @@ def test_review_due_list_at_the_90_day_boundary(app, ctx):
     assert [(d.client.full_name, d.overdue_days) for d in due] == [
         ("Cecep Hidayat", 32),  # never had a KK: due since assessment ended (28 days)
         ("Bunga Lestari", 1),   # last decision 91 days ago
+        ("Asep Saepudin", 0),   # 90 days ago: due today, not late
     ]
     assert due[1].last_decision == today - timedelta(days=91)
     assert assessing.id not in {d.client.id for d in due}

@@ -240,6 +240,7 @@ def _world(app) -> dict[str, int]:
             "staff": staff_of["admin"], "user": users["admin"].id,
             "audit": db.session.scalar(select(AuditEntry.id).limit(1)),
             "attendance_grid": session.id, "attendance_summary": 0, "calendar": 0,
+            "dashboard": 0,
             "export": 0, "client_import": 0, "service_plan": plan.id,
             "setting": _setting_id(), "emergency_change": emergency.id,
             "client_stage": klien.id, "client_document": document.id,
