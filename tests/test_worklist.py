@@ -486,3 +486,82 @@ def test_a_client_being_served_asks_for_a_progress_note_every_week(app, client):
                                 content="Mulai praktik."))
         db.session.commit()
     assert progress() == []
+
+
+def test_the_heads_and_a_social_workers_home_pages_run_fixed_queries_with_every_kind(
+        app, client, login_as):
+    """Every kind of item of the head and the social worker at once — reviews per worker, a
+    coming KK's readiness, terminations awaiting approval, Formulir 4, referrals, aftercare,
+    progress notes — one and six of each: the same number of queries."""
+    from models import AftercareVisit, NetworkPartner, Referral, WorkerEvaluation
+    from services.dates import add_months
+
+    from .conftest import make_user
+
+    def add(n: int, start: int) -> None:
+        with app.app_context():
+            partner = db.session.scalar(db.select(NetworkPartner)) or NetworkPartner(
+                name="Puskesmas Cibeber", kind="health")
+            for i in range(start, start + n):
+                worker = db.session.scalar(db.select(User).where(
+                    User.username == "peksos")).staff if i == 0 else make_staff(f"Peksos {i}")
+                person = make_client(f"Klien {i}", stage="intervention",
+                                     social_worker_id=worker.id,
+                                     admission_date=TODAY - timedelta(days=200))
+                ended = make_client(f"Alumni {i}", stage="aftercare", social_worker_id=worker.id,
+                                    admission_date=TODAY - timedelta(days=300),
+                                    termination_date=TODAY - timedelta(days=28),
+                                    termination_reason="goals_achieved")
+                past = CaseConference(date=TODAY - timedelta(days=2), kind="periodic_review")
+                coming = CaseConference(date=TODAY + timedelta(days=3), kind="periodic_review",
+                                        clients=[person])
+                db.session.add_all([past, coming])
+                db.session.flush()
+                day = add_months(TODAY, -7)
+                db.session.add_all([
+                    ConferenceDecision(conference_id=past.id, client_id=ended.id,
+                                       recommendation="termination",
+                                       termination_reason="own_will", approval="pending"),
+                    WorkerEvaluation(staff_id=worker.id, evaluated_on=day, period_start=day,
+                                     period_end=day),
+                    Referral(client_id=person.id, partner=partner,
+                             referred_on=TODAY - timedelta(days=20), reason="Periksa"),
+                    AftercareVisit(client_id=ended.id, planned_on=TODAY + timedelta(days=2),
+                                   months_after=1),
+                ])
+            db.session.commit()
+
+    with app.app_context():
+        make_user("social_worker", "peksos")
+    counts: dict[str, list[int]] = {"head": [], "peksos": []}
+    start = 0
+    for n in (1, 6):
+        add(n, start)
+        start += n
+        for role, username in (("head", None), ("social_worker", "peksos")):
+            client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")}) \
+                if client.get("/admin/").status_code == 200 else None
+            login_as(role, username)
+            with app.app_context():
+                engine = db.engine
+            statements: list[int] = []
+
+            def count(*_args, statements=statements):
+                statements.append(1)
+
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                page = client.get("/admin/").get_data(as_text=True)
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+            counts[username or role].append(len(statements))
+            whats = " ".join(what for what, _when, _link in _items(page))
+            if n > 1:
+                continue  # the page lists the first 15: every kind is there at one of each
+            if role == "head":
+                assert "Formulir 4" in whats and "Kesiapan KK" in whats
+                assert "Persetujuan terminasi" in whats and "Peninjauan rencana" in whats
+            else:
+                assert "Rujukan ke" in whats and "Bimbingan lanjut" in whats
+    assert counts["head"][0] == counts["head"][1], counts
+    assert counts["peksos"][0] == counts["peksos"][1], counts
