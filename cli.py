@@ -22,6 +22,7 @@ from services import (
     client_rules,
     evaluation_rules,
     lifecycle,
+    placements,
     referral_rules,
     room_rules,
     training_rules,
@@ -37,7 +38,7 @@ from services.training import generate_sessions
 # What ``flask check-data`` asks of the stored records: each entity's one rule function.
 STORED_CHECKS = (client_rules.CHECK, room_rules.CHECK, training_rules.CLASS_CHECK,
                  training_rules.ATTENDANCE_CHECK, evaluation_rules.CHECK, referral_rules.CHECK,
-                 aftercare.CHECK)
+                 aftercare.CHECK, placements.CHECK)
 
 
 def on_record(command):

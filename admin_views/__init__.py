@@ -25,6 +25,7 @@ from models import (
     Intake,
     NetworkPartner,
     OutreachVisit,
+    Placement,
     RecreationActivity,
     Referral,
     Room,
@@ -68,6 +69,7 @@ from .lifecycle import StageView
 from .navigation import bell, main_menu
 from .outreach import IntakeView, OutreachView
 from .partners import NetworkPartnerView
+from .placements import PlacementView
 from .plans import ServicePlanView
 from .referrals import ReferralView
 from .rooms import RoomView
@@ -114,6 +116,8 @@ def register_admin_views(admin: Admin) -> None:
                                        category=clients, endpoint="emergency_change"))
     admin.add_view(ReferralView(Referral, db, name=_l("Rujukan"), category=clients,
                                 endpoint="referral"))
+    admin.add_view(PlacementView(Placement, db, name=_l("Penyaluran"), category=clients,
+                                 endpoint="placement"))
     admin.add_view(AftercareVisitView(AftercareVisit, db, name=_l("Bimbingan lanjut"),
                                       category=clients, endpoint="aftercare"))
     admin.add_view(WorkerEvaluationView(WorkerEvaluation, db,

@@ -16,6 +16,7 @@ from .guidance import GuidanceSchedule
 from .name_key import ClientNameKey, DuplicateDecision
 from .outreach import Intake, OutreachPerson, OutreachVisit
 from .partner import NetworkPartner
+from .placement import Placement
 from .plan import PlanGoal, ServicePlan
 from .recreation import RecreationActivity
 from .referral import Referral
@@ -50,6 +51,7 @@ __all__ = [
     "NetworkPartner",
     "OutreachPerson",
     "OutreachVisit",
+    "Placement",
     "PlanGoal",
     "RecreationActivity",
     "Referral",

@@ -242,6 +242,14 @@ PARTNER_KINDS = Choices(
     ("training_centre", _l("Balai Latihan Kerja (BLK)")),
 )
 
+# Where a client is placed at the end of the programme (DOMAIN stage 8).
+PLACEMENT_KINDS = Choices(
+    ("family", _l("Kembali ke keluarga")),
+    ("job", _l("Bekerja")),
+    ("own_business", _l("Usaha mandiri")),
+    ("apprenticeship", _l("Magang")),
+)
+
 # How an aftercare contact is made (DOMAIN stage 10).
 AFTERCARE_KINDS = Choices(
     ("home_visit", _l("Kunjungan rumah")),

@@ -31,6 +31,7 @@ from models import (
     EmergencyChange,
     Enrollment,
     GuidanceSchedule,
+    Placement,
     RecreationActivity,
     Referral,
     ServiceContract,
@@ -205,6 +206,7 @@ POLICY: dict[type, Entry] = {
     ServiceContract: Entry("contract", {Role.SOCIAL_WORKER: _clients_of(ServiceContract)}),
     EmergencyChange: Entry("emergency_change", {Role.SOCIAL_WORKER: _clients_of(EmergencyChange)}),
     Referral: Entry("referral", {Role.SOCIAL_WORKER: _clients_of(Referral)}),
+    Placement: Entry("placement", {Role.SOCIAL_WORKER: _clients_of(Placement)}),
     AftercareVisit: Entry("aftercare", {Role.SOCIAL_WORKER: _clients_of(AftercareVisit)}),
     CaseConference: Entry("conference", {
         Role.SOCIAL_WORKER: Rule("conferences they attend or about their own clients",

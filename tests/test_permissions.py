@@ -31,6 +31,7 @@ from models import (
     NetworkPartner,
     OutreachPerson,
     OutreachVisit,
+    Placement,
     PlanGoal,
     RecreationActivity,
     Referral,
@@ -222,6 +223,8 @@ def _world(app) -> dict[str, int]:
                             termination_date=date(2026, 1, 5),
                             termination_reason="goals_achieved")
         aftercare = AftercareVisit(client_id=ended.id, planned_on=date(2026, 2, 5))
+        placement = Placement(client_id=ended.id, kind="family", address="Garut",
+                              start_date=date(2026, 1, 2))
         evaluation = WorkerEvaluation(staff_id=staff_of["social_worker"],
                                       evaluated_on=date(2026, 6, 30),
                                       period_start=date(2026, 1, 1), period_end=date(2026, 6, 30),
@@ -229,7 +232,7 @@ def _world(app) -> dict[str, int]:
                                                                      rating="good")])
         db.session.add_all([attendance, guidance, recreation, partner, contract, conference,
                             note, holiday, plan, emergency, document, visit, intake,
-                            evaluation, referral, aftercare])
+                            evaluation, referral, aftercare, placement])
         db.session.commit()
         return {
             "client": klien.id, "room": room.id, "training_class": klass.id,
@@ -246,7 +249,7 @@ def _world(app) -> dict[str, int]:
             "client_stage": klien.id, "client_document": document.id,
             "document_type": kind.id, "outreach": visit.id, "intake": intake.id,
             "worker_evaluation": evaluation.id, "referral": referral.id,
-            "aftercare": aftercare.id,
+            "aftercare": aftercare.id, "placement": placement.id,
         }
 
 

@@ -32,6 +32,7 @@ from .conferences import ensure_conferences, ensure_decisions
 from .documents import ensure_documents
 from .evaluations import ensure_evaluations
 from .outreach import ensure_outreach
+from .placements import ensure_placements
 from .referrals import ensure_referrals
 from .selection import ensure_selection
 from .staff import ACCOUNTS, STAFF, ensure_accounts, ensure_staff
@@ -98,6 +99,7 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     counts["evaluasi unjuk kerja"] = ensure_evaluations(demo)
     counts["rujukan"] = ensure_referrals(demo)
     counts["bimbingan lanjut"] = ensure_aftercare(demo)
+    counts["penyaluran"] = ensure_placements(demo)
     db.session.flush()
     counts["keputusan KK"] = ensure_decisions(demo)
     db.session.flush()

@@ -18,6 +18,7 @@ from models import (
     CaseConference,
     CaseNote,
     Client,
+    Placement,
     RecreationActivity,
     ServiceContract,
     TrainingSession,
@@ -27,6 +28,7 @@ from models.choices import (
     AFTERCARE_KINDS,
     CONFERENCE_KINDS,
     CONTRACT_KINDS,
+    PLACEMENT_KINDS,
     TERMINATION_REASONS,
 )
 from models.conference import conference_client
@@ -207,6 +209,20 @@ def _case_work_sheet(book: Report, ctx: Context) -> None:
         .where(CaseConference.kind == "placement",
                CaseConference.date.between(ctx.first, ctx.last)))
     sheet.row([_("Klien dibahas untuk penyaluran (KK penyaluran)"), placed or 0, ""])
+    placements: dict[str, dict[str, int]] = defaultdict(lambda: {"L": 0, "P": 0})
+    for kind, sex, n in db.session.execute(
+            select(Placement.kind, Client.sex, func.count())
+            .join(Client, Client.id == Placement.client_id)
+            .where(Placement.start_date.between(ctx.first, ctx.last))
+            .group_by(Placement.kind, Client.sex)):
+        placements[kind][sex] = n
+    for code, label in PLACEMENT_KINDS.pairs:
+        by_sex = placements[code]
+        sheet.row([_("Penyaluran — %(kind)s", kind=label), by_sex["L"] + by_sex["P"],
+                   _("L %(male)s, P %(female)s", male=by_sex["L"], female=by_sex["P"])])
+    sheet.row([_("Penyaluran seluruhnya"), sum(s["L"] + s["P"] for s in placements.values()),
+               _("L %(male)s, P %(female)s", male=sum(s["L"] for s in placements.values()),
+                 female=sum(s["P"] for s in placements.values()))], "total")
     done = dict(db.session.execute(
         select(AftercareVisit.kind, func.count())
         .where(AftercareVisit.done_on.between(ctx.first, ctx.last))
