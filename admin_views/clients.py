@@ -28,7 +28,13 @@ from wtforms.validators import Length, StopValidation
 from forms.validators import strip_spaces, strip_text
 from models import Client, ClientDocument, DuplicateDecision, db
 from models.choices import (
+    AFTERCARE_KINDS,
+    ASSESSMENT_ASPECTS,
+    CASE_NOTE_KINDS,
+    DECISION_RECOMMENDATIONS,
+    PLACEMENT_KINDS,
     REFERRAL_SOURCES,
+    REFERRAL_STATUSES,
     RELIGIONS,
     SEXES,
     STAGES,
@@ -37,6 +43,7 @@ from models.choices import (
 )
 from services import duplicates, lifecycle
 from services.attendance_summary import one_client_by_class
+from services.case_file import case_file
 from services.client_rules import TEXT_LIMITS, client_problems
 from services.dates import format_date
 from services.dates import today as panti_today
@@ -369,6 +376,22 @@ class ClientView(RuleChecked, SecureModelView):
                     Client.id == client_id, Client.id.in_(ids))) is not None)
             self._template_args["this_month"] = panti_today()
         return super().details_view()
+
+    @expose("/case-file/")
+    def case_file_view(self):
+        """The client's case file (file pelayanan), parts a–m, each part only what the
+        reader may see; prints on A4."""
+        client = self.get_one(request.args.get("id", ""))  # 404 outside the reader's scope
+        return self.render(
+            "admin/case_file.html", file=case_file(client, current_user),
+            writable={screen for screen in ("case_note", "client_document", "referral",
+                                            "placement", "aftercare", "conference")
+                      if role_in(writers(screen))},
+            stages=STAGES, sexes=SEXES, religions=RELIGIONS, aspects=ASSESSMENT_ASPECTS,
+            kinds=CASE_NOTE_KINDS, recommendations=DECISION_RECOMMENDATIONS,
+            reasons=TERMINATION_REASONS, referral_statuses=REFERRAL_STATUSES,
+            placement_kinds=PLACEMENT_KINDS, aftercare_kinds=AFTERCARE_KINDS,
+            describe=lifecycle.describe)
 
     @expose("/photo/<path:filename>")
     def photo(self, filename: str):

@@ -1,24 +1,34 @@
-"""Formulir 3 — Laporan Pemecahan Masalah Klien: one client's case from assessment to
-aftercare, gathered from the records the reader may see (a few queries, whatever the case's
-length)."""
+"""A client's case gathered from the records the reader may see, a few queries whatever its
+length: Formulir 3 (Laporan Pemecahan Masalah Klien, from assessment to aftercare) and the
+case file (file pelayanan) in the seeds' parts a–m."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from models import (
+    AftercareVisit,
     CaseConference,
     CaseNote,
     Client,
+    ClientDocument,
     ConferenceDecision,
+    Placement,
+    Referral,
     ServiceContract,
     ServicePlan,
     db,
 )
+
+from . import lifecycle
+from .attendance_summary import one_client_by_class
+from .permissions import readers
+from .scopes import caseload, decision_scope, visible
 
 
 @dataclass
@@ -58,3 +68,110 @@ def problem_solving(client: Client, *, notes: list, plan: list, contract: list,
                ConferenceDecision.draft.is_(False), *decisions)
         .order_by(CaseConference.date)))
     return report
+
+
+# --- the case file (file pelayanan): parts a–m of the seeds --------------------------------
+
+@dataclass
+class Part:
+    """One part of the case file: its letter and title, the records the reader may see (or
+    None: the part is not for the reader's role), a second kind of records where the part
+    holds two (e: summaries and decisions; i: visit notes and referrals; l: visits and
+    notes), and the screen where more are added."""
+
+    letter: str
+    title: str
+    records: list | None
+    screen: str | None = None
+    more: list = field(default_factory=list)
+
+
+@dataclass
+class CaseFile:
+    """A client's whole file as the seeds order it, each part through the visibility
+    policy; ``timeline`` is the stage timeline shown on top."""
+
+    client: Client
+    timeline: list
+    parts: list[Part]
+
+
+def case_file(client: Client, user) -> CaseFile:
+    """The file of ``client`` for ``user``: a part whose screen the role may not open is
+    None (not shown), every other part only the rows the policy lets the user see; a fixed
+    number of queries whatever the file's length."""
+    # A social worker reads the case parts of their own clients only (the roster of all).
+    ids = caseload(user)
+    works_on = ids is None or db.session.scalar(
+        select(Client.id).where(Client.id == client.id, Client.id.in_(ids))) is not None
+
+    def may(screen: str) -> bool:
+        return user.role in readers(screen) and (screen == "attendance_summary" or works_on)
+
+    notes: dict[str, list[CaseNote]] = defaultdict(list)
+    if may("case_note"):
+        for note in db.session.scalars(
+                select(CaseNote).options(joinedload(CaseNote.author))
+                .where(CaseNote.client_id == client.id, *visible(CaseNote, user))
+                .order_by(CaseNote.date, CaseNote.id)):
+            notes[note.kind].append(note)
+    documents = list(db.session.scalars(
+        select(ClientDocument).options(joinedload(ClientDocument.document_type))
+        .where(ClientDocument.client_id == client.id,
+                                     *visible(ClientDocument, user))
+        .order_by(ClientDocument.issued_on, ClientDocument.id))) \
+        if may("client_document") else None
+    decisions = list(db.session.scalars(
+        select(ConferenceDecision)
+        .join(CaseConference, CaseConference.id == ConferenceDecision.conference_id)
+        .join(Client, Client.id == ConferenceDecision.client_id)
+        .options(contains_eager(ConferenceDecision.conference))
+        .where(ConferenceDecision.client_id == client.id, *decision_scope(user))
+        .order_by(CaseConference.date))) if may("conference") else None
+    placements = list(db.session.scalars(
+        select(Placement).options(joinedload(Placement.partner))
+        .where(Placement.client_id == client.id, *visible(Placement, user))
+        .order_by(Placement.start_date))) if may("placement") else None
+    referrals = list(db.session.scalars(
+        select(Referral).options(joinedload(Referral.partner))
+        .where(Referral.client_id == client.id, *visible(Referral, user))
+        .order_by(Referral.referred_on))) if may("referral") else None
+    visits = list(db.session.scalars(
+        select(AftercareVisit).where(AftercareVisit.client_id == client.id,
+                                     *visible(AftercareVisit, user))
+        .order_by(AftercareVisit.planned_on))) if may("aftercare") else None
+    case = may("case_note")
+    parts = [
+        Part("a", _("Data pribadi"), [client], "client"),
+        Part("b", _("Penuturan awal klien"), notes["interview"] if case else None,
+             "case_note"),
+        Part("c", _("Dokumen dari instansi lain"), documents, "client_document"),
+        Part("d", _("Hasil diagnosa (asesmen)"), notes["assessment"] if case else None,
+             "case_note"),
+        Part("e", _("Ringkasan konferensi kasus dan formulasi pelayanan"),
+             decisions, "conference", notes["case_summary"] if case else []),
+        Part("f", _("Catatan kronologis pekerja sosial"), notes["progress"] if case else None,
+             "case_note"),
+        # What the staff around the client report for the evaluation meeting: for now the
+        # instructors' attendance of each class the client took.
+        Part("g", _("Laporan staf untuk musyawarah evaluasi: kehadiran pelatihan"),
+             one_client_by_class(client.id)[0] if may("attendance_summary") else None,
+             "attendance_summary"),
+        Part("h", _("Laporan bulanan kemajuan klien"),
+             sorted({note.date.replace(day=1) for note in notes["progress"]})
+             if case else None, "case_note"),
+        Part("i", _("Kunjungan, komunikasi dan surat"), referrals, "referral",
+             notes["visit"] if case else []),
+        Part("j", _("Rencana penyaluran"),
+             [p for p in placements if p.plan] if placements is not None else None,
+             "placement"),
+        Part("k", _("Ringkasan pertemuan penyaluran"),
+             [p for p in placements if p.meeting_summary] if placements is not None else None,
+             "placement"),
+        Part("l", _("Catatan bimbingan lanjut"), visits, "aftercare",
+             notes["aftercare"] if case else []),
+        Part("m", _("Rekomendasi terminasi"),
+             [d for d in decisions if d.recommendation == "termination"]
+             if decisions is not None else None, "conference"),
+    ]
+    return CaseFile(client, lifecycle.timeline(client.id), parts)

@@ -115,6 +115,7 @@ ROUTE_KINDS = {
     "progress_report_view": "read",  # Formulir 2 of one client and month (A4)
     "problem_solving_report_view": "read",  # Formulir 3 of one client (A4)
     "letter_view": "read",  # a referral's letter (A4)
+    "case_file_view": "read",  # a client's case file, each part by its own screen's roles
     "minutes_view": "read",
 }
 # Who leads the event of the world's attendance sheet (a training session of the
@@ -281,7 +282,7 @@ def _url(rule, record_id: int, view, ids: dict[str, int]) -> str:
     url = url.replace("<report>", "roster")
     method = rule.endpoint.partition(".")[2]
     if method in ("details_view", "edit_view", "history_view", "print_view", "scan_view",
-                  "letter_view",
+                  "letter_view", "case_file_view",
                   "file_view", "attach_view",
                   "sign_view", "transition_view", "amend_view", "draft_contract_view",
                   "minutes_view", "emergency_decision_view", "in_force_view"):
