@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request
+from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_babel import gettext as _
@@ -18,9 +18,10 @@ from models.choices import (
     ASSESSMENT_ASPECTS,
     CASE_NOTE_KINDS,
     DECISION_RECOMMENDATIONS,
+    STAGES,
     TERMINATION_REASONS,
 )
-from services import documents
+from services import documents, lifecycle
 from services.assessment import (
     ASSESSMENT_DAYS,
     assessment_due,
@@ -28,7 +29,7 @@ from services.assessment import (
     progress_weeks,
 )
 from services.case_file import problem_solving
-from services.dates import parse_month
+from services.dates import local, parse_month
 from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.scopes import caseload, decision_scope, visible
@@ -36,9 +37,11 @@ from services.scopes import caseload, decision_scope, visible
 from .base import SecureModelView
 from .converters import choice_formatter
 from .pickers import client_picker
+from .prints import render_blank, render_print
 from .stale import FAILED, run_step
 
 EXCERPT_CHARS = 80
+BLANK_HERE = ("formulir-2", "formulir-3", "wawancara")  # Formulir 4 is the head's
 
 
 def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
@@ -168,16 +171,32 @@ class CaseNoteView(SecureModelView):
             abort(404)
         return client
 
-    def _print(self, template: str, **context):
-        return render_template(template, today=panti_today(),
-                               institution=current_app.config["INSTITUTION_NAME"],
-                               address=current_app.config["INSTITUTION_ADDRESS"], **context)
+    @expose("/blank/<form>/")
+    def blank_view(self, form: str):
+        """Formulir 2, Formulir 3 or the interview record, blank (A4), to fill by hand."""
+        if form not in BLANK_HERE:
+            abort(404)
+        return render_blank(form, _("Pekerja sosial"))
+
+    @expose("/interview/")
+    def interview_view(self):
+        """An interview note as the seeds' interview record (A4)."""
+        note = self.get_one(request.args.get("id", ""))  # 404 out of scope
+        if note.kind != "interview":
+            abort(404)
+        moves = [move for move in lifecycle.timeline(note.client_id)
+                 if move.moved_on <= note.date]
+        return render_print("print/interview.html", note=note,
+                            recorded=local(note.created_at).date(),
+                            # No move recorded (before the timeline existed): the stage now.
+                            stage=STAGES.label(moves[-1].to_stage if moves
+                                               else note.client.stage))
 
     @expose("/assessment-report/")
     def assessment_report_view(self):
         """The assessment report (A4) of one client, from its assessment notes."""
         client = self._case_client()
-        return self._print(
+        return render_print(
             "print/assessment_report.html", client=client, aspects=ASSESSMENT_ASPECTS,
             notes=assessment_notes(client.id, visible(CaseNote, current_user)),
             worker=client.social_worker)
@@ -191,7 +210,7 @@ class CaseNoteView(SecureModelView):
             client, notes=visible(CaseNote, current_user),
             plan=visible(ServicePlan, current_user),
             contract=visible(ServiceContract, current_user), decisions=decision_scope())
-        return self._print("print/problem_solving_report.html", report=report, client=client,
+        return render_print("print/problem_solving_report.html", report=report, client=client,
                            worker=client.social_worker, aspects=ASSESSMENT_ASPECTS,
                            recommendations=DECISION_RECOMMENDATIONS,
                            reasons=TERMINATION_REASONS)
@@ -215,6 +234,6 @@ class CaseNoteView(SecureModelView):
                                          CaseNote.tools.is_not(None),
                                          *visible(CaseNote, current_user))
             .order_by(CaseNote.date, CaseNote.id)))
-        return self._print("print/progress_report.html", client=client, month=month,
+        return render_print("print/progress_report.html", client=client, month=month,
                            plan=plan, weeks=weeks, tools=list(tools),
                            worker=client.social_worker)

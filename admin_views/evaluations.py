@@ -3,9 +3,10 @@ performance, activity by activity, and prints the form to sign."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import request
 from flask_admin import expose
 from flask_admin.model.form import InlineFormAdmin
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
@@ -18,6 +19,7 @@ from services.evaluation_rules import LABELS, evaluation_problems
 
 from .base import SecureModelView
 from .pickers import staff_picker
+from .prints import render_blank, render_print
 from .rule_forms import RuleChecked
 
 ACTIVITY_LABELS = {
@@ -73,6 +75,7 @@ class WorkerEvaluationView(RuleChecked, SecureModelView):
     inline_models = (ActivityForm(EvaluationActivity),)
     form_prefill = ("staff",)  # the worklist's "Formulir 4 due" link
     details_template = "admin/evaluation_details.html"
+    list_template = "admin/evaluation_list.html"
 
     def rule_values(self, form) -> dict:
         values = super().rule_values(form)
@@ -88,7 +91,10 @@ class WorkerEvaluationView(RuleChecked, SecureModelView):
     def print_view(self):
         """Formulir 4 of one evaluation, on A4, to sign."""
         evaluation = self.get_one(request.args.get("id", ""))  # 404 out of scope
-        return render_template(
-            "print/evaluation.html", evaluation=evaluation, ratings=PERFORMANCE_RATINGS,
-            institution=current_app.config["INSTITUTION_NAME"],
-            address=current_app.config["INSTITUTION_ADDRESS"])
+        return render_print("print/evaluation.html", evaluation=evaluation,
+                            ratings=PERFORMANCE_RATINGS)
+
+    @expose("/blank/")
+    def blank_view(self):
+        """Formulir 4 blank (A4), to fill by hand."""
+        return render_blank("formulir-4", _("Penilai"))

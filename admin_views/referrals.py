@@ -3,7 +3,7 @@ referral letter; a social worker refers their own clients."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import request
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
@@ -20,6 +20,7 @@ from services.scopes import acting
 from .base import SecureModelView
 from .converters import choice_formatter
 from .pickers import client_picker, partner_picker
+from .prints import render_print
 from .rule_forms import RuleChecked
 
 
@@ -65,8 +66,5 @@ class ReferralView(RuleChecked, SecureModelView):
     def letter_view(self):
         """The referral letter (A4), numbered, to sign and send with the client."""
         referral = self.get_one(request.args.get("id", ""))  # 404 out of scope
-        return render_template(
-            "print/referral.html", referral=referral, today=panti_today(),
-            sex=SEXES.label(referral.client.sex),
-            institution=current_app.config["INSTITUTION_NAME"],
-            address=current_app.config["INSTITUTION_ADDRESS"])
+        return render_print("print/referral.html", referral=referral,
+                            sex=SEXES.label(referral.client.sex))

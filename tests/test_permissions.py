@@ -115,7 +115,9 @@ ROUTE_KINDS = {
     "progress_report_view": "read",  # Formulir 2 of one client and month (A4)
     "problem_solving_report_view": "read",  # Formulir 3 of one client (A4)
     "letter_view": "read",  # a referral's letter (A4)
-    "case_file_view": "read",  # a client's case file, each part by its own screen's roles
+    "case_file_view": "read",
+    "blank_view": "read",  # a form of the seeds printed blank
+    "interview_view": "read",  # an interview note as the seeds' interview record  # a client's case file, each part by its own screen's roles
     "minutes_view": "read",
 }
 # Who leads the event of the world's attendance sheet (a training session of the
@@ -279,10 +281,10 @@ def _snapshot() -> dict[str, list]:
 
 def _url(rule, record_id: int, view, ids: dict[str, int]) -> str:
     url = rule.rule.replace("<export_type>", "csv").replace("<path:filename>", "tidak-ada.jpg")
-    url = url.replace("<report>", "roster")
+    url = url.replace("<report>", "roster").replace("<form>", "formulir-2")
     method = rule.endpoint.partition(".")[2]
     if method in ("details_view", "edit_view", "history_view", "print_view", "scan_view",
-                  "letter_view", "case_file_view",
+                  "letter_view", "case_file_view", "interview_view",
                   "file_view", "attach_view",
                   "sign_view", "transition_view", "amend_view", "draft_contract_view",
                   "minutes_view", "emergency_decision_view", "in_force_view"):
@@ -324,9 +326,10 @@ def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
     if kind == "read":
         if method == "selection_view" and http == "POST":
             return {400}
-        if method in ("photo", "scan_view", "file_view") or (screen == "audit"
-                                                and method == "history_view"):
-            return {404}  # no such file / log rows have no history
+        if method in ("photo", "scan_view", "file_view", "interview_view") or (
+                screen == "audit" and method == "history_view"):
+            # No such file / log rows have no history / the world's note is no interview.
+            return {404}
         return {200}
     if role not in writers(screen):
         return {403}
