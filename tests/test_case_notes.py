@@ -1,10 +1,13 @@
-"""The case-note list: an excerpt of each note's text, for the notes the user may read."""
+"""The case-note list: an excerpt of each note's text, for the notes the user may read; the
+interview record and the blank forms."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 from models import CaseNote, db
+from services.dates import today as panti_today
 from tests.conftest import make_client
 from tests.pages import list_rows, page
 
@@ -43,31 +46,23 @@ def test_the_list_shows_an_escaped_one_line_excerpt_of_readable_notes(app, clien
 def test_the_interview_record_prints_a_note_and_the_forms_print_blank(app, client, login_as):
     """An interview note prints as the seeds' interview record; Formulir 2, 3, 4 and the
     interview record print blank to fill by hand; a progress note is no interview (404)."""
-    import re as _re
-    from datetime import timedelta as _days
-
-    from models import CaseNote, db
-    from services.dates import today as _today
-
-    from .conftest import make_client, make_staff
-
     me = login_as("social_worker")
     with app.app_context():
         person = make_client("Ujang Sutisna", stage="assessment",
                              social_worker_id=me["staff_id"],
-                             admission_date=_today() - _days(10))
-        interview = CaseNote(client_id=person.id, kind="interview", date=_today(),
+                             admission_date=panti_today() - timedelta(days=10))
+        interview = CaseNote(client_id=person.id, kind="interview", date=panti_today(),
                              problem="Menggali riwayat keluarga", content="Ayah sudah wafat",
                              result="Butuh dukungan keluarga besar",
                              next_step="Telepon paman minggu depan",
                              author_id=me["staff_id"])
-        progress = CaseNote(client_id=person.id, kind="progress", date=_today(),
+        progress = CaseNote(client_id=person.id, kind="progress", date=panti_today(),
                             content="Baik")
         db.session.add_all([interview, progress])
         db.session.commit()
         ids = (interview.id, progress.id, person.register_number)
     html = client.get(f"/admin/case_note/interview/?id={ids[0]}").get_data(as_text=True)
-    text = " ".join(_re.sub(r"<[^>]+>", " ", html).split())
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "CATATAN WAWANCARA" in text and "Nama klien Ujang Sutisna" in text
     assert f"No. induk {ids[2]}" in text and "Tujuan wawancara Menggali riwayat keluarga" in text
     assert "Tahap pemecahan masalah 3. Asesmen" in text
@@ -82,9 +77,9 @@ def test_the_interview_record_prints_a_note_and_the_forms_print_blank(app, clien
         page = client.get(f"/admin/case_note/blank/{form}/").get_data(as_text=True)
         assert title in page
         header = page.split('data-testid="blank-rows"', 1)[1]
-        assert _re.search(r"<th>(.*?)</th>", header).group(1) == first_column
+        assert re.search(r"<th>(.*?)</th>", header).group(1) == first_column
     weeks = client.get("/admin/case_note/blank/formulir-2/").get_data(as_text=True)
-    assert _re.findall(r"<tr><td>(I|II|III|IV)</td>", weeks) == ["I", "II", "III", "IV"]
+    assert re.findall(r"<tr><td>(I|II|III|IV)</td>", weeks) == ["I", "II", "III", "IV"]
     assert client.get("/admin/case_note/blank/formulir-9/").status_code == 404
     assert "EVALUASI UNJUK KERJA PEKERJA SOSIAL" in client.get(
         "/admin/worker_evaluation/blank/").get_data(as_text=True)
