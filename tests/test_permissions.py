@@ -115,9 +115,9 @@ ROUTE_KINDS = {
     "progress_report_view": "read",  # Formulir 2 of one client and month (A4)
     "problem_solving_report_view": "read",  # Formulir 3 of one client (A4)
     "letter_view": "read",  # a referral's letter (A4)
-    "case_file_view": "read",
+    "case_file_view": "read",  # a client's case file, each part by its own screen's roles
     "blank_view": "read",  # a form of the seeds printed blank
-    "interview_view": "read",  # an interview note as the seeds' interview record  # a client's case file, each part by its own screen's roles
+    "interview_view": "read",  # an interview note as the seeds' interview record
     "minutes_view": "read",
 }
 # Who leads the event of the world's attendance sheet (a training session of the
