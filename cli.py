@@ -25,6 +25,7 @@ from services import (
     placements,
     referral_rules,
     room_rules,
+    terminations,
     training_rules,
 )
 from services.accounts import AccountError, create_account, grantable_roles
@@ -38,7 +39,7 @@ from services.training import generate_sessions
 # What ``flask check-data`` asks of the stored records: each entity's one rule function.
 STORED_CHECKS = (client_rules.CHECK, room_rules.CHECK, training_rules.CLASS_CHECK,
                  training_rules.ATTENDANCE_CHECK, evaluation_rules.CHECK, referral_rules.CHECK,
-                 aftercare.CHECK, placements.CHECK)
+                 aftercare.CHECK, placements.CHECK, terminations.CHECK)
 
 
 def on_record(command):

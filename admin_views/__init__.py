@@ -34,6 +34,7 @@ from models import (
     Setting,
     SkillType,
     Staff,
+    Termination,
     TrainingClass,
     TrainingSession,
     User,
@@ -75,6 +76,7 @@ from .referrals import ReferralView
 from .rooms import RoomView
 from .settings import SettingView
 from .staff import StaffView, UserView
+from .terminations import TerminationView
 from .training import (
     AttendanceView,
     EnrollmentView,
@@ -118,6 +120,8 @@ def register_admin_views(admin: Admin) -> None:
                                 endpoint="referral"))
     admin.add_view(PlacementView(Placement, db, name=_l("Penyaluran"), category=clients,
                                  endpoint="placement"))
+    admin.add_view(TerminationView(Termination, db, name=_l("Terminasi"), category=clients,
+                                   endpoint="termination"))
     admin.add_view(AftercareVisitView(AftercareVisit, db, name=_l("Bimbingan lanjut"),
                                       category=clients, endpoint="aftercare"))
     admin.add_view(WorkerEvaluationView(WorkerEvaluation, db,

@@ -26,7 +26,7 @@ from auth.views import safe_next
 from forms.base import ConsoleForm
 from forms.fields import VersionField
 from models import AuditEntry, VersionMixin, db
-from services import versions
+from services import terminations, versions
 from services.audit_reading import readable_changes
 from services.dashboard import build_dashboard
 from services.dates import today as panti_today
@@ -190,6 +190,24 @@ class SecureModelView(Breadcrumbs, ModelView):
             setattr(form_class, versions.FIELD, VersionField())
         return form_class
 
+    # --- a closed case is read-only ---------------------------------------------------------
+    #: A record of a client's case: once the case record is closed (services/terminations.py)
+    #: none is added, changed or deleted, except what ``open_after_closing`` lets through.
+    case_record = False
+
+    def open_after_closing(self, form_or_record) -> bool:
+        """Whether this record may still be written on a closed case (aftercare)."""
+        return False
+
+    def _closed_case(self, form) -> bool:
+        """Whether the form writes on a closed case: the client it names, or the client of
+        the record being changed."""
+        picked = getattr(form.client.data, "id", None)
+        record = getattr(form, "_obj", None)
+        clients = {picked, getattr(record, "client_id", None)} - {None}
+        return any(terminations.case_closed(client_id) for client_id in clients) and \
+            not self.open_after_closing(form)
+
     # --- a new record's form filled in from the link that opened it ------------------------
     # Fields a link may fill in (``?client_id=3&kind=case_summary``, a worklist item's link):
     # a picker through its own loader, so an id outside the user's scope is ignored; a choice
@@ -229,6 +247,10 @@ class SecureModelView(Breadcrumbs, ModelView):
         the other change may be why). The user's input stays on the form, which now carries
         the new version (saving again then overwrites knowingly)."""
         valid = super().validate_form(form)
+        if self.case_record and is_form_submitted() and hasattr(form, "client") and \
+                self._closed_case(form):
+            flash(terminations.closed_message(), "error")
+            return False
         record, field = getattr(form, "_obj", None), getattr(form, versions.FIELD, None)
         if field is None or not isinstance(record, VersionMixin) or not is_form_submitted():
             return valid
@@ -251,6 +273,10 @@ class SecureModelView(Breadcrumbs, ModelView):
         return False
 
     def delete_model(self, model) -> bool:
+        if self.case_record and terminations.case_closed(model.client_id) and \
+                not self.open_after_closing(model):
+            flash(terminations.closed_message(), "error")
+            return False
         g.setdefault(STALE, False)
         if super().delete_model(model):
             return True

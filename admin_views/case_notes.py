@@ -110,6 +110,12 @@ class CaseNoteView(SecureModelView):
                     "aspect": [("", "—"), *ASSESSMENT_ASPECTS.choices]}
     form_ajax_refs = {"client": client_picker("client", own_case=True)}
     form_prefill = ("client", "kind")  # the worklist's "case summary for the KK" link
+    case_record = True
+
+    def open_after_closing(self, form_or_record) -> bool:
+        """Aftercare notes go on after the case record is closed."""
+        kind = getattr(form_or_record, "kind", None)
+        return getattr(kind, "data", kind) == "aftercare"
     form_args = {
         "date": {"validators": [not_in_future]},
         "aspect": {"validators": [_aspect_only_for_assessment],

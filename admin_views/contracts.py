@@ -119,6 +119,7 @@ class ServiceContractView(SecureModelView):
     }
 
     WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"sign_view", "transition_view", "amend_view"}
+    case_record = True  # read-only once the case record is closed
 
     # --- a signed contract is read-only -------------------------------------------------
     @property

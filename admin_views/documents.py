@@ -61,6 +61,7 @@ class ClientDocumentView(SecureModelView):
     form_extra_fields = {"scan": FileField(_l("Pindaian (PDF, JPEG atau PNG)"))}
     form_ajax_refs = {"client": client_picker("client", own_case=True)}
     form_prefill = ("client",)  # "Tambah dokumen" on the case file
+    case_record = True  # read-only once the case record is closed
     form_args = {
         "document_type": {"query_factory": lambda: DocumentType.query.filter_by(active=True)
                           .order_by(DocumentType.position, DocumentType.name)},

@@ -53,6 +53,7 @@ class PlacementView(RuleChecked, SecureModelView):
             "Diisi bila mitra tidak punya MoU yang berlaku pada tanggal mulai.")},
     }
     form_prefill = ("client",)
+    case_record = True  # read-only once the case record is closed
 
     def on_model_change(self, form, model, is_created):
         if is_created and model.social_worker_id is None and acting(Role.SOCIAL_WORKER):

@@ -95,6 +95,7 @@ class ServicePlanView(SecureModelView):
     form_args = {"problems": {"filters": [strip_text]},
                  "client": {"validators": [_client_may_have_plan]}}
     WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"draft_contract_view"}
+    case_record = True  # read-only once the case record is closed
 
     def create_form(self, obj=None):
         """A social worker's new plan is theirs: their staff record is already picked."""

@@ -50,6 +50,7 @@ class ReferralView(RuleChecked, SecureModelView):
                       "partner": partner_picker("partner")}
     form_args = {"reason": {"filters": [strip_text]}, "feedback": {"filters": [strip_text]}}
     form_prefill = ("client",)
+    case_record = True  # read-only once the case record is closed
     details_template = "admin/referral_details.html"
 
     def create_form(self, obj=None):

@@ -25,10 +25,12 @@ from .selection import LetterWaiver, Selection
 from .setting import Setting
 from .staff import Staff
 from .stage_move import StageMove
+from .termination import AidItem, Termination
 from .training import Enrollment, SkillType, TrainingClass, TrainingSession
 from .user import User
 
 __all__ = [
+    "AidItem",
     "AftercareVisit",
     "Attendance",
     "AuditEntry",
@@ -65,6 +67,7 @@ __all__ = [
     "SkillType",
     "StageMove",
     "Staff",
+    "Termination",
     "TimestampMixin",
     "TrainingClass",
     "TrainingSession",

@@ -74,6 +74,7 @@ UNIQUE_MESSAGES = {
     "uq_setting_key": _l("Pengaturan ini sudah ada; ubah yang ada."),
     "uq_holiday_date": _l("Tanggal ini sudah tercatat sebagai hari libur."),
     "uq_intake_number": _l("Angkatan dengan nomor ini sudah ada."),
+    "uq_termination_client_id": _l("Klien ini sudah punya catatan terminasi; ubah yang ada."),
 }
 _PG_UNIQUE = re.compile(r'unique constraint "(\w+)"')
 _SQLITE_UNIQUE = re.compile(r"unique constraint failed: ([\w.]+(?:, [\w.]+)*)")

@@ -33,6 +33,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "emergency_change": {HEAD: W, SOCIAL_WORKER: W},
     "referral": {HEAD: R, SOCIAL_WORKER: W},
     "placement": {HEAD: R, SOCIAL_WORKER: W},
+    "termination": {HEAD: W, SOCIAL_WORKER: W},
     "aftercare": {HEAD: R, SOCIAL_WORKER: W},
     # Formulir 4: the head evaluates each social worker; they read their own.
     "worker_evaluation": {HEAD: W, SOCIAL_WORKER: R},

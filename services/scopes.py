@@ -37,6 +37,7 @@ from models import (
     ServiceContract,
     ServicePlan,
     Staff,
+    Termination,
     TrainingClass,
     TrainingSession,
     WorkerEvaluation,
@@ -207,6 +208,7 @@ POLICY: dict[type, Entry] = {
     EmergencyChange: Entry("emergency_change", {Role.SOCIAL_WORKER: _clients_of(EmergencyChange)}),
     Referral: Entry("referral", {Role.SOCIAL_WORKER: _clients_of(Referral)}),
     Placement: Entry("placement", {Role.SOCIAL_WORKER: _clients_of(Placement)}),
+    Termination: Entry("termination", {Role.SOCIAL_WORKER: _clients_of(Termination)}),
     AftercareVisit: Entry("aftercare", {Role.SOCIAL_WORKER: _clients_of(AftercareVisit)}),
     CaseConference: Entry("conference", {
         Role.SOCIAL_WORKER: Rule("conferences they attend or about their own clients",

@@ -38,6 +38,7 @@ from models import (
     ServiceContract,
     ServicePlan,
     Setting,
+    Termination,
     TrainingSession,
     User,
     WorkerEvaluation,
@@ -91,6 +92,7 @@ ROUTE_KINDS = {
     "sign_view": "write",
     "attach_view": "write",
     "transition_view": "write",
+    "step_view": "write",  # a termination's closing (the head's steps are refused to others)
     "amend_view": "write",
     "draft_contract_view": "write",
     "print_view": "read",
@@ -228,6 +230,7 @@ def _world(app) -> dict[str, int]:
         aftercare = AftercareVisit(client_id=ended.id, planned_on=date(2026, 2, 5))
         placement = Placement(client_id=ended.id, kind="family", address="Garut",
                               start_date=date(2026, 1, 2))
+        termination = Termination(client_id=ended.id, letter_date=date(2026, 1, 5))
         evaluation = WorkerEvaluation(staff_id=staff_of["social_worker"],
                                       evaluated_on=date(2026, 6, 30),
                                       period_start=date(2026, 1, 1), period_end=date(2026, 6, 30),
@@ -235,7 +238,8 @@ def _world(app) -> dict[str, int]:
                                                                      rating="good")])
         db.session.add_all([attendance, guidance, recreation, partner, contract, conference,
                             note, holiday, plan, emergency, document, visit, intake,
-                            evaluation, referral, aftercare, placement])
+                            evaluation, referral, aftercare, placement,
+                            termination])
         db.session.commit()
         return {
             "client": klien.id, "room": room.id, "training_class": klass.id,
@@ -253,6 +257,7 @@ def _world(app) -> dict[str, int]:
             "document_type": kind.id, "outreach": visit.id, "intake": intake.id,
             "worker_evaluation": evaluation.id, "referral": referral.id,
             "aftercare": aftercare.id, "placement": placement.id,
+            "termination": termination.id,
         }
 
 
@@ -286,7 +291,7 @@ def _url(rule, record_id: int, view, ids: dict[str, int]) -> str:
     if method in ("details_view", "edit_view", "history_view", "print_view", "scan_view",
                   "letter_view", "case_file_view", "interview_view",
                   "file_view", "attach_view",
-                  "sign_view", "transition_view", "amend_view", "draft_contract_view",
+                  "sign_view", "transition_view", "step_view", "amend_view", "draft_contract_view",
                   "minutes_view", "emergency_decision_view", "in_force_view"):
         url += f"?id={record_id}"
     if method == "record":

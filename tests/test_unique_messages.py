@@ -32,6 +32,7 @@ from models import (
     Setting,
     SkillType,
     Staff,
+    Termination,
     TrainingSession,
     User,
     db,
@@ -141,6 +142,15 @@ def _holiday(_who):
 def _intake(_who):
     db.session.add(Intake(number=5, starts_on=date(2026, 1, 5)))
     return {"number": "5", "starts_on": "02/02/2026"}
+
+
+@form("uq_termination_client_id", "termination", "social_worker")
+def _termination(who):
+    person = make_client("Budi Santoso", stage="termination", social_worker_id=who["staff_id"],
+                         admission_date=date(2025, 6, 1), termination_date=date(2026, 1, 5),
+                         termination_reason="own_will")
+    db.session.add(Termination(client_id=person.id))
+    return {"client": str(person.id), "statement": "Catatan kedua"}
 
 
 @form("uq_user_account_username", "user", "head")
@@ -354,6 +364,7 @@ DUPLICATES: dict[str, Callable[[], object]] = {
     "uq_setting_key": lambda: _twice(lambda: Setting(key="contoh", value="isi")),
     "uq_holiday_date": lambda: _twice(lambda: Holiday(date=date(2026, 8, 17), name="Libur")),
     "uq_intake_number": lambda: _twice(lambda: Intake(number=5, starts_on=date(2026, 1, 5))),
+    "uq_termination_client_id": lambda: _twice(lambda: Termination(client_id=_a_client())),
 }
 
 

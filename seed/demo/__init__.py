@@ -36,6 +36,7 @@ from .placements import ensure_placements
 from .referrals import ensure_referrals
 from .selection import ensure_selection
 from .staff import ACCOUNTS, STAFF, ensure_accounts, ensure_staff
+from .terminations import ensure_terminations
 from .training import ensure_attendance, ensure_classes, ensure_enrollments, ensure_sessions
 
 __all__ = ["ACCOUNTS", "PARTNERS", "ROOMS", "SKILLS", "STAFF", "load_demo"]
@@ -100,6 +101,7 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     counts["rujukan"] = ensure_referrals(demo)
     counts["bimbingan lanjut"] = ensure_aftercare(demo)
     counts["penyaluran"] = ensure_placements(demo)
+    counts["terminasi"] = ensure_terminations(demo)
     db.session.flush()
     counts["keputusan KK"] = ensure_decisions(demo)
     db.session.flush()
