@@ -33,6 +33,7 @@ class AidItemForm(InlineFormAdmin):
     form_label = _l("Isi paket bantuan")
     column_labels = {"position": _l("Urutan"), "item": _l("Barang"),
                      "value": _l("Nilai (Rp)")}
+    form_choices: dict = {}
     form_args = {"item": {"filters": [strip_text]}}
 
 

@@ -24,6 +24,7 @@ from models import (
     ServicePlan,
     db,
 )
+from models.choices import Recommendation
 
 from . import lifecycle
 from .attendance_summary import one_client_by_class
@@ -171,7 +172,7 @@ def case_file(client: Client, user) -> CaseFile:
         Part("l", _("Catatan bimbingan lanjut"), visits, "aftercare",
              notes["aftercare"] if case else []),
         Part("m", _("Rekomendasi terminasi"),
-             [d for d in decisions if d.recommendation == "termination"]
+             [d for d in decisions if d.recommendation == Recommendation.TERMINATION]
              if decisions is not None else None, "conference"),
     ]
     return CaseFile(client, lifecycle.timeline(client.id), parts)
