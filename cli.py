@@ -25,6 +25,7 @@ from services import (
     placements,
     referral_rules,
     room_rules,
+    staff_reports,
     terminations,
     training_rules,
 )
@@ -39,7 +40,8 @@ from services.training import generate_sessions
 # What ``flask check-data`` asks of the stored records: each entity's one rule function.
 STORED_CHECKS = (client_rules.CHECK, room_rules.CHECK, training_rules.CLASS_CHECK,
                  training_rules.ATTENDANCE_CHECK, evaluation_rules.CHECK, referral_rules.CHECK,
-                 aftercare.CHECK, placements.CHECK, terminations.CHECK)
+                 aftercare.CHECK, placements.CHECK, terminations.CHECK,
+                 staff_reports.CHECK)
 
 
 def on_record(command):

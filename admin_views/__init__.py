@@ -34,6 +34,7 @@ from models import (
     Setting,
     SkillType,
     Staff,
+    StaffReport,
     Termination,
     TrainingClass,
     TrainingSession,
@@ -76,6 +77,7 @@ from .referrals import ReferralView
 from .rooms import RoomView
 from .settings import SettingView
 from .staff import StaffView, UserView
+from .staff_reports import StaffReportView
 from .terminations import TerminationView
 from .training import (
     AttendanceView,
@@ -124,6 +126,8 @@ def register_admin_views(admin: Admin) -> None:
                                    endpoint="termination"))
     admin.add_view(AftercareVisitView(AftercareVisit, db, name=_l("Bimbingan lanjut"),
                                       category=clients, endpoint="aftercare"))
+    admin.add_view(StaffReportView(StaffReport, db, name=_l("Laporan staf"), category=clients,
+                                   endpoint="staff_report"))
     admin.add_view(WorkerEvaluationView(WorkerEvaluation, db,
                                         name=_l("Evaluasi unjuk kerja peksos"),
                                         category=clients, endpoint="worker_evaluation"))

@@ -37,6 +37,8 @@ from models.choices import (
     REFERRAL_STATUSES,
     RELIGIONS,
     SEXES,
+    SKILL_LEVELS,
+    STAFF_REPORT_KINDS,
     STAGES,
     TERMINATION_REASONS,
     Stage,
@@ -385,12 +387,14 @@ class ClientView(RuleChecked, SecureModelView):
         return self.render(
             "admin/case_file.html", file=case_file(client, current_user),
             writable={screen for screen in ("case_note", "client_document", "referral",
-                                            "placement", "aftercare", "conference")
+                                            "placement", "aftercare", "conference",
+                                            "staff_report")
                       if role_in(writers(screen))},
             stages=STAGES, sexes=SEXES, religions=RELIGIONS, aspects=ASSESSMENT_ASPECTS,
             kinds=CASE_NOTE_KINDS, recommendations=DECISION_RECOMMENDATIONS,
             reasons=TERMINATION_REASONS, referral_statuses=REFERRAL_STATUSES,
             placement_kinds=PLACEMENT_KINDS, aftercare_kinds=AFTERCARE_KINDS,
+            report_kinds=STAFF_REPORT_KINDS, skill_levels=SKILL_LEVELS,
             describe=lifecycle.describe)
 
     @expose("/photo/<path:filename>")

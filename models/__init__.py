@@ -24,6 +24,7 @@ from .room import Room
 from .selection import LetterWaiver, Selection
 from .setting import Setting
 from .staff import Staff
+from .staff_report import StaffReport
 from .stage_move import StageMove
 from .termination import AidItem, Termination
 from .training import Enrollment, SkillType, TrainingClass, TrainingSession
@@ -67,6 +68,7 @@ __all__ = [
     "SkillType",
     "StageMove",
     "Staff",
+    "StaffReport",
     "Termination",
     "TimestampMixin",
     "TrainingClass",

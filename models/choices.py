@@ -250,6 +250,22 @@ PLACEMENT_KINDS = Choices(
     ("apprenticeship", _l("Magang")),
 )
 
+# Reports from the people around the client, and whose position writes each.
+STAFF_REPORT_KINDS = Choices(
+    ("caregiver", _l("Laporan pengasuh asrama")),
+    ("health", _l("Pemeriksaan kesehatan")),
+    ("skill", _l("Penilaian keterampilan")),
+)
+REPORT_WRITERS = {"caregiver": ("caregiver", "dorm_officer"), "health": ("doctor", "nurse"),
+                  "skill": ("instructor",)}
+# The level a client reached in a class (the instructor's assessment at its end).
+SKILL_LEVELS = Choices(
+    ("very_skilled", _l("Sangat terampil")),
+    ("skilled", _l("Terampil")),
+    ("fair", _l("Cukup terampil")),
+    ("not_yet", _l("Belum terampil")),
+)
+
 # How an aftercare contact is made (DOMAIN stage 10).
 AFTERCARE_KINDS = Choices(
     ("home_visit", _l("Kunjungan rumah")),

@@ -22,6 +22,7 @@ from models import (
     Referral,
     ServiceContract,
     ServicePlan,
+    StaffReport,
     db,
 )
 from models.choices import Recommendation
@@ -141,6 +142,11 @@ def case_file(client: Client, user) -> CaseFile:
         select(AftercareVisit).where(AftercareVisit.client_id == client.id,
                                      *visible(AftercareVisit, user))
         .order_by(AftercareVisit.planned_on))) if may("aftercare") else None
+    reports = list(db.session.scalars(
+        select(StaffReport).options(joinedload(StaffReport.author),
+                                    joinedload(StaffReport.training_class))
+        .where(StaffReport.client_id == client.id, *visible(StaffReport, user))
+        .order_by(StaffReport.date, StaffReport.id))) if may("staff_report") else []
     case = may("case_note")
     parts = [
         Part("a", _("Data pribadi"), [client], "client"),
@@ -155,9 +161,10 @@ def case_file(client: Client, user) -> CaseFile:
              "case_note"),
         # What the staff around the client report for the evaluation meeting: for now the
         # instructors' attendance of each class the client took.
-        Part("g", _("Laporan staf untuk musyawarah evaluasi: kehadiran pelatihan"),
-             one_client_by_class(client.id)[0] if may("attendance_summary") else None,
-             "attendance_summary"),
+        Part("g", _("Laporan staf untuk musyawarah evaluasi"),
+             (one_client_by_class(client.id)[0] if may("attendance_summary") else [])
+             if may("attendance_summary") or may("staff_report") else None,
+             "staff_report", reports),
         Part("h", _("Laporan bulanan kemajuan klien"),
              sorted({note.date.replace(day=1) for note in notes["progress"]})
              if case else None, "case_note"),

@@ -35,6 +35,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "placement": {HEAD: R, SOCIAL_WORKER: W},
     "termination": {HEAD: W, SOCIAL_WORKER: W},
     "aftercare": {HEAD: R, SOCIAL_WORKER: W},
+    # Reports from the people around the client: written by caregivers, doctors and nurses
+    # (staff) and instructors, read by the client's social worker and the head.
+    "staff_report": {HEAD: R, SOCIAL_WORKER: R, INSTRUCTOR: W, STAFF: W},
     # Formulir 4: the head evaluates each social worker; they read their own.
     "worker_evaluation": {HEAD: W, SOCIAL_WORKER: R},
     "training_class": {ADMIN: W, HEAD: R, INSTRUCTOR: R},
@@ -60,6 +63,11 @@ MATRIX: dict[str, dict[str, str]] = {
     "user": {ADMIN: W, HEAD: W},
     "audit": {ADMIN: R, HEAD: R},
 }
+
+# Screens where these roles see only the records they wrote themselves (services/scopes.py
+# says so for each): giving such a role shows its holder nobody else's records there, so the
+# admin may still create caregivers' and instructors' accounts.
+OWN_WORK: dict[str, frozenset[str]] = {"staff_report": frozenset({INSTRUCTOR, STAFF})}
 
 # Screens opened from a record's page (a client's "Pindah tahap"), not from the menu.
 FROM_RECORDS = frozenset({"client_stage"})
@@ -100,7 +108,13 @@ def grantable_by(role: str) -> frozenset[str]:
     if role == Role.HEAD:
         return frozenset(ROLE_ORDER)
     own = screens(role)
-    return frozenset(other for other in ROLE_ORDER if screens(other) <= own)
+    return frozenset(other for other in ROLE_ORDER if reach(other) <= own)
+
+
+def reach(role: str) -> frozenset[str]:
+    """The screens through which ``role`` sees others' records: every screen it opens but
+    those where it sees only what it wrote itself (``OWN_WORK``)."""
+    return frozenset(screen for screen in screens(role) if role not in OWN_WORK.get(screen, ()))
 
 
 def markdown_table(titles: dict[str, str], scopes: dict[tuple[str, str], str]) -> str:

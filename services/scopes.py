@@ -37,6 +37,7 @@ from models import (
     ServiceContract,
     ServicePlan,
     Staff,
+    StaffReport,
     Termination,
     TrainingClass,
     TrainingSession,
@@ -209,6 +210,11 @@ POLICY: dict[type, Entry] = {
     Referral: Entry("referral", {Role.SOCIAL_WORKER: _clients_of(Referral)}),
     Placement: Entry("placement", {Role.SOCIAL_WORKER: _clients_of(Placement)}),
     Termination: Entry("termination", {Role.SOCIAL_WORKER: _clients_of(Termination)}),
+    StaffReport: Entry("staff_report", {
+        Role.SOCIAL_WORKER: _clients_of(StaffReport),
+        Role.INSTRUCTOR: Rule("own reports", lambda user: [is_mine(StaffReport.author_id, user)]),
+        Role.STAFF: Rule("own reports", lambda user: [is_mine(StaffReport.author_id, user)]),
+    }),
     AftercareVisit: Entry("aftercare", {Role.SOCIAL_WORKER: _clients_of(AftercareVisit)}),
     CaseConference: Entry("conference", {
         Role.SOCIAL_WORKER: Rule("conferences they attend or about their own clients",

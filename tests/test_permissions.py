@@ -38,6 +38,7 @@ from models import (
     ServiceContract,
     ServicePlan,
     Setting,
+    StaffReport,
     Termination,
     TrainingSession,
     User,
@@ -231,6 +232,10 @@ def _world(app) -> dict[str, int]:
         placement = Placement(client_id=ended.id, kind="family", address="Garut",
                               start_date=date(2026, 1, 2))
         termination = Termination(client_id=ended.id, letter_date=date(2026, 1, 5))
+        # Written by the instructor: the staff member sees none of theirs (404 for them).
+        report = StaffReport(client_id=klien.id, author_id=staff_of["instructor"],
+                             kind="skill", date=date(2026, 2, 3), class_id=klass.id,
+                             skill_level="skilled", content="Rapi")
         evaluation = WorkerEvaluation(staff_id=staff_of["social_worker"],
                                       evaluated_on=date(2026, 6, 30),
                                       period_start=date(2026, 1, 1), period_end=date(2026, 6, 30),
@@ -239,7 +244,7 @@ def _world(app) -> dict[str, int]:
         db.session.add_all([attendance, guidance, recreation, partner, contract, conference,
                             note, holiday, plan, emergency, document, visit, intake,
                             evaluation, referral, aftercare, placement,
-                            termination])
+                            termination, report])
         db.session.commit()
         return {
             "client": klien.id, "room": room.id, "training_class": klass.id,
@@ -257,7 +262,7 @@ def _world(app) -> dict[str, int]:
             "document_type": kind.id, "outreach": visit.id, "intake": intake.id,
             "worker_evaluation": evaluation.id, "referral": referral.id,
             "aftercare": aftercare.id, "placement": placement.id,
-            "termination": termination.id,
+            "termination": termination.id, "staff_report": report.id,
         }
 
 
@@ -309,11 +314,19 @@ def _url(rule, record_id: int, view, ids: dict[str, int]) -> str:
     return url
 
 
+# The world's staff report is the instructor's: a staff member, who sees only their own,
+# finds it nowhere (as a record that does not exist).
+NOT_THEIRS = {("staff_report", "staff")}
+RECORD_ROUTES = {"details_view", "edit_view", "history_view"}
+
+
 def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
     """The statuses a role may get on a screen's route."""
     kind = ROUTE_KINDS[method]
     if role not in readers(screen):
         return {403}
+    if (screen, role) in NOT_THEIRS and method in RECORD_ROUTES:
+        return {404}
     if kind == "none":
         return {404}
     if kind == "head":  # the head's own act: no other role, whatever it may write
@@ -468,3 +481,15 @@ def test_every_post_route_refuses_a_missing_or_wrong_csrf_token(app, client, tok
         checked += 1
     nothing_changed()
     assert checked >= 17 * 5  # new, edit, delete, action, inline update of every screen
+
+
+def test_own_work_screens_show_those_roles_only_their_own_records():
+    """``OWN_WORK`` (which lets the admin grant those roles) says what the visibility
+    policy says: on those screens those roles see only the records they wrote."""
+    from services.permissions import OWN_WORK
+    from services.scopes import scope_texts
+
+    texts = scope_texts()
+    for screen, roles in OWN_WORK.items():
+        for role in roles:
+            assert texts[(screen, role)] == "own reports", (screen, role)

@@ -36,6 +36,7 @@ from .placements import ensure_placements
 from .referrals import ensure_referrals
 from .selection import ensure_selection
 from .staff import ACCOUNTS, STAFF, ensure_accounts, ensure_staff
+from .staff_reports import ensure_staff_reports
 from .terminations import ensure_terminations
 from .training import ensure_attendance, ensure_classes, ensure_enrollments, ensure_sessions
 
@@ -102,6 +103,7 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     counts["bimbingan lanjut"] = ensure_aftercare(demo)
     counts["penyaluran"] = ensure_placements(demo)
     counts["terminasi"] = ensure_terminations(demo)
+    counts["laporan staf"] = ensure_staff_reports(demo)
     db.session.flush()
     counts["keputusan KK"] = ensure_decisions(demo)
     db.session.flush()
