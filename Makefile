@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python -m bench.roster_import
 	$(BIN)/python -m bench.duplicates
 	$(BIN)/python -m bench.dashboard
+	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.clicks
 
 clean:

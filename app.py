@@ -94,6 +94,10 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         # The console's address as its users open it: a command run by cron has no request
         # to take the links of an e-mail from.
         PUBLIC_URL=os.environ.get("PUBLIC_URL", "").strip().rstrip("/"),
+        # PostgreSQL cancels a statement running longer (0: no limit), so a request cannot
+        # hold a worker past it; the user gets the "terlalu lama" page (errors.py). Below
+        # gunicorn's 30 s worker timeout, which would drop the connection instead.
+        STATEMENT_TIMEOUT_MS=int(os.environ.get("STATEMENT_TIMEOUT_MS", "20000")),
     )
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
@@ -112,6 +116,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _limit_statements(app: Flask) -> None:
+    """Give every PostgreSQL connection of ``app`` the statement timeout of its config."""
+    limit = int(app.config["STATEMENT_TIMEOUT_MS"])
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql" or limit <= 0:
+        return  # SQLite has no statement timeout
+
+    @event.listens_for(engine, "connect")
+    def set_statement_timeout(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {limit}")
+        dbapi_connection.commit()  # a session setting: kept once its transaction commits
+
+
 def _select_locale() -> str:
     # One locale for everyone today; a per-user choice would plug in here.
     return DEFAULT_LOCALE
@@ -127,6 +146,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    _limit_statements(app)
     audit.install(db)  # every change made through db.session goes into the audit log
     duplicates.install(db)  # and every client's keys for the duplicate check stay current
     Migrate(app, db, directory=str(ROOT / "migrations"), compare_type=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask, current_app, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest
 
@@ -55,6 +56,32 @@ def server_error(_error):
         "terulang, hubungi petugas tata usaha."))
 
 
+# SQLSTATE of a statement the database cancelled: past ``statement_timeout`` (app.py sets it
+# per connection on PostgreSQL from STATEMENT_TIMEOUT_MS), or cancelled by an administrator.
+QUERY_CANCELED = "57014"
+
+
+def is_statement_timeout(error: BaseException) -> bool:
+    """True for a database error saying the statement was cancelled for taking too long."""
+    return isinstance(error, OperationalError) and \
+        getattr(error.orig, "sqlstate", None) == QUERY_CANCELED
+
+
+def took_too_long(error: OperationalError):
+    """A query cancelled at the time limit: a page saying so (503, try again narrower)
+    instead of a 500 or a worker killed mid-request; any other database failure stays a
+    defect (logged, the 500 page)."""
+    if not is_statement_timeout(error):
+        raise error
+    db.session.rollback()  # the cancelled statement aborted the transaction
+    current_app.logger.warning("Statement timeout: %s %s", request.method,
+                               request.full_path.rstrip("?"))
+    return _refused(503, _(
+        "Permintaan ini terlalu lama diproses, jadi dihentikan; tidak ada data yang disimpan. "
+        "Persempit daftar dengan filter atau pencarian, lalu coba lagi; bila terulang, hubungi "
+        "petugas tata usaha."))
+
+
 def changed_meanwhile(_error):
     """A write from an outdated reading that no screen turned into its own message (the
     forms and step pages do): refused plainly, never a 500."""
@@ -74,3 +101,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(413, too_large)
     app.register_error_handler(500, server_error)
     app.register_error_handler(StaleDataError, changed_meanwhile)
+    app.register_error_handler(OperationalError, took_too_long)

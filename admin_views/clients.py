@@ -26,7 +26,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.validators import Length, StopValidation
 
 from forms.validators import strip_spaces, strip_text
-from models import Client, ClientDocument, DuplicateDecision, db
+from models import Client, ClientDocument, DuplicateDecision, Room, db
 from models.choices import (
     AFTERCARE_KINDS,
     ASSESSMENT_ASPECTS,
@@ -203,7 +203,9 @@ class ClientView(RuleChecked, SecureModelView):
     rules = client_problems
     rules_skip = ("photo", "social_worker")
 
-    list_options = (joinedload(Client.social_worker), joinedload(Client.room))
+    # The room's occupancy (a count per row) is not shown here, so not computed.
+    list_options = (joinedload(Client.social_worker),
+                    joinedload(Client.room).defer(Room.occupancy))
     column_list = (
         "register_number",
         "full_name",

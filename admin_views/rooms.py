@@ -21,6 +21,7 @@ class RoomView(RuleChecked, SecureModelView):
     rules = room_problems
 
     column_list = ("name", "kind", "sex", "capacity", "occupancy", "active")
+    list_counts = ("occupancy",)
     column_details_list = ("name", "kind", "sex", "capacity", "occupancy", "active", "note")
     column_labels = {
         "name": _l("Nama"),

@@ -69,6 +69,7 @@ class TrainingClassView(ConflictChecked, RuleChecked, SecureModelView):
     rules = class_problems
 
     list_options = (joinedload(TrainingClass.skill_type), joinedload(TrainingClass.instructor))
+    list_counts = ("enrolled_count",)
     column_list = ("name", "skill_type.name", "instructor.name", "weekdays", "start_time",
                    "start_date", "end_date", "enrolled_count", "capacity")
     column_details_list = ("name", "skill_type", "instructor", "location", "start_date",
@@ -140,7 +141,9 @@ class EnrollmentView(ConflictChecked, RuleChecked, SecureModelView):
 
     rules = enrollment_problems
 
-    list_options = (joinedload(Enrollment.client), joinedload(Enrollment.training_class))
+    # The class's head count is not shown here: not computed for every row (see list_counts).
+    list_options = (joinedload(Enrollment.client),
+                    joinedload(Enrollment.training_class).defer(TrainingClass.enrolled_count))
     column_list = ("training_class.name", "client.register_number", "client.full_name",
                    "enrolled_on", "left_on")
     column_details_list = ("training_class", "client", "enrolled_on", "left_on")
@@ -192,7 +195,8 @@ class EnrollmentView(ConflictChecked, RuleChecked, SecureModelView):
 class TrainingSessionView(ConflictChecked, SecureModelView):
     """The dated meetings of each class."""
 
-    list_options = (joinedload(TrainingSession.training_class),)
+    list_options = (
+        joinedload(TrainingSession.training_class).defer(TrainingClass.enrolled_count),)
     column_list = ("training_class.name", "date", "start_time", "end_time", "topic")
     column_details_list = ("training_class", "date", "start_time", "end_time", "topic")
     column_labels = {
@@ -231,9 +235,15 @@ class AttendanceView(RuleChecked, SecureModelView):
 
     rules = attendance_problems
 
+    # The scope lists training rows only, so every row has its session: sorted and filtered
+    # by the session's date through an inner join that the date index serves.
+    required_references = (Attendance.session,)
+    # Millions of rows: a filter (date, class, code) or a search is the way to older ones.
+    list_row_limit = 10_000
     list_options = (
         joinedload(Attendance.client),
-        joinedload(Attendance.session).joinedload(TrainingSession.training_class),
+        joinedload(Attendance.session).joinedload(TrainingSession.training_class)
+        .defer(TrainingClass.enrolled_count),
     )
     column_list = ("session.date", "session.training_class", "client.register_number",
                    "client.full_name", "code", "note")

@@ -44,6 +44,10 @@ def run_migrations_online():
         if connection.dialect.name == "sqlite":
             _run_on_sqlite(connection, conf_args)
         else:
+            # An index on millions of rows may take longer than the app's statement timeout
+            # (app.py); a migration runs to its end.
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()
             context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
             with context.begin_transaction():
                 context.run_migrations()

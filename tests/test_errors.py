@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from flask import abort
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import create_app
@@ -39,10 +40,27 @@ def failing_console(app):
     def stale():
         half_saved_then(StaleDataError("changed meanwhile"))
 
+    @other.get("/_too_long")
+    def too_long():
+        half_saved_then(OperationalError("SELECT …", {}, DriverError("57014")))
+
+    @other.get("/_database_failed")
+    def database_failed():
+        half_saved_then(OperationalError("SELECT …", {}, DriverError("08006")))
+
     yield other
     with other.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+class DriverError(Exception):
+    """What psycopg raises, reduced to the SQLSTATE the error page reads (57014: the
+    statement was cancelled at statement_timeout; 08006: the connection failed)."""
+
+    def __init__(self, sqlstate: str):
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
 
 
 def refusal(html: str) -> str:
@@ -61,6 +79,12 @@ def refusal(html: str) -> str:
                       "lagi; bila terulang, hubungi petugas tata usaha."),
     ("/_stale", 409, "Data ini baru saja diubah orang lain, jadi perubahan Anda tidak "
                      "disimpan. Muat ulang halaman, periksa datanya, lalu coba lagi."),
+    ("/_too_long", 503, "Permintaan ini terlalu lama diproses, jadi dihentikan; tidak ada "
+                        "data yang disimpan. Persempit daftar dengan filter atau pencarian, "
+                        "lalu coba lagi; bila terulang, hubungi petugas tata usaha."),
+    ("/_database_failed", 500, "Terjadi kesalahan pada aplikasi; tidak ada data yang "
+                               "disimpan. Coba lagi; bila terulang, hubungi petugas tata "
+                               "usaha."),
 ])
 def test_each_failure_is_answered_with_the_console_page_and_nothing_half_saved(
         failing_console, path, status, message):
