@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask, redirect, url_for
 from flask_babel import Babel
 from flask_migrate import Migrate
@@ -126,6 +127,10 @@ def _limit_statements(app: Flask) -> None:
 
     @event.listens_for(engine, "connect")
     def set_statement_timeout(dbapi_connection: Any, _record: Any) -> None:
+        if click.get_current_context(silent=True) is not None:
+            # A flask command (seed, import, backup, restore) may rightly run long: the limit
+            # guards the web workers, which answer requests outside any command.
+            return
         with dbapi_connection.cursor() as cursor:
             cursor.execute(f"SET statement_timeout = {limit}")
         dbapi_connection.commit()  # a session setting: kept once its transaction commits

@@ -62,3 +62,24 @@ def test_a_statement_past_the_limit_answers_the_too_long_page(impatient_console)
     assert "Traceback" not in html and "pg_sleep" not in html
     with impatient_console.app_context():
         assert db.session.scalars(select(Room.name)).all() == []
+
+
+def test_a_flask_command_runs_without_the_limit(impatient_console):
+    """Seeding, importing, backing up may rightly take longer than a request: the limit is
+    for the web workers, not for a command run on the server."""
+    import click
+    from flask.cli import with_appcontext
+
+    @click.command("show-limit")
+    @with_appcontext
+    def show_limit():
+        db.engine.dispose()  # a fresh connection, made inside the command
+        click.echo(db.session.scalar(text("SHOW statement_timeout")))
+        db.session.remove()
+
+    result = impatient_console.test_cli_runner().invoke(show_limit)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "0"
+    with impatient_console.app_context():
+        db.engine.dispose()
+    assert impatient_console.test_client().get("/_limit").get_data(as_text=True) == "200ms"
