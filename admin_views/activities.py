@@ -9,7 +9,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from forms.validators import strip_text
 from models import GuidanceSchedule, RecreationActivity
-from models.choices import GUIDANCE_TYPES, RECREATION_KINDS, WEEKDAYS
+from models.choices import (
+    ATENSI_COMPONENTS,
+    GUIDANCE_ATENSI,
+    GUIDANCE_TYPES,
+    RECREATION_KINDS,
+    WEEKDAYS,
+)
 from services.dates import today as panti_today
 from services.schedule import Booking, guidance_bookings, staff_of
 from services.schedule_rules import activity_problems, guidance_problems
@@ -34,8 +40,8 @@ class RecreationActivityView(ConflictChecked, RuleChecked, SecureModelView):
                     selectinload(RecreationActivity.participants))
     column_list = ("date", "start_time", "end_time", "kind", "title", "place", "leader.name",
                    "participants")
-    column_details_list = ("date", "start_time", "end_time", "kind", "title", "place", "leader",
-                           "participants", "note", "allow_overlap", "overlap_reason")
+    column_details_list = ("date", "start_time", "end_time", "kind", "atensi", "title", "place",
+                           "leader", "participants", "note", "allow_overlap", "overlap_reason")
     column_labels = {
         "date": _l("Tanggal"),
         "start_time": _l("Mulai"),
@@ -49,6 +55,7 @@ class RecreationActivityView(ConflictChecked, RuleChecked, SecureModelView):
         "note": _l("Catatan"),
         "allow_overlap": _l("Boleh bersamaan dengan jadwal lain"),
         "overlap_reason": _l("Alasan boleh bersamaan"),
+        "atensi": _l("Komponen ATENSI"),
     }
     column_searchable_list = ("title", "place")
     column_sortable_list = ("date", "start_time", "kind", "title", ("leader.name", "leader.name"))
@@ -58,11 +65,12 @@ class RecreationActivityView(ConflictChecked, RuleChecked, SecureModelView):
         DateBetweenFilter(RecreationActivity.date, _l("Tanggal")),
         "leader.name",
     )
-    column_formatters = {"kind": choice_formatter(RECREATION_KINDS)}
+    column_formatters = {"kind": choice_formatter(RECREATION_KINDS),
+                         "atensi": choice_formatter(ATENSI_COMPONENTS)}
     column_formatters_detail = column_formatters
-    form_columns = ("kind", "title", "date", "start_time", "end_time", "place", "leader",
-                    "participants", "note", "allow_overlap", "overlap_reason")
-    form_choices = {"kind": RECREATION_KINDS.choices}
+    form_columns = ("kind", "atensi", "title", "date", "start_time", "end_time", "place",
+                    "leader", "participants", "note", "allow_overlap", "overlap_reason")
+    form_choices = {"kind": RECREATION_KINDS.choices, "atensi": ATENSI_COMPONENTS.choices}
     form_ajax_refs = {"leader": staff_picker("leader"),
                       "participants": served_client_picker("participants")}
     form_args = {
@@ -105,9 +113,9 @@ class GuidanceScheduleView(ConflictChecked, RuleChecked, SecureModelView):
     list_options = (joinedload(GuidanceSchedule.staff), selectinload(GuidanceSchedule.clients))
     column_list = ("guidance_type", "title", "weekday", "start_time", "end_time", "staff.name",
                    "location", "group_name")
-    column_details_list = ("guidance_type", "title", "weekday", "start_time", "end_time",
-                           "valid_from", "valid_until", "staff", "location", "group_name",
-                           "clients")
+    column_details_list = ("guidance_type", "atensi", "title", "weekday", "start_time",
+                           "end_time", "valid_from", "valid_until", "staff", "location",
+                           "group_name", "clients")
     column_labels = {
         "guidance_type": _l("Jenis bimbingan"),
         "title": _l("Judul"),
@@ -122,6 +130,7 @@ class GuidanceScheduleView(ConflictChecked, RuleChecked, SecureModelView):
         "location": _l("Tempat"),
         "group_name": _l("Kelompok"),
         "clients": _l("Klien"),
+        "atensi": _l("Komponen ATENSI"),
     }
     column_searchable_list = ("title", "location", "group_name")
     column_sortable_list = ("guidance_type", "title", "weekday", "start_time",
@@ -134,11 +143,14 @@ class GuidanceScheduleView(ConflictChecked, RuleChecked, SecureModelView):
         DateBetweenFilter(GuidanceSchedule.date, _l("Tanggal")),
     )
     column_formatters = {"guidance_type": choice_formatter(GUIDANCE_TYPES),
-                         "weekday": _weekday_label}
+                         "weekday": _weekday_label,
+                         "atensi": choice_formatter(ATENSI_COMPONENTS)}
     column_formatters_detail = column_formatters
-    form_columns = ("guidance_type", "title", "weekday", "date", "start_time", "end_time",
-                    "valid_from", "valid_until", "staff", "location", "group_name", "clients")
-    form_choices = {"guidance_type": GUIDANCE_TYPES.choices}
+    form_columns = ("guidance_type", "atensi", "title", "weekday", "date", "start_time",
+                    "end_time", "valid_from", "valid_until", "staff", "location", "group_name",
+                    "clients")
+    form_choices = {"guidance_type": GUIDANCE_TYPES.choices,
+                    "atensi": ATENSI_COMPONENTS.choices}
     form_overrides = {"weekday": Select2Field}
     form_ajax_refs = {"staff": staff_picker("staff"),
                       "clients": served_client_picker("clients")}
@@ -156,6 +168,13 @@ class GuidanceScheduleView(ConflictChecked, RuleChecked, SecureModelView):
         "valid_from": {"default": panti_today,
                        "description": _l("Kosong: berlaku sejak hari ini.")},
     }
+
+    def create_form(self, obj=None):
+        """A new schedule's ATENSI component starts as its (first) guidance type's."""
+        form = super().create_form(obj)
+        if form.atensi.data is None:
+            form.atensi.data = GUIDANCE_ATENSI.get(form.guidance_type.data or "", "therapy")
+        return form
 
     def form_bookings(self, form, record_id):
         """Every meeting from today on (a weekly schedule: up to its end or a year)."""

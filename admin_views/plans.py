@@ -15,7 +15,7 @@ from wtforms.validators import Optional, ValidationError
 from forms.base import RowForm
 from forms.validators import NotBefore, strip_text
 from models import PlanGoal, ServicePlan
-from models.choices import PLAN_OWNERS, Role
+from models.choices import ATENSI_COMPONENTS, PLAN_OWNERS, Role
 from services import contracts, eligibility
 from services.scopes import acting
 
@@ -28,19 +28,23 @@ class GoalForm(InlineFormAdmin):
     """One goal row inside the plan form."""
 
     form_base_class = RowForm  # WTForms' own messages in Indonesian too
-    form_columns = ("id", "position", "goal", "service", "tasks", "owner", "planned_start",
+    form_columns = ("id", "position", "goal", "service", "atensi", "tasks", "owner",
+                    "planned_start",
                     "planned_end", "expected_result", "achieved_result", "follow_up")
     form_label = _l("Tujuan")
     column_labels = {
         "position": _l("Urutan"), "goal": _l("Tujuan"), "service": _l("Jenis pelayanan"),
         "tasks": _l("Tugas"), "owner": _l("Dikerjakan oleh"),
+        "atensi": _l("Komponen ATENSI"),
         "planned_start": _l("Rencana mulai"), "planned_end": _l("Rencana selesai"),
         "expected_result": _l("Hasil yang diharapkan"),
         "achieved_result": _l("Hasil yang dicapai"), "follow_up": _l("Tindak lanjut"),
     }
-    form_choices = {"owner": PLAN_OWNERS.choices}
+    form_choices = {"owner": PLAN_OWNERS.choices,
+                    "atensi": [("", "—"), *ATENSI_COMPONENTS.choices]}
     form_args = {
         "goal": {"filters": [strip_text]},
+        "atensi": {"filters": [lambda value: value or None]},
         "planned_end": {"validators": [Optional(), NotBefore("planned_start",
                                                              _l("rencana mulai"))]},
     }

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from forms.validators import strip_text
 from models import Referral
-from models.choices import REFERRAL_STATUSES, SEXES, Role
+from models.choices import ATENSI_COMPONENTS, REFERRAL_STATUSES, SEXES, Role
 from services.dates import today as panti_today
 from services.referral_rules import LABELS, referral_problems
 from services.scopes import acting
@@ -32,23 +32,26 @@ class ReferralView(RuleChecked, SecureModelView):
     column_list = ("referred_on", "client.register_number", "client.full_name",
                    "partner.name", "status", "feedback_on")
     column_details_list = ("client", "partner", "social_worker", "referred_on", "reason",
-                           "status", "feedback", "feedback_on")
+                           "atensi", "status", "feedback", "feedback_on")
     column_labels = {**LABELS, "client.register_number": _l("Nomor induk"),
                      "client.full_name": _l("Nama klien"), "partner.name": LABELS["partner"],
-                     "social_worker": _l("Pekerja sosial")}
+                     "social_worker": _l("Pekerja sosial"), "atensi": _l("Komponen ATENSI")}
     column_searchable_list = ("client.full_name", "client.register_number", "partner.name")
     column_sortable_list = ("referred_on", "status", ("client.full_name", "client.full_name"))
     column_default_sort = [("referred_on", True), ("id", True)]
     column_filters = (FilterEqual(Referral.status, _l("Status"),
                                   options=REFERRAL_STATUSES.choices),)
-    column_formatters = {"status": choice_formatter(REFERRAL_STATUSES)}
+    column_formatters = {"status": choice_formatter(REFERRAL_STATUSES),
+                         "atensi": choice_formatter(ATENSI_COMPONENTS)}
     column_formatters_detail = dict(column_formatters)
-    form_columns = ("client", "partner", "referred_on", "reason", "status", "feedback",
-                    "feedback_on")
-    form_choices = {"status": REFERRAL_STATUSES.choices}
+    form_columns = ("client", "partner", "referred_on", "reason", "atensi", "status",
+                    "feedback", "feedback_on")
+    form_choices = {"status": REFERRAL_STATUSES.choices,
+                    "atensi": [("", "—"), *ATENSI_COMPONENTS.choices]}
     form_ajax_refs = {"client": client_picker("client", own_case=True),
                       "partner": partner_picker("partner")}
-    form_args = {"reason": {"filters": [strip_text]}, "feedback": {"filters": [strip_text]}}
+    form_args = {"reason": {"filters": [strip_text]}, "feedback": {"filters": [strip_text]},
+                 "atensi": {"filters": [lambda value: value or None]}}
     form_prefill = ("client",)
     case_record = True  # read-only once the case record is closed
     details_template = "admin/referral_details.html"

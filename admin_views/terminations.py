@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from forms.base import RowForm
 from forms.validators import strip_text
 from models import AidItem, Termination
-from models.choices import TERMINATION_REASONS, Role, Stage
+from models.choices import ATENSI_COMPONENTS, TERMINATION_REASONS, Role, Stage
 from services import terminations
 from services.terminations import LABELS, termination_problems
 
@@ -29,11 +29,11 @@ class AidItemForm(InlineFormAdmin):
     """One item of the aid package inside the termination form."""
 
     form_base_class = RowForm  # WTForms' own messages in Indonesian too
-    form_columns = ("id", "position", "item", "value")
+    form_columns = ("id", "position", "item", "value", "atensi")
     form_label = _l("Isi paket bantuan")
     column_labels = {"position": _l("Urutan"), "item": _l("Barang"),
-                     "value": _l("Nilai (Rp)")}
-    form_choices: dict = {}
+                     "value": _l("Nilai (Rp)"), "atensi": _l("Komponen ATENSI")}
+    form_choices = {"atensi": ATENSI_COMPONENTS.choices}
     form_args = {"item": {"filters": [strip_text]}}
 
 

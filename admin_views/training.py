@@ -25,7 +25,7 @@ from models import (
     TrainingSession,
     db,
 )
-from models.choices import ATTENDANCE_CODES, WEEKDAYS
+from models.choices import ATENSI_COMPONENTS, ATTENDANCE_CODES, WEEKDAYS
 from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.schedule import (
@@ -52,10 +52,13 @@ def _weekdays_label(_view, _context, model, name) -> str:
 class SkillTypeView(SecureModelView):
     """The catalogue of skills the panti teaches."""
 
-    column_list = ("name", "description", "active")
+    column_list = ("name", "description", "atensi", "active")
     column_details_list = column_list
     column_labels = {"name": _l("Keterampilan"), "description": _l("Keterangan"),
-                     "active": _l("Aktif")}
+                     "active": _l("Aktif"), "atensi": _l("Komponen ATENSI")}
+    column_formatters = {"atensi": choice_formatter(ATENSI_COMPONENTS)}
+    column_formatters_detail = column_formatters
+    form_choices = {"atensi": ATENSI_COMPONENTS.choices}
     column_searchable_list = ("name",)
     column_default_sort = "name"
     column_filters = (BooleanEqualFilter(SkillType.active, _l("Aktif")),)

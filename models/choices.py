@@ -242,6 +242,22 @@ PARTNER_KINDS = Choices(
     ("training_centre", _l("Balai Latihan Kerja (BLK)")),
 )
 
+# The seven components of ATENSI, the ministry's social-rehabilitation assistance
+# (seeds/komponen-atensi.txt): the category of each service a client receives.
+ATENSI_COMPONENTS = Choices(
+    ("basic_needs", _l("1. Dukungan pemenuhan kebutuhan hidup layak")),
+    ("care", _l("2. Perawatan sosial dan/atau pengasuhan")),
+    ("family", _l("3. Dukungan keluarga")),
+    ("therapy", _l("4. Terapi fisik, psikososial dan mental spiritual")),
+    ("vocational", _l("5. Pelatihan vokasional dan/atau pembinaan kewirausahaan")),
+    ("social_aid", _l("6. Bantuan sosial dan asistensi sosial")),
+    ("accessibility", _l("7. Dukungan aksesibilitas")),
+)
+# The component a guidance type serves when its schedule names none.
+GUIDANCE_ATENSI = {"social_individual": "therapy", "social_group": "therapy",
+                   "social_community": "therapy", "physical_health": "therapy",
+                   "mental_spiritual": "therapy", "family_life": "family"}
+
 # Where a client is placed at the end of the programme (DOMAIN stage 8).
 PLACEMENT_KINDS = Choices(
     ("family", _l("Kembali ke keluarga")),

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TimestampMixin, VersionMixin, check_in, check_order, db
-from .choices import GUIDANCE_TYPES, WEEKDAYS
+from .choices import ATENSI_COMPONENTS, GUIDANCE_ATENSI, GUIDANCE_TYPES, WEEKDAYS
 from .client import Client
 from .staff import Staff
 
@@ -21,12 +21,20 @@ guidance_client = Table(
 )
 
 
+def _atensi_of_type(context) -> str | None:
+    """An insert's default: the component of its guidance type (None for a blank form)."""
+    if context is None:
+        return None
+    return GUIDANCE_ATENSI.get(context.get_current_parameters().get("guidance_type"), "therapy")
+
+
 class GuidanceSchedule(VersionMixin, TimestampMixin, db.Model):
     """A guidance slot: either weekly on a weekday (1 = Senin) or once on a date."""
 
     __tablename__ = "guidance_schedule"
     __table_args__ = (
         check_in("guidance_type", "guidance_type", GUIDANCE_TYPES.codes),
+        check_in("atensi", "atensi", ATENSI_COMPONENTS.codes),
         CheckConstraint("(weekday IS NULL) <> (date IS NULL)", name="weekday_or_date"),
         CheckConstraint("weekday IS NULL OR weekday BETWEEN 1 AND 7", name="weekday_range"),
         check_order("times_ordered", "start_time", "end_time", strict=True),
@@ -35,6 +43,8 @@ class GuidanceSchedule(VersionMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     guidance_type: Mapped[str] = mapped_column(String(30), index=True)
+    # The ATENSI component it serves; left empty, the one of its guidance type.
+    atensi: Mapped[str] = mapped_column(String(20), default=_atensi_of_type)
     title: Mapped[str] = mapped_column(String(150))
     weekday: Mapped[int | None] = mapped_column(Integer)
     date: Mapped[date | None] = mapped_column(Date, index=True)

@@ -8,7 +8,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TimestampMixin, VersionMixin, check_in, check_order, db
-from .choices import PLAN_OWNERS
+from .choices import ATENSI_COMPONENTS, PLAN_OWNERS
 from .client import Client
 from .staff import Staff
 
@@ -51,6 +51,7 @@ class PlanGoal(VersionMixin, TimestampMixin, db.Model):
     __version_parent__ = "plan"  # a goal changed is the plan changed (one form edits both)
     __table_args__ = (
         check_in("owner", "owner", PLAN_OWNERS.codes),
+        check_in("atensi", "atensi", ATENSI_COMPONENTS.codes, nullable=True),
         check_order("dates_ordered", "planned_start", "planned_end"),
     )
 
@@ -61,6 +62,7 @@ class PlanGoal(VersionMixin, TimestampMixin, db.Model):
     position: Mapped[int] = mapped_column(Integer, default=1)
     goal: Mapped[str] = mapped_column(Text)
     service: Mapped[str | None] = mapped_column(String(120))
+    atensi: Mapped[str | None] = mapped_column(String(20))  # the ATENSI component served
     tasks: Mapped[str | None] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(20), default="client")
     planned_start: Mapped[date | None] = mapped_column(Date)

@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TimestampMixin, VersionMixin, check_in, check_order, db
-from .choices import RECREATION_KINDS
+from .choices import ATENSI_COMPONENTS, RECREATION_KINDS
 from .client import Client
 from .staff import Staff
 
@@ -37,6 +37,7 @@ class RecreationActivity(VersionMixin, TimestampMixin, db.Model):
     __tablename__ = "recreation_activity"
     __table_args__ = (
         check_in("kind", "kind", RECREATION_KINDS.codes),
+        check_in("atensi", "atensi", ATENSI_COMPONENTS.codes),
         check_order("times_ordered", "start_time", "end_time", strict=True),
         CheckConstraint("NOT allow_overlap OR overlap_reason IS NOT NULL",
                         name="overlap_has_reason"),
@@ -44,6 +45,8 @@ class RecreationActivity(VersionMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
+    # Recreation is therapy (physical, psychosocial) in ATENSI's terms, unless set otherwise.
+    atensi: Mapped[str] = mapped_column(String(20), default="therapy", server_default="therapy")
     title: Mapped[str] = mapped_column(String(150))
     date: Mapped[date] = mapped_column(Date, index=True)
     start_time: Mapped[time] = mapped_column(Time)

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TimestampMixin, VersionMixin, check_in, check_order, db
-from .choices import REFERRAL_STATUSES
+from .choices import ATENSI_COMPONENTS, REFERRAL_STATUSES
 from .client import Client
 from .partner import NetworkPartner
 from .staff import Staff
@@ -22,6 +22,7 @@ class Referral(VersionMixin, TimestampMixin, db.Model):
     __tablename__ = "referral"
     __table_args__ = (
         check_in("status", "status", REFERRAL_STATUSES.codes),
+        check_in("atensi", "atensi", ATENSI_COMPONENTS.codes, nullable=True),
         check_order("feedback_after_referral", "referred_on", "feedback_on"),
         # An answered referral carries the answer.
         CheckConstraint("status NOT IN ('completed', 'declined') OR feedback IS NOT NULL",
@@ -35,6 +36,7 @@ class Referral(VersionMixin, TimestampMixin, db.Model):
         ForeignKey("staff.id", ondelete="SET NULL"), index=True)
     referred_on: Mapped[date] = mapped_column(Date, index=True)
     reason: Mapped[str] = mapped_column(Text)
+    atensi: Mapped[str | None] = mapped_column(String(20))  # the ATENSI component served
     status: Mapped[str] = mapped_column(String(20), default="sent", index=True)
     feedback: Mapped[str | None] = mapped_column(Text)
     feedback_on: Mapped[date | None] = mapped_column(Date)

@@ -9,7 +9,8 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, VersionMixin, check_order, db
+from .base import TimestampMixin, VersionMixin, check_in, check_order, db
+from .choices import ATENSI_COMPONENTS
 from .client import Client
 from .staff import Staff
 
@@ -67,7 +68,8 @@ class AidItem(VersionMixin, TimestampMixin, db.Model):
     __tablename__ = "aid_item"
     __audit_parent__ = "termination_id"
     __version_parent__ = "termination"
-    __table_args__ = (CheckConstraint("value IS NULL OR value >= 0", name="value_positive"),)
+    __table_args__ = (CheckConstraint("value IS NULL OR value >= 0", name="value_positive"),
+                      check_in("atensi", "atensi", ATENSI_COMPONENTS.codes))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     termination_id: Mapped[int] = mapped_column(
@@ -75,6 +77,9 @@ class AidItem(VersionMixin, TimestampMixin, db.Model):
     position: Mapped[int] = mapped_column(Integer, default=1)
     item: Mapped[str] = mapped_column(String(200))
     value: Mapped[int | None] = mapped_column(Integer)
+    # Means of production for one's own business: ATENSI's vocational component (5).
+    atensi: Mapped[str] = mapped_column(String(20), default="vocational",
+                                        server_default="vocational")
 
     termination: Mapped[Termination] = relationship(back_populates="aid_items")
 

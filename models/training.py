@@ -21,7 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from .base import TimestampMixin, VersionMixin, check_order, db
+from .base import TimestampMixin, VersionMixin, check_in, check_order, db
+from .choices import ATENSI_COMPONENTS
 from .client import Client
 from .staff import Staff
 
@@ -33,11 +34,15 @@ class SkillType(VersionMixin, TimestampMixin, db.Model):
     """A skill the panti teaches (menjahit, las, sablon, ...)."""
 
     __tablename__ = "skill_type"
+    __table_args__ = (check_in("atensi", "atensi", ATENSI_COMPONENTS.codes),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Skill training is ATENSI's vocational component (5), unless the panti says otherwise.
+    atensi: Mapped[str] = mapped_column(String(20), default="vocational",
+                                        server_default="vocational")
 
     def __str__(self) -> str:
         return self.name

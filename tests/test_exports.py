@@ -144,7 +144,7 @@ def test_monthly_report_census_adds_up(app, client, login_as):
         db.session.commit()
     login_as("staff")
     book = _book(_download(client, "monthly"))
-    assert book.sheetnames == ["Sensus", "Kegiatan", "Konferensi & kontrak"]
+    assert book.sheetnames == ["Sensus", "Kegiatan", "ATENSI", "Konferensi & kontrak"]
     ws = book["Sensus"]
     assert ws.freeze_panes == "B8"
     rows = {row[0]: tuple(row[1:]) for row in _table(ws)}

@@ -10,26 +10,36 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, literal, or_, select
 
 from models import (
     AftercareVisit,
+    AidItem,
     Attendance,
     CaseConference,
     CaseNote,
     Client,
+    GuidanceSchedule,
     Placement,
+    PlanGoal,
     RecreationActivity,
+    Referral,
     ServiceContract,
+    ServicePlan,
+    SkillType,
+    Termination,
+    TrainingClass,
     TrainingSession,
     db,
 )
 from models.choices import (
     AFTERCARE_KINDS,
+    ATENSI_COMPONENTS,
     CONFERENCE_KINDS,
     CONTRACT_KINDS,
     PLACEMENT_KINDS,
     TERMINATION_REASONS,
+    AttendanceCode,
 )
 from models.conference import conference_client
 
@@ -90,6 +100,7 @@ def monthly_report(path: str, ctx: Context, head: tuple[str, str | None] | None,
     with ctx.report(path, _("Laporan Bulanan")) as book:
         _census_sheet(book, data, head)
         _activity_sheet(book, ctx)
+        _atensi_sheet(book, ctx)
         _case_work_sheet(book, ctx)
         if decisions is not None:
             _decisions_sheet(book, ctx, decisions, readable)
@@ -177,6 +188,66 @@ def _activity_sheet(book: Report, ctx: Context) -> None:
                  "mingguan dihitung per pertemuan) dan kegiatan rekreasi pada bulan ini."),
                "muted")
     sheet.finish(filter_rows=3)
+
+
+def atensi_served(first: date, last: date) -> dict[str, dict[str, int]]:
+    """Component → sex → how many clients a service of that ATENSI component reached in the
+    month: a client living in the panti has their basic needs met; attending (H) a training
+    session, guidance meeting or recreation activity; a plan goal running; a referral made;
+    an aid package handed over. Each client counts once per component; one query per
+    service."""
+    month = (first, last)
+    present = Attendance.code == AttendanceCode.PRESENT
+    sources = [
+        select(Client.id, Client.sex, literal("basic_needs")).where(in_panti_during(*month)),
+        select(Client.id, Client.sex, SkillType.atensi)
+        .join(Attendance, Attendance.client_id == Client.id)
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .join(TrainingClass, TrainingClass.id == TrainingSession.class_id)
+        .join(SkillType, SkillType.id == TrainingClass.skill_type_id)
+        .where(present, TrainingSession.date.between(*month)),
+        select(Client.id, Client.sex, GuidanceSchedule.atensi)
+        .join(Attendance, Attendance.client_id == Client.id)
+        .join(GuidanceSchedule, GuidanceSchedule.id == Attendance.guidance_id)
+        .where(present, Attendance.guidance_date.between(*month)),
+        select(Client.id, Client.sex, RecreationActivity.atensi)
+        .join(Attendance, Attendance.client_id == Client.id)
+        .join(RecreationActivity, RecreationActivity.id == Attendance.activity_id)
+        .where(present, RecreationActivity.date.between(*month)),
+        select(Client.id, Client.sex, PlanGoal.atensi)
+        .join(ServicePlan, ServicePlan.client_id == Client.id)
+        .join(PlanGoal, PlanGoal.plan_id == ServicePlan.id)
+        .where(PlanGoal.atensi.is_not(None), in_panti_during(*month),
+               or_(PlanGoal.planned_start.is_(None), PlanGoal.planned_start <= last),
+               or_(PlanGoal.planned_end.is_(None), PlanGoal.planned_end >= first)),
+        select(Client.id, Client.sex, Referral.atensi)
+        .join(Referral, Referral.client_id == Client.id)
+        .where(Referral.atensi.is_not(None), Referral.referred_on.between(*month)),
+        select(Client.id, Client.sex, AidItem.atensi)
+        .join(Termination, Termination.client_id == Client.id)
+        .join(AidItem, AidItem.termination_id == Termination.id)
+        .where(Termination.aid_handed_on.between(*month)),
+    ]
+    reached = {row for query in sources for row in db.session.execute(query.distinct())}
+    counts: dict[str, dict[str, int]] = {code: {"L": 0, "P": 0}
+                                         for code in ATENSI_COMPONENTS.codes}
+    for _client, sex, component in reached:
+        counts[component][sex] += 1
+    return counts
+
+
+def _atensi_sheet(book: Report, ctx: Context) -> None:
+    sheet = book.sheet(_("ATENSI"), [_("Komponen ATENSI"), "L", "P", _("Jumlah")])
+    counts = atensi_served(ctx.first, ctx.last)
+    for code, label in ATENSI_COMPONENTS.pairs:
+        sheet.row([str(label), counts[code]["L"], counts[code]["P"],
+                   counts[code]["L"] + counts[code]["P"]])
+    sheet.skip()
+    sheet.line(_("Klien yang menerima layanan tiap komponen bulan ini (seorang klien dihitung "
+                 "sekali per komponen): kebutuhan dasar — tinggal di panti; pelatihan, "
+                 "bimbingan, rekreasi — hadir (H); rencana — tujuan berjalan; rujukan dan paket "
+                 "bantuan — dibuat atau diserahkan bulan ini."), "muted")
+    sheet.finish(filter_rows=len(ATENSI_COMPONENTS.codes))
 
 
 def _case_work_sheet(book: Report, ctx: Context) -> None:
