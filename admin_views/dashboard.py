@@ -10,7 +10,7 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models.choices import SEXES
+from models.choices import ATENSI_COMPONENTS, SEXES
 from services import charts
 from services.dates import today as panti_today
 from services.permissions import readers
@@ -37,6 +37,8 @@ class DashboardView(SecureView):
             flows=_flows(data) if data.census is not None else None,
             attendance=_attendance(data) if data.attendance else None,
             reviews=_reviews(data.reviews) if data.reviews is not None else None,
+            atensi=_atensi(data.atensi) if data.atensi is not None else None,
+            components=ATENSI_COMPONENTS.pairs,
         )
 
     def stage_urls(self) -> dict[str, str]:
@@ -123,6 +125,15 @@ def _attendance(data: charts.Figures) -> Heatmap:
                 if summary and rate.recorded else None))
         rows.append(HeatRow(klass.name, cells))
     return Heatmap([month.short for month in months], rows)
+
+
+def _atensi(counts: dict[str, dict[str, int]]) -> BarChart:
+    """Clients each ATENSI component reached this month (the monthly report's sheet)."""
+    return BarChart([
+        Bar(str(label), sum(counts[code].values()), str(sum(counts[code].values())),
+            "bar-stage", title=_("%(component)s: %(n)s klien", component=label,
+                                 n=sum(counts[code].values())))
+        for code, label in ATENSI_COMPONENTS.pairs])
 
 
 def _reviews(reviews: charts.Reviews) -> BarChart:

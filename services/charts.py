@@ -30,6 +30,7 @@ from models.choices import ACTIVE_STAGES, SEXES, STAGES, AttendanceCode
 
 from .conferences import REVIEWED_STAGES, last_decisions, review_falls_due_by
 from .dates import today as panti_today
+from .exports.monthly import atensi_served
 from .permissions import readers
 from .schedule import month_end
 from .scopes import caseload, visible
@@ -152,6 +153,7 @@ class Figures:
     census: list[MonthCensus] | None = None
     attendance: list[ClassRates] | None = None
     reviews: Reviews | None = None
+    atensi: dict[str, dict[str, int]] | None = None  # this month: component → sex → clients
 
 
 def figures(user: User, today: date | None = None) -> Figures:
@@ -170,6 +172,8 @@ def figures(user: User, today: date | None = None) -> Figures:
         result.attendance = attendance_rates(user, result.attendance_months)
     if role in readers("conference"):
         result.reviews = review_counts(user, today)
+    if role in readers("client"):  # as the monthly report, which the roster's readers get
+        result.atensi = atensi_served(today.replace(day=1), today)
     return result
 
 

@@ -85,3 +85,29 @@ def test_the_atensi_sheet_counts_the_clients_each_component_reached(app, client,
         "6. Bantuan sosial dan asistensi sosial": (0, 0, 0),
         "7. Dukungan aksesibilitas": (0, 1, 1),  # Siti's referral for an ID card
     }
+
+
+def test_the_dashboard_shows_this_months_atensi_counts_as_the_report_does(app, client,
+                                                                          login_as):
+    """The Dasbor's ATENSI table is the monthly report's count for the month so far."""
+    import re
+
+    from services.dates import today as panti_today
+    from services.exports.monthly import atensi_served
+
+    with app.app_context():
+        make_client("Ahmad Yani", sex="L", stage="intervention",
+                    admission_date=date(2025, 10, 1))
+        make_client("Siti Aminah", sex="P", stage="intervention",
+                    admission_date=date(2025, 11, 1))
+        db.session.commit()
+        today = panti_today()
+        expected = atensi_served(today.replace(day=1), today)
+    assert expected["basic_needs"] == {"L": 1, "P": 1}
+    login_as("head")
+    html = client.get("/admin/dashboard/").get_data(as_text=True)
+    table = html.split('data-testid="atensi-table"', 1)[1].split("</table>", 1)[0]
+    shown = {code: {sex: int(n) for sex, n in re.findall(
+        r'data-col="([LP])">(\d+)<', row)} for code, row in re.findall(
+        r'<tr data-component="(\w+)">(.*?)</tr>', table, re.S)}
+    assert shown == expected

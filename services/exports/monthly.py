@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import String, case, func, literal, or_, select, union
 
 from models import (
     AftercareVisit,
@@ -194,12 +194,12 @@ def atensi_served(first: date, last: date) -> dict[str, dict[str, int]]:
     """Component → sex → how many clients a service of that ATENSI component reached in the
     month: a client living in the panti has their basic needs met; attending (H) a training
     session, guidance meeting or recreation activity; a plan goal running; a referral made;
-    an aid package handed over. Each client counts once per component; one query per
-    service."""
+    an aid package handed over. Each client counts once per component; one query."""
     month = (first, last)
     present = Attendance.code == AttendanceCode.PRESENT
     sources = [
-        select(Client.id, Client.sex, literal("basic_needs")).where(in_panti_during(*month)),
+        select(Client.id, Client.sex, literal("basic_needs", String(20)))
+        .where(in_panti_during(*month)),
         select(Client.id, Client.sex, SkillType.atensi)
         .join(Attendance, Attendance.client_id == Client.id)
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
@@ -228,7 +228,7 @@ def atensi_served(first: date, last: date) -> dict[str, dict[str, int]]:
         .join(AidItem, AidItem.termination_id == Termination.id)
         .where(Termination.aid_handed_on.between(*month)),
     ]
-    reached = {row for query in sources for row in db.session.execute(query.distinct())}
+    reached = db.session.execute(union(*sources)).all()  # a client once per component
     counts: dict[str, dict[str, int]] = {code: {"L": 0, "P": 0}
                                          for code in ATENSI_COMPONENTS.codes}
     for _client, sex, component in reached:
