@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms.validators import NumberRange, Optional
 
 from forms.base import RowForm
 from forms.validators import strip_text
@@ -34,7 +35,8 @@ class AidItemForm(InlineFormAdmin):
     column_labels = {"position": _l("Urutan"), "item": _l("Barang"),
                      "value": _l("Nilai (Rp)"), "atensi": _l("Komponen ATENSI")}
     form_choices = {"atensi": ATENSI_COMPONENTS.choices}
-    form_args = {"item": {"filters": [strip_text]}}
+    form_args = {"item": {"filters": [strip_text]},
+                 "value": {"validators": [Optional(), NumberRange(min=0)]}}
 
 
 def _aid(_view, _context, record, _name) -> str:

@@ -34,6 +34,7 @@ _CHECK_MESSAGES: dict[str, Callable[[], str]] = {
         "Klien pada tahap terminasi atau bimbingan lanjut harus punya alasan terminasi."),
     "ck_attendance_code": lambda: _("Kode kehadiran harus H, I, S, atau A."),
     "ck_room_group_home_size": group_home_too_big,
+    "ck_aid_item_value_positive": lambda: _("Nilai barang paket bantuan tidak boleh negatif."),
     "ck_aftercare_visit_done_has_outcome": lambda: _(
         "Kunjungan bimbingan lanjut yang sudah dilaksanakan mencatat bentuk dan hasilnya."),
     "ck_referral_answered_has_feedback": lambda: _(

@@ -155,3 +155,19 @@ def test_another_workers_termination_is_out_of_reach(app, client, login_as):
     client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
     login_as("admin")
     assert client.get("/admin/termination/").status_code == 403
+
+
+def test_a_negative_aid_value_is_refused_next_to_it(app, client):
+    from .conftest import field_errors
+
+    ids = _world(app)
+    _log_in(client)
+    page = post_form(client, "/admin/termination/new/", {
+        "client": ids["Ahmad Yani"], "letter_date": "", "statement": "",
+        "aid_recipient": "Ahmad Yani", "aid_handed_on": format_date(TODAY),
+        "aid_handed_by": "", "no_aid_reason": "", "aid_items-0-position": "1",
+        "aid_items-0-item": "Mesin jahit", "aid_items-0-value": "-5",
+        "aid_items-0-atensi": "vocational"}).get_data(as_text=True)
+    assert field_errors(page, "aid_items-0-value") == ["Angka minimal 0."]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Termination)) == 0
