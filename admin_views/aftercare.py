@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from forms.validators import strip_text
 from models import AftercareVisit
-from models.choices import AFTERCARE_KINDS, Role, Stage
+from models.choices import AFTERCARE_KINDS, Stage
 from services.aftercare import LABELS, visit_problems
-from services.scopes import acting
 
 from .base import SecureModelView
 from .converters import choice_formatter
@@ -50,7 +48,5 @@ class AftercareVisitView(RuleChecked, SecureModelView):
     form_args = {"kind": {"filters": [lambda value: value or None]},
                  "outcome": {"filters": [strip_text]}, "next_step": {"filters": [strip_text]}}
     form_prefill = ("client",)
+    written_by = "social_worker_id"
 
-    def on_model_change(self, form, model, is_created):
-        if is_created and model.social_worker_id is None and acting(Role.SOCIAL_WORKER):
-            model.social_worker_id = current_user.staff_id

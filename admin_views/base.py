@@ -217,6 +217,16 @@ class SecureModelView(Breadcrumbs, ModelView):
             setattr(form_class, versions.FIELD, VersionField())
         return form_class
 
+    # --- who wrote a new record --------------------------------------------------------------
+    #: The staff column a new record names its writer in (the note's author, the referring
+    #: social worker, the evaluating head): the staff member of the user who saves it.
+    written_by: str | None = None
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        if is_created and self.written_by and getattr(model, self.written_by) is None:
+            setattr(model, self.written_by, current_user.staff_id)
+
     # --- a closed case is read-only ---------------------------------------------------------
     #: A record of a client's case: once the case record is closed (services/terminations.py)
     #: none is added, changed or deleted, except what ``open_after_closing`` lets through.

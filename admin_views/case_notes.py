@@ -110,6 +110,7 @@ class CaseNoteView(SecureModelView):
                     "aspect": [("", "—"), *ASSESSMENT_ASPECTS.choices]}
     form_ajax_refs = {"client": client_picker("client", own_case=True)}
     form_prefill = ("client", "kind")  # the worklist's "case summary for the KK" link
+    written_by = "author_id"
     case_record = True
 
     def open_after_closing(self, form_or_record) -> bool:
@@ -127,10 +128,6 @@ class CaseNoteView(SecureModelView):
         "result": {"filters": [strip_text]},
         "next_step": {"filters": [strip_text]},
     }
-
-    def on_model_change(self, form, model, is_created):
-        if is_created and model.author_id is None:
-            model.author_id = current_user.staff_id  # who wrote it, not who may edit it
 
     def render(self, template, **kwargs):
         """The details page of an assessment note lists its attachments (those the reader

@@ -51,7 +51,7 @@ from services.dates import format_date
 from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.permissions import readers, writers
-from services.scopes import caseload, visible
+from services.scopes import visible, works_on
 from services.uploads import (
     PhotoRefused,
     reencoded_photo,
@@ -374,10 +374,8 @@ class ClientView(RuleChecked, SecureModelView):
             ).all() if role_in(readers("client_document")) else None
             self._template_args["may_add_document"] = role_in(writers("client_document"))
             # The case's printed forms, for who works on the case (services/scopes.caseload).
-            ids = caseload()
-            self._template_args["case_forms"] = role_in(readers("case_note")) and (
-                ids is None or db.session.scalar(select(Client.id).where(
-                    Client.id == client_id, Client.id.in_(ids))) is not None)
+            self._template_args["case_forms"] = role_in(readers("case_note")) and \
+                works_on(client_id)
             self._template_args["this_month"] = panti_today()
         return super().details_view()
 

@@ -4,7 +4,7 @@ and the clients due for review."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request
+from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_babel import gettext as _
@@ -43,6 +43,7 @@ from .base import SecureModelView
 from .conflicts import ConflictChecked
 from .converters import choice_formatter
 from .pickers import client_picker, staff_picker
+from .prints import render_print
 from .stale import FAILED, form_step, run_step
 
 MINUTES_FIELDS = ("summary", "decisions")
@@ -292,15 +293,13 @@ class CaseConferenceView(ConflictChecked, SecureModelView):
     @expose("/minutes/")
     def minutes_view(self):
         conference = self.get_one(request.args.get("id", ""))
-        return render_template(
+        return render_print(
             "print/minutes.html", conference=conference,
             minutes_readable=reads_minutes(conference), minutes_hidden=kk.MINUTES_HIDDEN,
             decisions=_visible_decisions(conference), recommendations=DECISION_RECOMMENDATIONS,
             reasons=TERMINATION_REASONS, kind=CONFERENCE_KINDS.label(conference.kind),
             handled=db.session.scalars(select(EmergencyChange).where(
-                EmergencyChange.decided_at_id == conference.id)).all(),
-            institution=current_app.config["INSTITUTION_NAME"],
-            address=current_app.config["INSTITUTION_ADDRESS"])
+                EmergencyChange.decided_at_id == conference.id)).all())
 
     def form_bookings(self, form, record_id):
         """A timed conference books its chair, attendees, room and the clients discussed."""

@@ -11,7 +11,6 @@ from flask import (
     flash,
     g,
     redirect,
-    render_template,
     request,
     send_from_directory,
 )
@@ -37,6 +36,7 @@ from services.uploads import store_scan
 from .base import SecureModelView, role_in
 from .converters import choice_formatter
 from .pickers import client_picker, staff_picker
+from .prints import render_print
 from .row_actions import DeleteButton
 from .stale import FAILED, form_step, run_step
 
@@ -221,10 +221,8 @@ class ServiceContractView(SecureModelView):
     @expose("/print/")
     def print_view(self):
         record = self.get_one(request.args.get("id", ""))
-        return render_template("print/contract.html", contract=record,
-                               institution=current_app.config["INSTITUTION_NAME"],
-                               address=current_app.config["INSTITUTION_ADDRESS"],
-                               kind=CONTRACT_KINDS.label(record.kind))
+        return render_print("print/contract.html", contract=record,
+                            kind=CONTRACT_KINDS.label(record.kind))
 
     @expose("/follow-up/")
     def attention_view(self):

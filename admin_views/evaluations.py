@@ -8,7 +8,6 @@ from flask_admin import expose
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from forms.base import RowForm
@@ -74,18 +73,9 @@ class WorkerEvaluationView(RuleChecked, SecureModelView):
     form_ajax_refs = {"staff": staff_picker("staff", "social_worker")}
     inline_models = (ActivityForm(EvaluationActivity),)
     form_prefill = ("staff",)  # the worklist's "Formulir 4 due" link
+    written_by = "evaluator_id"
     details_template = "admin/evaluation_details.html"
     list_template = "admin/evaluation_list.html"
-
-    def rule_values(self, form) -> dict:
-        values = super().rule_values(form)
-        values["activities"] = [entry.data for entry in form.activities
-                                if not form.activities.should_delete(entry)]
-        return values
-
-    def on_model_change(self, form, model, is_created):
-        if is_created and model.evaluator_id is None:
-            model.evaluator_id = current_user.staff_id  # the head who evaluated
 
     @expose("/print/")
     def print_view(self):

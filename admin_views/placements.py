@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from forms.validators import strip_text
 from models import Placement
-from models.choices import PLACEMENT_KINDS, Role
+from models.choices import PLACEMENT_KINDS
 from services.placements import LABELS, PLACED_STAGES, placement_problems
-from services.scopes import acting
 
 from .base import SecureModelView
 from .converters import choice_formatter
@@ -53,8 +51,6 @@ class PlacementView(RuleChecked, SecureModelView):
             "Diisi bila mitra tidak punya MoU yang berlaku pada tanggal mulai.")},
     }
     form_prefill = ("client",)
+    written_by = "social_worker_id"
     case_record = True  # read-only once the case record is closed
 
-    def on_model_change(self, form, model, is_created):
-        if is_created and model.social_worker_id is None and acting(Role.SOCIAL_WORKER):
-            model.social_worker_id = current_user.staff_id

@@ -7,15 +7,13 @@ from flask import request
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from forms.validators import strip_text
 from models import Referral
-from models.choices import ATENSI_COMPONENTS, REFERRAL_STATUSES, SEXES, Role
+from models.choices import ATENSI_COMPONENTS, REFERRAL_STATUSES, SEXES
 from services.dates import today as panti_today
 from services.referral_rules import LABELS, referral_problems
-from services.scopes import acting
 
 from .base import SecureModelView
 from .converters import choice_formatter
@@ -53,6 +51,7 @@ class ReferralView(RuleChecked, SecureModelView):
     form_args = {"reason": {"filters": [strip_text]}, "feedback": {"filters": [strip_text]},
                  "atensi": {"filters": [lambda value: value or None]}}
     form_prefill = ("client",)
+    written_by = "social_worker_id"
     case_record = True  # read-only once the case record is closed
     details_template = "admin/referral_details.html"
 
@@ -61,10 +60,6 @@ class ReferralView(RuleChecked, SecureModelView):
         if form.referred_on.data is None:
             form.referred_on.data = panti_today()
         return form
-
-    def on_model_change(self, form, model, is_created):
-        if is_created and model.social_worker_id is None and acting(Role.SOCIAL_WORKER):
-            model.social_worker_id = current_user.staff_id  # who referred
 
     @expose("/letter/")
     def letter_view(self):

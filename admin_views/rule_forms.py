@@ -32,6 +32,11 @@ def _stored(value: Any) -> Any:
     return getattr(value, "id", value) if hasattr(value, "__table__") else value
 
 
+def _rows(field) -> list[dict[str, Any]]:
+    """The rows of an inline list (a plan's goals, Formulir 4's activities) that stay."""
+    return [entry.data for entry in field if not field.should_delete(entry)]
+
+
 class RuleChecked:
     """Mixin for a model view: after the form's own checks (types, required), the entity's
     rule function — the one the import and ``flask check-data`` call — with each problem
@@ -42,8 +47,10 @@ class RuleChecked:
     rules_skip: ClassVar[tuple[str, ...]] = ()
 
     def rule_values(self, form) -> dict[str, Any]:
-        """The submitted values, field → value as stored (relations as ids)."""
-        return {name: _stored(field.data) for name, field in form._fields.items()
+        """The submitted values, field → value as stored (relations as ids; a form's rows
+        as the list of those kept, a row marked for removal left out)."""
+        return {name: _rows(field) if hasattr(field, "should_delete") else _stored(field.data)
+                for name, field in form._fields.items()
                 if name not in self.rules_skip and not name.startswith(("csrf", "_"))}
 
     def validate_form(self, form) -> bool:

@@ -57,6 +57,7 @@ class StaffReportView(RuleChecked, SecureModelView):
                  "training_class": {"description": _l(
                      "Hanya untuk penilaian keterampilan di akhir kelas.")}}
     form_prefill = ("client", "kind")
+    written_by = "author_id"
 
     def create_form(self, obj=None):
         """The kind the writer's position writes is chosen already."""
@@ -72,7 +73,3 @@ class StaffReportView(RuleChecked, SecureModelView):
         values["author"] = record.author_id if record is not None and record.id else \
             current_user.staff_id
         return values
-
-    def on_model_change(self, form, model, is_created):
-        if is_created and model.author_id is None:
-            model.author_id = current_user.staff_id

@@ -77,12 +77,6 @@ class TerminationView(RuleChecked, SecureModelView):
     details_template = "admin/termination_details.html"
     WRITE_VIEWS = SecureModelView.WRITE_VIEWS | {"step_view"}
 
-    def rule_values(self, form) -> dict:
-        values = super().rule_values(form)
-        values["aid_items"] = [entry.data for entry in form.aid_items
-                               if not form.aid_items.should_delete(entry)]
-        return values
-
     def render(self, template, **kwargs):
         record = kwargs.get("model")
         if template == self.details_template and isinstance(record, Termination):

@@ -30,7 +30,7 @@ from models.choices import Recommendation
 from . import lifecycle
 from .attendance_summary import one_client_by_class
 from .permissions import readers
-from .scopes import caseload, decision_scope, visible
+from .scopes import decision_scope, visible, works_on
 
 
 @dataclass
@@ -103,12 +103,10 @@ def case_file(client: Client, user) -> CaseFile:
     None (not shown), every other part only the rows the policy lets the user see; a fixed
     number of queries whatever the file's length."""
     # A social worker reads the case parts of their own clients only (the roster of all).
-    ids = caseload(user)
-    works_on = ids is None or db.session.scalar(
-        select(Client.id).where(Client.id == client.id, Client.id.in_(ids))) is not None
+    own_case = works_on(client.id, user)
 
     def may(screen: str) -> bool:
-        return user.role in readers(screen) and (screen == "attendance_summary" or works_on)
+        return user.role in readers(screen) and (screen == "attendance_summary" or own_case)
 
     notes: dict[str, list[CaseNote]] = defaultdict(list)
     if may("case_note"):

@@ -180,6 +180,14 @@ def caseload(user: Any = None):
     return None
 
 
+def works_on(client_id: int, user: Any = None) -> bool:
+    """Whether ``user`` works on this client's case (``caseload``: no limit, or the client is
+    in theirs)."""
+    ids = caseload(user)
+    return ids is None or db.session.scalar(
+        select(Client.id).where(Client.id == client_id, Client.id.in_(ids))) is not None
+
+
 @dataclass(frozen=True)
 class Entry:
     """A model's screen (whose readers see every row unless a rule says less) and rules."""
