@@ -31,7 +31,7 @@ from errors import is_statement_timeout
 from forms.base import ConsoleForm
 from forms.fields import VersionField
 from models import AuditEntry, VersionMixin, db
-from services import terminations, versions
+from services import stays, terminations, versions
 from services.audit_reading import readable_changes
 from services.dashboard import build_dashboard
 from services.dates import today as panti_today
@@ -289,6 +289,9 @@ class SecureModelView(Breadcrumbs, ModelView):
             flash(terminations.closed_message(), "error")
             return False
         record, field = getattr(form, "_obj", None), getattr(form, versions.FIELD, None)
+        if is_form_submitted() and stays.of_earlier_stay(record):
+            flash(stays.earlier_message(), "error")
+            return False
         if field is None or not isinstance(record, VersionMixin) or not is_form_submitted():
             return valid
         refusal = stale_refusal(record, field.data, form)
@@ -313,6 +316,9 @@ class SecureModelView(Breadcrumbs, ModelView):
         if self.case_record and terminations.case_closed(model.client_id) and \
                 not self.open_after_closing(model):
             flash(terminations.closed_message(), "error")
+            return False
+        if stays.of_earlier_stay(model):
+            flash(stays.earlier_message(), "error")
             return False
         g.setdefault(STALE, False)
         if super().delete_model(model):

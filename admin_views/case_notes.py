@@ -148,7 +148,7 @@ class CaseNoteView(SecureModelView):
             abort(404)
         attached = run_step(lambda: documents.attach_to_note(
             note, request.files.get("attachment"), request.form.get("note"),
-            current_user._get_current_object()))  # the note itself is not changed
+            current_user._get_current_object()), note)  # the note itself is not changed
         if attached is not FAILED:
             flash(_("Lampiran %(name)s disimpan.", name=attached.original_name), "success")
         return redirect(self.get_url(".details_view", id=note.id))
@@ -229,7 +229,7 @@ class CaseNoteView(SecureModelView):
         except ValueError:
             abort(404)  # only the console's own links carry a month
         plan = db.session.scalar(select(ServicePlan).where(
-            ServicePlan.client_id == client.id, *visible(ServicePlan, current_user)))
+            *ServicePlan.of_current_stay(client.id), *visible(ServicePlan, current_user)))
         weeks = progress_weeks(client.id, month, visible(CaseNote, current_user))
         # The tools are recorded on the assessment notes (genogram, ecomap…): each once.
         tools = dict.fromkeys(db.session.scalars(

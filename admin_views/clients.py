@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import abort, current_app, request, send_from_directory
+from flask import abort, current_app, flash, redirect, request, send_from_directory
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import (
     DateBetweenFilter,
@@ -43,7 +43,7 @@ from models.choices import (
     TERMINATION_REASONS,
     Stage,
 )
-from services import duplicates, lifecycle
+from services import duplicates, lifecycle, stays
 from services.attendance_summary import one_client_by_class
 from services.case_file import case_file
 from services.client_rules import TEXT_LIMITS, client_problems
@@ -64,6 +64,7 @@ from .converters import choice_formatter
 from .form_rules import LikelyMatches, Section, sections
 from .pickers import staff_picker
 from .rule_forms import RuleChecked
+from .stale import FAILED, run_step
 
 CLIENT_LABELS = {
     "register_number": _l("Nomor induk"),
@@ -133,6 +134,7 @@ class ShownMatch:
     reasons: list[str]
     url: str
     details: str
+    readmit_url: str | None = None  # "same person: admit again", for a stay that ended
 
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
 
@@ -335,7 +337,9 @@ class ClientView(RuleChecked, SecureModelView):
             self.get_url(".details_view", id=match.client.id),
             " · ".join(part for part in (
                 f"{match.client.birth_place or ''} {format_date(match.client.birth_date)}".strip(),
-                STAGES.label(match.client.stage)) if part))
+                STAGES.label(match.client.stage)) if part),
+            self.get_url(".readmit_view", id=match.client.id)
+            if stays.ended(match.client) and stays.may_readmit(current_user) else None)
             for match in matches]
         return False
 
@@ -377,15 +381,48 @@ class ClientView(RuleChecked, SecureModelView):
             self._template_args["case_forms"] = role_in(readers("case_note")) and \
                 works_on(client_id)
             self._template_args["this_month"] = panti_today()
+            client = db.session.get(Client, client_id)
+            if client is not None:
+                self._template_args["earlier_stays"] = stays.earlier(client)
+                self._template_args["stages"] = STAGES
+                self._template_args["termination_reasons"] = TERMINATION_REASONS
+                self._template_args["may_readmit"] = \
+                    stays.ended(client) and stays.may_readmit(current_user)
         return super().details_view()
+
+    @expose("/readmit/", methods=("POST",))
+    def readmit_view(self):
+        """*Terima kembali*: the person whose stay ended begins a new stay (services/stays.py),
+        from the client page or from the duplicate check's "same person" on a registration
+        form (which posts the matches it showed, recorded with the choice)."""
+        if not stays.may_readmit(current_user):
+            abort(403)
+        client = self.get_one(request.args.get("id", ""))  # 404 outside the reader's scope
+        user = current_user._get_current_object()
+        shown = [str(found) for found in (
+            db.session.get(Client, parse_id(raw)) for raw in request.form.getlist("shown"))
+            if found is not None]
+        started = run_step(lambda: stays.readmit(client, user, note=request.form.get("note"),
+                                                 shown=shown))
+        # No version check: the rule itself refuses a second re-admission (the stay is open
+        # again), and two at the same moment meet the client's row version.
+        if started is not FAILED:
+            flash(_("%(client)s diterima kembali: masa tinggal ke-%(n)s dimulai pada tahap 1. "
+                    "Lengkapi data kedatangan, lalu seleksi.", client=client.full_name,
+                    n=client.stay), "success")
+        return redirect(self.get_url(".details_view", id=client.id))
 
     @expose("/case-file/")
     def case_file_view(self):
         """The client's case file (file pelayanan), parts a–m, each part only what the
         reader may see; prints on A4."""
         client = self.get_one(request.args.get("id", ""))  # 404 outside the reader's scope
+        number = parse_id(request.args.get("stay")) if request.args.get("stay") else None
+        file = case_file(client, current_user, number)
+        if file is None or (request.args.get("stay") and number is None):
+            abort(404)  # no such stay of this client
         return self.render(
-            "admin/case_file.html", file=case_file(client, current_user),
+            "admin/case_file.html", file=file,
             writable={screen for screen in ("case_note", "client_document", "referral",
                                             "placement", "aftercare", "conference",
                                             "staff_report")

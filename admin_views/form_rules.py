@@ -66,9 +66,9 @@ class LikelyMatches(rules.BaseRule):
             return Markup("")
         items = Markup("").join(Markup(
             '<li><a href="{}" target="_blank" rel="noopener">{}</a> · {} · {}'
-            '<input type="hidden" name="shown" value="{}"></li>').format(
+            '<input type="hidden" name="shown" value="{}">{}</li>').format(
                 match.url, match.client, match.details, ", ".join(match.reasons),
-                match.client.id)
+                match.client.id, self._readmit(match))
             for match in matches)
         return Markup(
             '<div class="alert alert-warning" data-testid="likely-matches">'
@@ -79,4 +79,16 @@ class LikelyMatches(rules.BaseRule):
             '<p class="small mb-0 mt-1">{}</p></div>').format(
                 _("Mungkin orang ini sudah terdaftar:"), items,
                 _("Sudah saya periksa: orang ini berbeda dengan semua di atas."),
-                _("Orang yang sama? Buka datanya dan jangan daftarkan lagi."))
+                _("Orang yang sama? Terima kembali orang itu (masa tinggal baru dengan nomor "
+                  "induk yang sama) atau buka datanya; jangan daftarkan lagi."))
+
+    @staticmethod
+    def _readmit(match) -> Markup:
+        """The "same person" button: posts this form (its CSRF token and the matches shown)
+        to the re-admission of that client; only for a stay that ended."""
+        if not match.readmit_url:
+            return Markup("")
+        return Markup(
+            ' <button type="submit" class="btn btn-sm btn-outline-primary ms-2" '
+            'formaction="{}" formnovalidate data-testid="readmit">{}</button>').format(
+                match.readmit_url, _("Orang yang sama: terima kembali"))

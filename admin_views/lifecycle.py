@@ -90,7 +90,8 @@ class StageView(SecureView):
             if run_step(steps[action], client) is not FAILED:
                 flash(_("Seleksi %(client)s disimpan.", client=client.full_name), "success")
                 return redirect(self.get_url(".selection_view", id=client.id))
-        record = db.session.scalar(select(Selection).where(Selection.client_id == client.id))
+        record = db.session.scalar(select(Selection).where(
+            *Selection.of_current_stay(client.id)))
         return self.render(
             "admin/client_selection.html", client=client, record=record,
             letters=selection.letters(client), criteria=selection.CRITERIA,
@@ -99,7 +100,8 @@ class StageView(SecureView):
             may_upload=user.role in writers("client_document"),
             # A received letter's number and scan only to whom may see that document.
             shown_documents=set(db.session.scalars(select(ClientDocument.id).where(
-                ClientDocument.client_id == client.id, *visible(ClientDocument, user)))))
+                *ClientDocument.of_current_stay(client.id),
+                *visible(ClientDocument, user)))))
 
 
 def _may_open(endpoint: str | None, role: str) -> bool:

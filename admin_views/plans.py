@@ -113,7 +113,7 @@ class ServicePlanView(SecureModelView):
     def draft_contract_view(self):
         """Draft a service contract from the plan and open it for editing."""
         plan = self.get_one(request.args.get("id", ""))
-        contract = run_step(lambda: contracts.draft_from_plan(plan))
+        contract = run_step(lambda: contracts.draft_from_plan(plan), plan)
         if contract is FAILED:
             return redirect(self.get_url(".details_view", id=plan.id))
         flash(_("Draf kontrak dibuat dari rencana pelayanan; periksa lalu tandatangani."),

@@ -14,7 +14,7 @@ from wtforms.fields import HiddenField
 
 from forms.base import ConsoleForm
 from models import db
-from services import versions
+from services import stays, versions
 from services.dates import format_date, format_time
 from services.errors import Refusal
 
@@ -151,7 +151,8 @@ def run_step(step, record=None):
         flash(_("Formulir kedaluwarsa; coba lagi."), "error")
         return FAILED
     if record is not None:
-        refusal = stale_refusal(record, request.form.get(versions.FIELD))
+        refusal = stays.earlier_message() if stays.of_earlier_stay(record) else \
+            stale_refusal(record, request.form.get(versions.FIELD))
         if refusal:
             flash(refusal, "error")
             return FAILED

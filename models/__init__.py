@@ -26,6 +26,7 @@ from .setting import Setting
 from .staff import Staff
 from .staff_report import StaffReport
 from .stage_move import StageMove
+from .stay import ClientStay
 from .termination import AidItem, Termination
 from .training import Enrollment, SkillType, TrainingClass, TrainingSession
 from .user import User
@@ -41,6 +42,7 @@ __all__ = [
     "Client",
     "ClientDocument",
     "ClientNameKey",
+    "ClientStay",
     "ConferenceDecision",
     "DocumentType",
     "DuplicateDecision",

@@ -12,9 +12,10 @@ from .base import TimestampMixin, VersionMixin, check_in, db
 from .choices import AFTERCARE_KINDS
 from .client import Client
 from .staff import Staff
+from .stay import StayMixin
 
 
-class AftercareVisit(VersionMixin, TimestampMixin, db.Model):
+class AftercareVisit(StayMixin, VersionMixin, TimestampMixin, db.Model):
     """One aftercare contact: planned some months after termination, then done — a home or
     workplace visit, a call, group guidance or advocacy — with its outcome and next step."""
 

@@ -11,9 +11,10 @@ from .base import TimestampMixin, VersionMixin, check_in, db
 from .choices import ASSESSMENT_ASPECTS, CASE_NOTE_KINDS
 from .client import Client
 from .staff import Staff
+from .stay import StayMixin
 
 
-class CaseNote(VersionMixin, TimestampMixin, db.Model):
+class CaseNote(StayMixin, VersionMixin, TimestampMixin, db.Model):
     """One dated entry of a client's confidential case record (Formulir 2 and its kin).
 
     Confidential: only the head and the social workers serving the client read it.

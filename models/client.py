@@ -76,6 +76,7 @@ class Client(VersionMixin, TimestampMixin, db.Model):
             name="family_card_number",
         ),
         CheckConstraint("cohort IS NULL OR cohort > 0", name="cohort_positive"),
+        CheckConstraint("stay > 0", name="stay_positive"),
         check_order("birth_before_admission", "birth_date", "admission_date"),
         check_order("admission_before_termination", "admission_date", "termination_date"),
         CheckConstraint(
@@ -125,6 +126,8 @@ class Client(VersionMixin, TimestampMixin, db.Model):
     termination_date: Mapped[date | None] = mapped_column(Date)
     termination_reason: Mapped[str | None] = mapped_column(String(30))
     photo: Mapped[str | None] = mapped_column(String(255))  # file name under instance/uploads
+    # The number of the person's current stay (models/stay.py): 2 once admitted again.
+    stay: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     register: Mapped[RegisterNumber | None] = relationship()
     social_worker: Mapped[Staff | None] = relationship(foreign_keys=[social_worker_id])

@@ -11,9 +11,10 @@ from .base import TimestampMixin, VersionMixin, check_in, check_order, db
 from .choices import CONTRACT_KINDS, CONTRACT_STATUSES
 from .client import Client
 from .staff import Staff
+from .stay import StayMixin
 
 
-class ServiceContract(VersionMixin, TimestampMixin, db.Model):
+class ServiceContract(StayMixin, VersionMixin, TimestampMixin, db.Model):
     """A written agreement on problem, goals, both sides' responsibilities, time and place."""
 
     __tablename__ = "service_contract"

@@ -24,9 +24,10 @@ from .choices import DECISION_RECOMMENDATIONS, EMERGENCY_STATUSES, TERMINATION_R
 from .client import Client
 from .conference import CaseConference
 from .staff import Staff
+from .stay import StayMixin
 
 
-class ConferenceDecision(VersionMixin, TimestampMixin, db.Model):
+class ConferenceDecision(StayMixin, VersionMixin, TimestampMixin, db.Model):
     """A KK's decision about one client on its agenda: placement, the binding service
     formulation, the next review, and a placement or termination recommendation.
 
@@ -82,7 +83,7 @@ emergency_agreement = Table(
 )
 
 
-class EmergencyChange(VersionMixin, TimestampMixin, db.Model):
+class EmergencyChange(StayMixin, VersionMixin, TimestampMixin, db.Model):
     """A change to a client's service formulation made between conferences (force majeure):
     it stands on the agreement of at least three core members until the next KK confirms
     or cancels it; cancelling restores the formulation it replaced."""

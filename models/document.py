@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TimestampMixin, VersionMixin, db, utcnow
 from .client import Client
+from .stay import StayMixin
 from .user import User
 
 
@@ -27,7 +28,7 @@ class DocumentType(VersionMixin, TimestampMixin, db.Model):
         return self.name
 
 
-class ClientDocument(VersionMixin, TimestampMixin, db.Model):
+class ClientDocument(StayMixin, VersionMixin, TimestampMixin, db.Model):
     """One file on a client's file: its type, number and date, and the scan (served only to
     those who may see the client's documents)."""
 

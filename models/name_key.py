@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import db, utcnow
+from .base import check_in, db, utcnow
 
 
 class ClientNameKey(db.Model):
@@ -23,10 +23,12 @@ class ClientNameKey(db.Model):
 
 
 class DuplicateDecision(db.Model):
-    """A registration that met likely matches and was told "a different person": who said
-    so, when, and which clients it was shown (the choice is part of the record)."""
+    """A registration that met likely matches, and the choice made: "a different person"
+    (``client_id`` is the new client) or "the same person: admitted again" (``client_id`` is
+    the person found, who began a new stay); who chose, when, and which clients were shown."""
 
     __tablename__ = "duplicate_decision"
+    __table_args__ = (check_in("choice", "choice", ("different", "same")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"),
@@ -35,3 +37,5 @@ class DuplicateDecision(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    choice: Mapped[str] = mapped_column(String(10), default="different",
+                                        server_default="different")

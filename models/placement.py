@@ -13,9 +13,10 @@ from .choices import PLACEMENT_KINDS
 from .client import Client
 from .partner import NetworkPartner
 from .staff import Staff
+from .stay import StayMixin
 
 
-class Placement(VersionMixin, TimestampMixin, db.Model):
+class Placement(StayMixin, VersionMixin, TimestampMixin, db.Model):
     """A client's placement: its kind, the partner (employer, workshop…) if any, where and
     from when, whom to contact, the plan and the placement meeting's summary; the reason when
     the partner had no MoU in force."""

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TimestampMixin, VersionMixin, check_in, check_order, db
 from .choices import ATENSI_COMPONENTS, PLAN_OWNERS
 from .client import Client
 from .staff import Staff
+from .stay import StayMixin
 
 
-class ServicePlan(VersionMixin, TimestampMixin, db.Model):
+class ServicePlan(StayMixin, VersionMixin, TimestampMixin, db.Model):
     """The plan of DOMAIN stage 4: problems, abilities and limits, and the goals to reach.
 
     ``formulation`` is the binding service formulation decided by the case conference.
     """
 
     __tablename__ = "service_plan"
+    __table_args__ = (UniqueConstraint("client_id", "stay"),)  # one per stay (models/stay.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
     social_worker_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff.id", ondelete="SET NULL"), index=True
     )

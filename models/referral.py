@@ -13,9 +13,10 @@ from .choices import ATENSI_COMPONENTS, REFERRAL_STATUSES
 from .client import Client
 from .partner import NetworkPartner
 from .staff import Staff
+from .stay import StayMixin
 
 
-class Referral(VersionMixin, TimestampMixin, db.Model):
+class Referral(StayMixin, VersionMixin, TimestampMixin, db.Model):
     """A client referred to a partner (Puskesmas, legal aid, BLK…) and the loop back: sent,
     received, then completed or declined with the partner's feedback."""
 

@@ -11,23 +11,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import TimestampMixin, VersionMixin, check_in, db
 from .client import Client
 from .document import DocumentType
+from .stay import StayMixin
 from .user import User
 
 
-class Selection(VersionMixin, TimestampMixin, db.Model):
+class Selection(StayMixin, VersionMixin, TimestampMixin, db.Model):
     """A candidate's selection: each criterion as checked (None: not yet), by whom and when,
     and the decision — accepted, or not eligible with the reason."""
 
     __tablename__ = "selection"
     __table_args__ = (
+        UniqueConstraint("client_id", "stay"),  # one per stay (models/stay.py)
         check_in("decision", "decision", ("accepted", "not_eligible"), nullable=True),
         CheckConstraint("decision <> 'not_eligible' OR reason IS NOT NULL",
                         name="refusal_has_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"),
-                                           unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))
     mentally_healthy: Mapped[bool | None] = mapped_column(Boolean)
     no_infection_or_disability: Mapped[bool | None] = mapped_column(Boolean)
     not_in_legal_proceedings: Mapped[bool | None] = mapped_column(Boolean)
@@ -46,12 +47,12 @@ class Selection(VersionMixin, TimestampMixin, db.Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
 
-class LetterWaiver(TimestampMixin, db.Model):
+class LetterWaiver(StayMixin, TimestampMixin, db.Model):
     """A selection letter the head waived for a candidate, with the reason (many gepeng have
     no family to consent)."""
 
     __tablename__ = "letter_waiver"
-    __table_args__ = (UniqueConstraint("client_id", "type_id"),)
+    __table_args__ = (UniqueConstraint("client_id", "stay", "type_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"),

@@ -13,10 +13,11 @@ from .base import TimestampMixin, VersionMixin, check_in, db
 from .choices import SKILL_LEVELS, STAFF_REPORT_KINDS
 from .client import Client
 from .staff import Staff
+from .stay import StayMixin
 from .training import TrainingClass
 
 
-class StaffReport(VersionMixin, TimestampMixin, db.Model):
+class StaffReport(StayMixin, VersionMixin, TimestampMixin, db.Model):
     """One report on a client by a member of staff; a skill assessment names its class and
     the level reached."""
 

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import check_in, db, utcnow
 from .choices import STAGES, TERMINATION_REASONS
 from .client import Client
+from .stay import StayMixin
 from .user import User
 
 
-class StageMove(db.Model):
+class StageMove(StayMixin, db.Model):
     """One move of a client from one stage to another: when, by whom, why.
 
     Append-only: a move is never edited (a wrong move is corrected by the next one).

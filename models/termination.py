@@ -6,27 +6,29 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TimestampMixin, VersionMixin, check_in, check_order, db
 from .choices import ATENSI_COMPONENTS
 from .client import Client
 from .staff import Staff
+from .stay import StayMixin
 
 
-class Termination(VersionMixin, TimestampMixin, db.Model):
+class Termination(StayMixin, VersionMixin, TimestampMixin, db.Model):
     """A client's termination record: the letter, the aid package and the closing."""
 
     __tablename__ = "termination"
     __table_args__ = (
+        UniqueConstraint("client_id", "stay"),  # one per stay (models/stay.py)
         check_order("closed_after_letter", "letter_date", "closed_on"),
         CheckConstraint("closed_on IS NOT NULL OR confirmed_on IS NULL",
                         name="confirmed_after_closed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
     letter_date: Mapped[date | None] = mapped_column(Date)
     statement: Mapped[str | None] = mapped_column(Text)  # what the letter states
     aid_recipient: Mapped[str | None] = mapped_column(String(120))

@@ -39,7 +39,8 @@ def recorded_aspects(client_ids: list[int]) -> dict[int, set[str]]:
         for client_id, aspect in db.session.execute(
                 select(CaseNote.client_id, CaseNote.aspect).where(
                     CaseNote.kind == "assessment", CaseNote.aspect.is_not(None),
-                    CaseNote.client_id.in_(client_ids))):
+                    CaseNote.client_id.in_(client_ids),
+                    *CaseNote.of_current_stay(CaseNote.client_id))):
             done[client_id].add(aspect)
     return done
 
@@ -111,7 +112,7 @@ def assessment_notes(client_id: int, where: list | None = None) -> dict[str, lis
     the content of the assessment report. ``where``: which notes the reader may see."""
     notes = db.session.scalars(
         select(CaseNote).options(joinedload(CaseNote.author))
-        .where(CaseNote.client_id == client_id, CaseNote.kind == "assessment",
+        .where(*CaseNote.of_current_stay(client_id), CaseNote.kind == "assessment",
                *(where or []))
         .order_by(CaseNote.date, CaseNote.id)).all()
     by_aspect: dict[str, list[CaseNote]] = {code: [] for code in ASSESSMENT_ASPECTS.codes}

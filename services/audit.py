@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from models import (
     AuditEntry,
     ClientNameKey,
+    ClientStay,
     DuplicateDecision,
     RegisterCounter,
     RegisterNumber,
@@ -39,12 +40,13 @@ IGNORED = frozenset({"created_at", "updated_at", "last_login_at", "session_token
 # Stored only as "changed", never the value.
 SECRET = frozenset({"password_hash"})
 # Tables that are themselves logs or ledgers.
-# A stage move and a duplicate decision are themselves append-only records of who did what
-# when (the client's stage change a move makes is audited on the client); name keys are
-# derived data.
+# A stage move, a duplicate decision and a stay that ended are themselves append-only
+# records of who did what when (the client's change a move or a re-admission makes is
+# audited on the client); name keys are derived data.
 NOT_AUDITED = frozenset({AuditEntry.__tablename__, RegisterNumber.__tablename__,
                          RegisterCounter.__tablename__, StageMove.__tablename__,
-                         DuplicateDecision.__tablename__, ClientNameKey.__tablename__})
+                         DuplicateDecision.__tablename__, ClientNameKey.__tablename__,
+                         ClientStay.__tablename__})
 # Execution option of a bulk INSERT whose caller writes the per-record entries itself
 # (record_created), so the hook does not add a row-count entry as well.
 CALLER_AUDITS = "audited_by_caller"

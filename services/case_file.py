@@ -17,6 +17,7 @@ from models import (
     CaseNote,
     Client,
     ClientDocument,
+    ClientStay,
     ConferenceDecision,
     Placement,
     Referral,
@@ -27,7 +28,7 @@ from models import (
 )
 from models.choices import Recommendation
 
-from . import lifecycle
+from . import lifecycle, stays
 from .attendance_summary import one_client_by_class
 from .permissions import readers
 from .scopes import decision_scope, visible, works_on
@@ -47,18 +48,18 @@ class ProblemSolving:
 
 def problem_solving(client: Client, *, notes: list, plan: list, contract: list,
                     decisions: list) -> ProblemSolving:
-    """The report of ``client``; each keyword gives the conditions (the visibility policy)
-    on its records."""
+    """The report of ``client``'s current stay; each keyword gives the conditions (the
+    visibility policy) on its records."""
     report = ProblemSolving(client)
     report.contract = db.session.scalar(
-        select(ServiceContract).where(ServiceContract.client_id == client.id,
+        select(ServiceContract).where(*ServiceContract.of_stay(client),
                                       ServiceContract.signed_date.is_not(None), *contract)
         .order_by(ServiceContract.signed_date, ServiceContract.id).limit(1))
     report.plan = db.session.scalar(
         select(ServicePlan).options(selectinload(ServicePlan.goals))
-        .where(ServicePlan.client_id == client.id, *plan))
+        .where(*ServicePlan.of_stay(client), *plan))
     for note in db.session.scalars(
-            select(CaseNote).where(CaseNote.client_id == client.id, *notes)
+            select(CaseNote).where(*CaseNote.of_stay(client), *notes)
             .order_by(CaseNote.date, CaseNote.id)):
         report.notes[note.kind].append(note)
     report.decisions = list(db.session.scalars(
@@ -66,7 +67,7 @@ def problem_solving(client: Client, *, notes: list, plan: list, contract: list,
         .join(CaseConference, CaseConference.id == ConferenceDecision.conference_id)
         .join(Client, Client.id == ConferenceDecision.client_id)
         .options(contains_eager(ConferenceDecision.conference))
-        .where(ConferenceDecision.client_id == client.id,
+        .where(*ConferenceDecision.of_stay(client),
                ConferenceDecision.draft.is_(False), *decisions)
         .order_by(CaseConference.date)))
     return report
@@ -90,18 +91,32 @@ class Part:
 
 @dataclass
 class CaseFile:
-    """A client's whole file as the seeds order it, each part through the visibility
-    policy; ``timeline`` is the stage timeline shown on top."""
+    """A client's whole file of one stay as the seeds order it, each part through the
+    visibility policy; ``timeline`` is that stay's stage timeline shown on top. ``stay`` holds
+    the stay's own fields (admission, stage, room… — the client row for the current stay, the
+    kept ``ClientStay`` for one that ended); ``stays`` every stay's number, oldest first."""
 
     client: Client
     timeline: list
     parts: list[Part]
+    stay: Client | ClientStay
+    number: int
+    stays: list[int]
+
+    @property
+    def current(self) -> bool:
+        return self.number == self.client.stay
 
 
-def case_file(client: Client, user) -> CaseFile:
-    """The file of ``client`` for ``user``: a part whose screen the role may not open is
+def case_file(client: Client, user, number: int | None = None) -> CaseFile | None:
+    """The file of ``client``'s stay ``number`` (the current one by default; None when the
+    client has no such stay) for ``user``: a part whose screen the role may not open is
     None (not shown), every other part only the rows the policy lets the user see; a fixed
     number of queries whatever the file's length."""
+    number = client.stay if number is None else number
+    ended = {kept.number: kept for kept in stays.earlier(client)}
+    if number != client.stay and number not in ended:
+        return None
     # A social worker reads the case parts of their own clients only (the roster of all).
     own_case = works_on(client.id, user)
 
@@ -112,13 +127,14 @@ def case_file(client: Client, user) -> CaseFile:
     if may("case_note"):
         for note in db.session.scalars(
                 select(CaseNote).options(joinedload(CaseNote.author))
-                .where(CaseNote.client_id == client.id, *visible(CaseNote, user))
+                .where(CaseNote.client_id == client.id, CaseNote.stay == number,
+                       *visible(CaseNote, user))
                 .order_by(CaseNote.date, CaseNote.id)):
             notes[note.kind].append(note)
     documents = list(db.session.scalars(
         select(ClientDocument).options(joinedload(ClientDocument.document_type))
-        .where(ClientDocument.client_id == client.id,
-                                     *visible(ClientDocument, user))
+        .where(ClientDocument.client_id == client.id, ClientDocument.stay == number,
+               *visible(ClientDocument, user))
         .order_by(ClientDocument.issued_on, ClientDocument.id))) \
         if may("client_document") else None
     decisions = list(db.session.scalars(
@@ -126,24 +142,29 @@ def case_file(client: Client, user) -> CaseFile:
         .join(CaseConference, CaseConference.id == ConferenceDecision.conference_id)
         .join(Client, Client.id == ConferenceDecision.client_id)
         .options(contains_eager(ConferenceDecision.conference))
-        .where(ConferenceDecision.client_id == client.id, *decision_scope(user))
+        .where(ConferenceDecision.client_id == client.id, ConferenceDecision.stay == number,
+               *decision_scope(user))
         .order_by(CaseConference.date))) if may("conference") else None
     placements = list(db.session.scalars(
         select(Placement).options(joinedload(Placement.partner))
-        .where(Placement.client_id == client.id, *visible(Placement, user))
+        .where(Placement.client_id == client.id, Placement.stay == number,
+               *visible(Placement, user))
         .order_by(Placement.start_date))) if may("placement") else None
     referrals = list(db.session.scalars(
         select(Referral).options(joinedload(Referral.partner))
-        .where(Referral.client_id == client.id, *visible(Referral, user))
+        .where(Referral.client_id == client.id, Referral.stay == number,
+               *visible(Referral, user))
         .order_by(Referral.referred_on))) if may("referral") else None
     visits = list(db.session.scalars(
         select(AftercareVisit).where(AftercareVisit.client_id == client.id,
+                                     AftercareVisit.stay == number,
                                      *visible(AftercareVisit, user))
         .order_by(AftercareVisit.planned_on))) if may("aftercare") else None
     reports = list(db.session.scalars(
         select(StaffReport).options(joinedload(StaffReport.author),
                                     joinedload(StaffReport.training_class))
-        .where(StaffReport.client_id == client.id, *visible(StaffReport, user))
+        .where(StaffReport.client_id == client.id, StaffReport.stay == number,
+               *visible(StaffReport, user))
         .order_by(StaffReport.date, StaffReport.id))) if may("staff_report") else []
     case = may("case_note")
     parts = [
@@ -180,4 +201,6 @@ def case_file(client: Client, user) -> CaseFile:
              [d for d in decisions if d.recommendation == Recommendation.TERMINATION]
              if decisions is not None else None, "conference"),
     ]
-    return CaseFile(client, lifecycle.timeline(client.id), parts)
+    return CaseFile(client, lifecycle.timeline(client.id, number), parts,
+                    client if number == client.stay else ended[number], number,
+                    sorted([*ended, client.stay]))

@@ -34,6 +34,7 @@ from .exports.monthly import atensi_served
 from .permissions import readers
 from .schedule import month_end
 from .scopes import caseload, visible
+from .stays import all_stays
 
 CENSUS_MONTHS = 12  # occupancy, admissions and exits: the last twelve months
 ATTENDANCE_MONTHS = 6  # attendance per class: half a year fits a page's width
@@ -210,19 +211,23 @@ def _month_of(column, months: list[Month]):
 def census(user: User, months: list[Month]) -> list[MonthCensus]:
     """Per month and sex: in the panti at the month's end (today for this month), admitted
     and exited during it, as the monthly report counts them (``exports.monthly.census``):
-    clients admitted with a register number, out from their termination date on."""
-    admitted = _month_of(Client.admission_date, months)
+    clients admitted with a register number, out from their termination date on; each stay
+    of a person admitted again counts."""
+    stays = all_stays()
+    admitted = _month_of(stays.c.admission_date, months)
     stay = (
-        select(Client.sex.label("sex"),
+        select(stays.c.sex.label("sex"),
                # A candidate (no register number or date) was never admitted: -1.
-               case((or_(Client.register_number.is_(None), Client.admission_date.is_(None)),
-                     -1), else_=admitted).label("admitted"),
-               _month_of(Client.termination_date, months).label("left"))
+               case((or_(stays.c.register_number.is_(None),
+                         stays.c.admission_date.is_(None)), -1),
+                    else_=admitted).label("admitted"),
+               _month_of(stays.c.termination_date, months).label("left"))
+        .select_from(stays).join(Client, Client.id == stays.c.client_id)
         # Only the termination date filters rows, and no index covers it: SQLite reads the
         # table once. Filtering on the admission date too, it walks that index and fetches
         # nearly every row one by one instead (several times slower; docs/performance.md).
-        .where(or_(Client.termination_date.is_(None),
-                   Client.termination_date >= months[0].first), *visible(Client, user))
+        .where(or_(stays.c.termination_date.is_(None),
+                   stays.c.termination_date >= months[0].first), *visible(Client, user))
         .subquery())
     # Clients counted by sex, month of admission and month of leaving: at most a few hundred
     # groups whatever the roster, folded into the months below.

@@ -60,7 +60,7 @@ def summary_ready(client_id, meeting_day):
     """The readiness rule as a condition: a case summary of the client dated before the
     meeting's day, i.e. at least one day ahead (columns or values alike)."""
     return select(CaseNote.id).where(
-        CaseNote.client_id == client_id, CaseNote.kind == "case_summary",
+        *CaseNote.of_current_stay(client_id), CaseNote.kind == "case_summary",
         CaseNote.date < meeting_day).exists()
 
 
@@ -237,7 +237,8 @@ def _take_effect(decision: ConferenceDecision, client_id: int) -> None:
     decision.approval = ("pending" if decision.recommendation == Recommendation.TERMINATION
                          else None)
     if decision.formulation:
-        plan = db.session.scalar(select(ServicePlan).where(ServicePlan.client_id == client_id))
+        plan = db.session.scalar(select(ServicePlan).where(
+            *ServicePlan.of_current_stay(client_id)))
         if plan is not None:
             plan.formulation = decision.formulation
 
@@ -299,7 +300,8 @@ def apply_emergency(change: EmergencyChange) -> None:
     """Put the change in force: the plan's formulation becomes the change, the old one is
     kept for a cancellation."""
     client_id = change.client.id if change.client is not None else change.client_id
-    plan = db.session.scalar(select(ServicePlan).where(ServicePlan.client_id == client_id))
+    plan = db.session.scalar(select(ServicePlan).where(
+            *ServicePlan.of_current_stay(client_id)))
     if plan is None:
         raise ConferenceError(_("Klien ini belum punya rencana pelayanan; perubahan darurat "
                                 "mengubah formulasi rencana."))
@@ -321,7 +323,7 @@ def decide_emergency(change: EmergencyChange, conference: CaseConference,
     change.decided_at_id = conference.id
     if not confirm:
         plan = db.session.scalar(select(ServicePlan).where(
-            ServicePlan.client_id == change.client.id))
+            *ServicePlan.of_current_stay(change.client.id)))
         if plan is not None and plan.formulation == change.change:
             plan.formulation = change.previous_formulation
     if change.client not in conference.clients:

@@ -218,7 +218,7 @@ def without_signed_contract(where: list, today: date | None = None):
     """Clients living in the panti with no signed or running contract covering today."""
     today = today or panti_today()
     covered = exists().where(
-        ServiceContract.client_id == Client.id,
+        ServiceContract.client_id == Client.id, ServiceContract.in_current_stay(),
         ServiceContract.status.in_(("signed", "active")),
         ServiceContract.start_date <= today, ServiceContract.end_date >= today)
     return db.session.scalars(

@@ -52,10 +52,11 @@ def enrollment_requirements(class_id: int | None,
 
 
 def plan_requirements(plan_id: int | None = None) -> list[Requirement]:
-    """Who may get a service plan: a client without one (each client has one plan, which
-    is changed rather than written again). When editing the plan ``plan_id`` its own client
-    may stay."""
-    others = select(ServicePlan.client_id)
+    """Who may get a service plan: a client without one in their current stay (each stay has
+    one plan, which is changed rather than written again). When editing the plan ``plan_id``
+    its own client may stay."""
+    others = select(ServicePlan.client_id).where(
+        *ServicePlan.of_current_stay(ServicePlan.client_id))
     if plan_id is not None:
         others = others.where(ServicePlan.id != plan_id)
     return [Requirement(

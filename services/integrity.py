@@ -48,15 +48,15 @@ UNIQUE_MESSAGES = {
     "uq_client_nik": _l("NIK ini sudah tercatat pada klien lain."),
     "uq_client_register_number": _l("Nomor induk ini sudah dipakai klien lain."),
     "uq_register_counter_year": _l("Nomor induk sedang dibuat bersamaan; simpan sekali lagi."),
-    "uq_service_plan_client_id": _l("Klien ini sudah punya rencana pelayanan; ubah rencana "
-                                    "yang ada."),
+    "uq_service_plan_client_id_stay": _l("Klien ini sudah punya rencana pelayanan; ubah "
+                                         "rencana yang ada."),
     "uq_conference_decision_conference_id_client_id": _l(
         "Keputusan KK ini untuk klien tersebut sudah dicatat; ubah keputusan yang ada."),
     "uq_staff_employee_number": _l("NIP/nomor pegawai ini sudah dipakai pegawai lain."),
     "uq_skill_type_name": _l("Jenis keterampilan dengan nama ini sudah ada."),
     "uq_document_type_name": _l("Jenis dokumen dengan nama ini sudah ada."),
-    "uq_selection_client_id": _l("Seleksi klien ini sudah ada; ubah yang ada."),
-    "uq_letter_waiver_client_id_type_id": _l("Surat ini sudah dibebaskan untuk klien ini."),
+    "uq_selection_client_id_stay": _l("Seleksi klien ini sudah ada; ubah yang ada."),
+    "uq_letter_waiver_client_id_stay_type_id": _l("Surat ini sudah dibebaskan untuk klien ini."),
     "uq_enrollment_class_id_client_id": _l("Klien ini sudah terdaftar di kelas ini."),
     "uq_training_session_class_id_date_start_time": _l(
         "Kelas ini sudah punya pertemuan pada tanggal dan jam mulai yang sama."),
@@ -75,7 +75,9 @@ UNIQUE_MESSAGES = {
     "uq_setting_key": _l("Pengaturan ini sudah ada; ubah yang ada."),
     "uq_holiday_date": _l("Tanggal ini sudah tercatat sebagai hari libur."),
     "uq_intake_number": _l("Angkatan dengan nomor ini sudah ada."),
-    "uq_termination_client_id": _l("Klien ini sudah punya catatan terminasi; ubah yang ada."),
+    "uq_termination_client_id_stay": _l("Klien ini sudah punya catatan terminasi; ubah yang ada."),
+    "uq_client_stay_client_id_number": _l(
+        "Klien ini baru saja diterima kembali oleh orang lain; buka halamannya lagi."),
 }
 _PG_UNIQUE = re.compile(r'unique constraint "(\w+)"')
 _SQLITE_UNIQUE = re.compile(r"unique constraint failed: ([\w.]+(?:, [\w.]+)*)")

@@ -65,7 +65,8 @@ def enrol(person: OutreachPerson, user: User | None) -> Client:
     if matches:
         raise EnrolRefused(_(
             "Mungkin sudah terdaftar: %(who)s. Bila orang yang berbeda, daftarkan lewat Buku "
-            "induk klien (kemiripan ditampilkan di sana).",
+            "induk klien (kemiripan ditampilkan di sana); bila orang yang sama yang sudah "
+            "keluar, terima kembali dari halaman kliennya.",
             who="; ".join(str(m.client) for m in matches)))
     client = Client(**values)  # a candidate: the register number comes with admission
     db.session.add(client)

@@ -139,11 +139,13 @@ def record_moves(rows: list[RowPlan], lookups: _Lookups, ids: dict[int, int]) ->
     it in the plan). One statement."""
     user = lifecycle.acting_user()
     today, stamp = panti_today(), utcnow()
-    moves = [{"client_id": ids[row.row], "from_stage": None,
+    # Each move names its stay (models/stay.py): a new client's first, a known one's current.
+    moves = [{"client_id": ids[row.row], "stay": 1, "from_stage": None,
               "to_stage": row.values.get("stage") or NEW_CLIENT_STAGE,
               "moved_on": row.values.get("admission_date") or today, "reason": None}
              for row in rows if row.action == "create"]
     moves += [{"client_id": lookups.clients[row.register_number].id,
+               "stay": lookups.clients[row.register_number].stay,
                "from_stage": row.moved_from, "to_stage": row.values["stage"],
                "moved_on": move_day(row.values) or today,
                "reason": row.values.get("termination_reason")

@@ -113,7 +113,7 @@ def confirm(record: Termination, staff: Staff | None) -> None:
 def case_closed(client_id: int | None) -> bool:
     """Whether the client's case record is closed (read-only except for aftercare)."""
     return client_id is not None and db.session.scalar(
-        select(Termination.id).where(Termination.client_id == client_id,
+        select(Termination.id).where(*Termination.of_current_stay(client_id),
                                      Termination.closed_on.is_not(None))) is not None
 
 

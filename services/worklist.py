@@ -208,7 +208,8 @@ def _plans_missing(where: list, today: date) -> list[Item]:
                 .outerjoin(planned_since, planned_since.c.client_id == Client.id)
                 .where(Client.stage.in_(PLAN_STAGES), *where,
                        ~select(ServicePlan.id).where(
-                           ServicePlan.client_id == Client.id).exists()))]
+                           ServicePlan.client_id == Client.id,
+                           ServicePlan.in_current_stay()).exists()))]
 
 
 def _progress_notes(where: list, today: date) -> list[Item]:

@@ -55,6 +55,7 @@ from services.permissions import (
     writers,
 )
 from services.scopes import policy_rows, scope_texts
+from services.stays import READMIT_ROLES
 from tests.conftest import (
     PASSWORD,
     csrf_token,
@@ -122,6 +123,9 @@ ROUTE_KINDS = {
     "blank_view": "read",  # a form of the seeds printed blank
     "interview_view": "read",  # an interview note as the seeds' interview record
     "minutes_view": "read",
+    # Admitting a person again: the admin or the head (services/stays.py); the world's
+    # client is still in the panti, so the step is refused with a message (302).
+    "readmit_view": "readmit",
 }
 # Who leads the event of the world's attendance sheet (a training session of the
 # instructor's class): the other scoped roles get 404, as for an event that does not exist.
@@ -297,7 +301,7 @@ def _url(rule, record_id: int, view, ids: dict[str, int]) -> str:
                   "letter_view", "case_file_view", "interview_view",
                   "file_view", "attach_view",
                   "sign_view", "transition_view", "step_view", "amend_view", "draft_contract_view",
-                  "minutes_view", "emergency_decision_view", "in_force_view"):
+                  "minutes_view", "emergency_decision_view", "in_force_view", "readmit_view"):
         url += f"?id={record_id}"
     if method == "record":
         url += f"?kind=training&id={record_id}"
@@ -335,6 +339,8 @@ def _expected(role: str, screen: str, method: str, http: str, view) -> set[int]:
         return {404} if http == "GET" else {302, 404}
     if kind == "report":
         return {200} if role in readers("client") else {403}
+    if kind == "readmit":
+        return {302} if role in READMIT_ROLES else {403}
     if kind == "sheet":
         if role not in SHEET_LEADERS:
             return {404}

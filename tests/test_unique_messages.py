@@ -16,6 +16,7 @@ from models import (
     Attendance,
     CaseConference,
     Client,
+    ClientStay,
     ConferenceDecision,
     DocumentType,
     Enrollment,
@@ -78,7 +79,7 @@ def form(constraint: str, endpoint: str, role: str = "admin", message: str | Non
     return register
 
 
-@form("uq_service_plan_client_id", "service_plan", "social_worker",
+@form("uq_service_plan_client_id_stay", "service_plan", "social_worker",
       message="Budi Santoso sudah punya rencana pelayanan; ubah rencana yang ada.")  # its rule
 def _plan(who):
     person = make_client("Budi Santoso", social_worker_id=who["staff_id"])
@@ -144,7 +145,7 @@ def _intake(_who):
     return {"number": "5", "starts_on": "02/02/2026"}
 
 
-@form("uq_termination_client_id", "termination", "social_worker")
+@form("uq_termination_client_id_stay", "termination", "social_worker")
 def _termination(who):
     person = make_client("Budi Santoso", stage="termination", social_worker_id=who["staff_id"],
                          admission_date=date(2025, 6, 1), termination_date=date(2026, 1, 5),
@@ -342,14 +343,14 @@ DUPLICATES: dict[str, Callable[[], object]] = {
     "uq_client_register_number": _second_client_with_the_number,
     "uq_register_counter_year": lambda: _twice(
         lambda: RegisterCounter(year=2031, next_number=1)),
-    "uq_service_plan_client_id": _plan_twice,
+    "uq_service_plan_client_id_stay": _plan_twice,
     "uq_conference_decision_conference_id_client_id": _decision,
     "uq_staff_employee_number": lambda: _twice(
         lambda: Staff(name="Rina", position="instructor", employee_number="1985")),
     "uq_skill_type_name": lambda: _twice(lambda: SkillType(name="Sablon")),
     "uq_document_type_name": lambda: _twice(lambda: DocumentType(name="KTP")),
-    "uq_selection_client_id": lambda: _twice(lambda: Selection(client_id=_a_client())),
-    "uq_letter_waiver_client_id_type_id": _waived_twice,
+    "uq_selection_client_id_stay": lambda: _twice(lambda: Selection(client_id=_a_client())),
+    "uq_letter_waiver_client_id_stay_type_id": _waived_twice,
     "uq_enrollment_class_id_client_id": _enrolled_twice,
     "uq_training_session_class_id_date_start_time": _sessions_twice,
     "uq_network_partner_name": lambda: _twice(
@@ -364,7 +365,9 @@ DUPLICATES: dict[str, Callable[[], object]] = {
     "uq_setting_key": lambda: _twice(lambda: Setting(key="contoh", value="isi")),
     "uq_holiday_date": lambda: _twice(lambda: Holiday(date=date(2026, 8, 17), name="Libur")),
     "uq_intake_number": lambda: _twice(lambda: Intake(number=5, starts_on=date(2026, 1, 5))),
-    "uq_termination_client_id": lambda: _twice(lambda: Termination(client_id=_a_client())),
+    "uq_termination_client_id_stay": lambda: _twice(lambda: Termination(client_id=_a_client())),
+    "uq_client_stay_client_id_number": lambda: _twice(lambda: ClientStay(
+        client_id=_a_client(), number=1, stage="termination")),
 }
 
 

@@ -37,6 +37,7 @@ from .referrals import ensure_referrals
 from .selection import ensure_selection
 from .staff import ACCOUNTS, STAFF, ensure_accounts, ensure_staff
 from .staff_reports import ensure_staff_reports
+from .stays import ensure_readmission
 from .terminations import ensure_terminations
 from .training import ensure_attendance, ensure_classes, ensure_enrollments, ensure_sessions
 
@@ -106,5 +107,7 @@ def load_demo(password: str, today: date | None = None) -> dict[str, int]:
     counts["laporan staf"] = ensure_staff_reports(demo)
     db.session.flush()
     counts["keputusan KK"] = ensure_decisions(demo)
+    db.session.flush()
+    counts["diterima kembali"] = ensure_readmission(demo)
     db.session.flush()
     return counts

@@ -24,13 +24,15 @@ def ensure_documents(demo: Demo) -> int:
     folder = documents.folder()
     folder.mkdir(parents=True, exist_ok=True)
     planned = 0
-    for client in [c for c in demo.clients if c.admission_date is not None][:12]:
+    # Clients ever admitted (a re-admitted one's new stay has no admission date yet).
+    for client in [c for c in demo.clients if c.register_number is not None][:12]:
+        admitted = client.admission_date or demo.today
         wanted = []
         if client.nik:
             wanted.append((kinds["KTP"], None))
         if client.referral_source == "dinsos":
             wanted.append((kinds["Surat rujukan Dinas Sosial"],
-                           f"400/{client.id:03d}/Dinsos/{client.admission_date:%Y}"))
+                           f"400/{client.id:03d}/Dinsos/{admitted:%Y}"))
         planned += len(wanted)
         for kind, number in wanted:
             if (client.id, kind.id) in have:
@@ -39,7 +41,7 @@ def ensure_documents(demo: Demo) -> int:
             if not (folder / name).exists():
                 (folder / name).write_bytes(SCAN)
             db.session.add(ClientDocument(client=client, document_type=kind, number=number,
-                                          issued_on=client.admission_date, file=name,
+                                          issued_on=admitted, file=name,
                                           original_name=name))
     return planned + _genogram(kinds[documents.ATTACHMENT_TYPE], folder)
 

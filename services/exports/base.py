@@ -48,13 +48,15 @@ def stream_rows(query):
     return db.session.execute(query.execution_options(yield_per=BATCH))
 
 
-def in_panti_during(first: date, last: date):
+def in_panti_during(first: date, last: date, stay=None):
     """A condition: the client lived in the panti on some day between the two dates (was
     admitted: has a register number and an admission date; a candidate's planned date, or
-    one who left from stage 1, does not count)."""
-    return and_(Client.register_number.is_not(None), Client.admission_date.is_not(None),
-                Client.admission_date <= last,
-                or_(Client.termination_date.is_(None), Client.termination_date >= first))
+    one who left from stage 1, does not count). ``stay``: rows of ``stays.all_stays()``
+    instead of the clients' current stays."""
+    row = Client if stay is None else stay.c
+    return and_(row.register_number.is_not(None), row.admission_date.is_not(None),
+                row.admission_date <= last,
+                or_(row.termination_date.is_(None), row.termination_date >= first))
 
 
 REPORTS = {

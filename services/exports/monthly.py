@@ -45,6 +45,7 @@ from models.conference import conference_client
 
 from ..attendance_summary import code_counts
 from ..schedule import bookings_between
+from ..stays import all_stays
 from ..workbook import Percent, Report
 from .base import Context, in_panti_during, stream_rows
 from .conferences import conference_rows
@@ -71,11 +72,13 @@ START, ADMITTED, EXITED, END = range(4)
 
 
 def census(first: date, last: date) -> Census:
-    """Counted from each client's admission and termination dates (one streamed query)."""
+    """Counted from each stay's admission and termination dates (one streamed query): a
+    person admitted again is admitted in the month of each stay."""
     result = Census()
-    query = select(Client.district_of_origin, Client.sex, Client.admission_date,
-                   Client.termination_date, Client.termination_reason).where(
-        in_panti_during(first, last))
+    stay = all_stays()
+    query = select(stay.c.district, stay.c.sex, stay.c.admission_date,
+                   stay.c.termination_date, stay.c.termination_reason).where(
+        in_panti_during(first, last, stay))
     for district, sex, admitted, ended, reason in stream_rows(query):
         counts = result.rows[(district or "").strip() or str(UNKNOWN_DISTRICT)][sex]
         if admitted < first:
