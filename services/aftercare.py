@@ -69,11 +69,13 @@ def plan_visits(client: Client) -> list[AftercareVisit]:
 
 
 def visits_due(today: date, where: list | None = None) -> list[AftercareVisit]:
-    """Visits not yet done whose day is within NOTICE_DAYS (or past), earliest first;
+    """Visits of the clients' current stays not yet done whose day is within NOTICE_DAYS (or
+    past), earliest first (a person admitted again is not visited for the stay that ended);
     ``where``: the reader's visibility. One query."""
     return list(db.session.scalars(
         select(AftercareVisit).options(joinedload(AftercareVisit.client))
         .where(AftercareVisit.done_on.is_(None),
+               *AftercareVisit.of_current_stay(AftercareVisit.client_id),
                AftercareVisit.planned_on <= today + timedelta(days=NOTICE_DAYS),
                *(where or []))
         .order_by(AftercareVisit.planned_on, AftercareVisit.id)))

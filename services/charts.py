@@ -26,7 +26,7 @@ from models import (
     User,
     db,
 )
-from models.choices import ACTIVE_STAGES, SEXES, STAGES, AttendanceCode
+from models.choices import ACTIVE_STAGES, SEXES, STAGES, AttendanceCode, Stage
 
 from .conferences import REVIEWED_STAGES, last_decisions, review_falls_due_by
 from .dates import today as panti_today
@@ -217,8 +217,9 @@ def census(user: User, months: list[Month]) -> list[MonthCensus]:
     admitted = _month_of(stays.c.admission_date, months)
     stay = (
         select(stays.c.sex.label("sex"),
-               # A candidate (no register number or date) was never admitted: -1.
-               case((or_(stays.c.register_number.is_(None),
+               # A candidate (no register number or date; a person admitted again: in
+               # stage 1) was not admitted: -1 (as exports.in_panti_during).
+               case((or_(stays.c.register_number.is_(None), stays.c.stage == Stage.APPROACH,
                          stays.c.admission_date.is_(None)), -1),
                     else_=admitted).label("admitted"),
                _month_of(stays.c.termination_date, months).label("left"))

@@ -341,12 +341,13 @@ class Due:
 
 
 def last_decisions(today: date):
-    """Subquery: each client's last KK decision in force on ``today`` (``client_id``,
-    ``last``)."""
+    """Subquery: each client's last KK decision in force on ``today`` in their current stay
+    (``client_id``, ``last``)."""
     return (select(ConferenceDecision.client_id,
                    func.max(CaseConference.date).label("last"))
             .join(CaseConference, CaseConference.id == ConferenceDecision.conference_id)
-            .where(CaseConference.date <= today, ConferenceDecision.draft.is_(False))
+            .where(CaseConference.date <= today, ConferenceDecision.draft.is_(False),
+                   *ConferenceDecision.of_current_stay(ConferenceDecision.client_id))
             .group_by(ConferenceDecision.client_id).subquery())
 
 

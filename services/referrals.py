@@ -14,10 +14,11 @@ FEEDBACK_DAYS = 14
 
 
 def awaiting_feedback(today: date, where: list | None = None) -> list[Referral]:
-    """Referrals sent or received more than FEEDBACK_DAYS ago with no answer yet (``where``:
-    the reader's visibility), oldest first; one query."""
+    """Referrals of the clients' current stays sent or received more than FEEDBACK_DAYS ago
+    with no answer yet (``where``: the reader's visibility), oldest first; one query."""
     return list(db.session.scalars(
         select(Referral).options(joinedload(Referral.client), joinedload(Referral.partner))
         .where(Referral.status.in_(("sent", "received")),
+               *Referral.of_current_stay(Referral.client_id),
                Referral.referred_on <= today - timedelta(days=FEEDBACK_DAYS), *(where or []))
         .order_by(Referral.referred_on, Referral.id)))

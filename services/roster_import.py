@@ -24,7 +24,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from models import AuditEntry, Client, RegisterNumber, Room, Staff, db
+from models import AuditEntry, Client, ClientStay, RegisterNumber, Room, Staff, db
 from models.choices import (
     REFERRAL_SOURCES,
     RELIGIONS,
@@ -100,6 +100,14 @@ class _Lookups:
         self.clients = {client.register_number: client for client in db.session.scalars(
             select(Client).where(Client.register_number.in_(numbers)))} if numbers else {}
         self.issued = set(db.session.scalars(select(RegisterNumber.number)))
+        # The ended stays of those clients (a roster of an earlier month lists them): client
+        # id and admission date → the stay's number.
+        self.ended = {(client_id, admitted): number for client_id, admitted, number in
+                      db.session.execute(select(ClientStay.client_id,
+                                                ClientStay.admission_date, ClientStay.number)
+                                         .where(ClientStay.client_id.in_(
+                                             [c.id for c in self.clients.values()])))} \
+            if self.clients else {}
         self.rooms = {name.casefold(): room_id for room_id, name in db.session.execute(
             select(Room.id, Room.name))}
         self.workers: dict[str, list[int]] = {}
@@ -143,6 +151,11 @@ def _plan(path: str) -> tuple[Plan, _Lookups]:
                 row.reasons.append(_("NIK dobel (juga di baris %(row)s).", row=seen_niks[nik]))
             seen_niks.setdefault(nik, number)
         existing = lookups.clients.get(reg) if reg else None
+        ended = lookups.ended.get((existing.id, row.values["admission_date"])) \
+            if existing is not None and row.values.get("admission_date") else None
+        if ended is not None:  # never written over the stay the person is in now
+            row.reasons.append(_("Baris ini masa tinggal ke-%(n)s yang sudah berakhir; masa "
+                                 "tinggal yang lalu tidak diubah lewat impor.", n=ended))
         if existing is not None:
             row.changes = [str(label) for label, attr in ROSTER_COLUMNS
                            if attr in row.values and attr != "register_number"

@@ -116,18 +116,19 @@ def earlier_message() -> str:
 
 def all_stays():
     """Every stay — the current one of each client and those that ended — as rows
-    (client id, sex, district, register number, admission date, termination date and
+    (client id, sex, district, register number, stage, admission date, termination date and
     reason): what the census and the Dasbor count admissions and exits from."""
     current = select(
         Client.id.label("client_id"), Client.sex.label("sex"),
         Client.district_of_origin.label("district"),
-        Client.register_number.label("register_number"),
+        Client.register_number.label("register_number"), Client.stage.label("stage"),
         Client.admission_date.label("admission_date"),
         Client.termination_date.label("termination_date"),
         Client.termination_reason.label("termination_reason"))
     ended_stays = select(
         ClientStay.client_id, Client.sex, Client.district_of_origin, Client.register_number,
-        ClientStay.admission_date, ClientStay.termination_date, ClientStay.termination_reason,
+        ClientStay.stage, ClientStay.admission_date, ClientStay.termination_date,
+        ClientStay.termination_reason,
     ).join(Client, Client.id == ClientStay.client_id)
     return union_all(current, ended_stays).subquery("stay")
 

@@ -155,6 +155,10 @@ def test_the_census_counts_the_readmission_in_its_month_and_the_first_stay_in_it
     stays.readmit(person, None, day=date(2026, 10, 1), actor="uji")
     person.admission_date = date(2026, 10, 6)
     db.session.commit()
+    # Admitted again is admitted only once past stage 1 (a planned date is not an admission).
+    assert census(date(2026, 10, 1), date(2026, 10, 31)).total(1) == 0
+    person.stage = Stage.ADMISSION
+    db.session.commit()
     february = census(date(2026, 2, 1), date(2026, 2, 28))
     assert (february.total(0), february.total(1), february.total(2), february.total(3)) == (
         1, 0, 0, 1)
@@ -290,3 +294,59 @@ def test_current_stay_conditions_correlate_with_every_client_of_an_outer_query(a
         select(Client.full_name, summary_ready(Client.id, CaseConference.date))
         .select_from(CaseConference).join(Client, Client.id.in_([budi, rina]))).all())
     assert ready == {"Budi Santoso": False, "Rina Marlina": True}
+
+
+def test_an_ended_stays_open_items_are_no_longer_due_once_the_person_is_back(app, ctx):
+    """An aftercare visit not made and a referral without feedback, both of the first stay,
+    leave the due lists when the person is admitted again (they cannot be changed now)."""
+    from models import AftercareVisit, NetworkPartner, Referral
+    from services import aftercare, referrals
+
+    budi = _first_stay()
+    partner = NetworkPartner(name="Puskesmas Sukajadi", kind="health")
+    db.session.add_all([
+        AftercareVisit(client_id=budi, planned_on=date(2026, 4, 20), months_after=1),
+        Referral(client_id=budi, partner=partner, referred_on=date(2026, 2, 2),
+                 reason="Pemeriksaan paru")])
+    db.session.commit()
+    today = panti_today()
+    assert [v.client_id for v in aftercare.visits_due(today)] == [budi]
+    assert [r.client_id for r in referrals.awaiting_feedback(today)] == [budi]
+    stays.readmit(db.session.get(Client, budi), None, actor="uji")
+    db.session.commit()
+    assert aftercare.visits_due(today) == []
+    assert referrals.awaiting_feedback(today) == []
+
+
+def test_the_roster_of_a_month_lists_the_stay_in_the_panti_then_and_its_import_is_refused(
+        app, client, login_as):
+    import io
+
+    from .test_client_rules import dry_run
+    from .test_exports import _book, _download, _table
+
+    login_as("admin")
+    with app.app_context():
+        budi = _first_stay()
+        person = db.session.get(Client, budi)
+        stays.readmit(person, None, day=date(2026, 10, 1), actor="uji")
+        person.admission_date, person.stage = date(2026, 10, 6), Stage.ADMISSION
+        db.session.commit()
+    february = _book(_download(client, "roster", month="2026-02"))
+    rows = _table(february.active)
+    assert [(r[1], r[3], r[16].date(), r[17], r[20].date()) for r in rows] == [
+        ("2026-0001", "Budi Santoso", FIRST_IN, "9. Terminasi", FIRST_OUT)]
+    october = _table(_book(_download(client, "roster", month="2026-10")).active)
+    assert [(r[1], r[16].date(), r[17], r[20]) for r in october] == [
+        ("2026-0001", date(2026, 10, 6), "2. Penerimaan & registrasi", None)]
+    # February's roster read back does not write the ended stay over the current one.
+    buffer = io.BytesIO()
+    february.save(buffer)
+    with app.app_context():
+        before = db.session.get(Client, budi).row_version
+    found = dry_run(client, buffer.getvalue())
+    assert found[8][0] == "reject"
+    assert "Baris ini masa tinggal ke-1 yang sudah berakhir; masa tinggal yang lalu tidak " \
+        "diubah lewat impor." in found[8][1]
+    with app.app_context():
+        assert db.session.get(Client, budi).row_version == before

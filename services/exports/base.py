@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_
 
 from models import Client, db
-from models.choices import MONTHS
+from models.choices import MONTHS, Stage
 
 from ..schedule import month_end
 from ..workbook import Report
@@ -51,10 +51,13 @@ def stream_rows(query):
 def in_panti_during(first: date, last: date, stay=None):
     """A condition: the client lived in the panti on some day between the two dates (was
     admitted: has a register number and an admission date; a candidate's planned date, or
-    one who left from stage 1, does not count). ``stay``: rows of ``stays.all_stays()``
-    instead of the clients' current stays."""
-    row = Client if stay is None else stay.c
-    return and_(row.register_number.is_not(None), row.admission_date.is_not(None),
+    one who left from stage 1, does not count). ``stay``: the stays to judge instead of the
+    clients' current ones — ``ClientStay`` (joined to its client) or ``stays.all_stays()``."""
+    row = Client if stay is None else getattr(stay, "c", stay)
+    number = getattr(row, "register_number", Client.register_number)
+    # A person admitted again keeps their number: in stage 1 their date is only planned.
+    return and_(number.is_not(None), row.stage != Stage.APPROACH,
+                row.admission_date.is_not(None),
                 row.admission_date <= last,
                 or_(row.termination_date.is_(None), row.termination_date >= first))
 
