@@ -26,6 +26,7 @@ from services import (
     referral_rules,
     room_rules,
     staff_reports,
+    stays,
     terminations,
     training_rules,
 )
@@ -181,11 +182,7 @@ def move_client(client_ref: str, stage: str, reason: str | None, day: str | None
 
     CLIENT is the register number, or #ID for a candidate, who has none before admission
     (the id in the address of the client's page)."""
-    by_id = client_ref.startswith("#") and client_ref[1:].isdigit()
-    client = db.session.scalar(select(Client).where(
-        Client.id == int(client_ref[1:]) if by_id else Client.register_number == client_ref))
-    if client is None:
-        raise click.ClickException(_("Klien %(n)s tidak ditemukan.", n=client_ref))
+    client = _client(client_ref)
     try:
         lifecycle.move(client, stage, None, reason=reason, note=note,
                        day=parse_date(day) if day else None, actor="flask move-client")
@@ -194,6 +191,39 @@ def move_client(client_ref: str, stage: str, reason: str | None, day: str | None
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(lifecycle.moved_text(client))
+
+
+@click.command("readmit-client")
+@click.argument("client_ref", metavar="CLIENT")
+@click.option("--day", help="The day they came again (dd/mm/yyyy; default today).")
+@click.option("--note", help="Who brought them, from where.")
+@with_appcontext
+@on_record
+def readmit_client(client_ref: str, day: str | None, note: str | None) -> None:
+    """Admit again a client whose stay ended: a new stay at stage 1 with the same register
+    number, the ended one kept (services/stays.py, the client page's "Terima kembali").
+
+    CLIENT is the register number, or #ID (the id in the address of the client's page)."""
+    client = _client(client_ref)
+    try:
+        stays.readmit(client, None, note=note, day=parse_date(day) if day else None,
+                      actor="flask readmit-client")
+    except (stays.ReadmitRefused, ValueError) as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(_("%(client)s diterima kembali: masa tinggal ke-%(n)s dimulai pada tahap 1.",
+                 client=client.full_name, n=client.stay))
+
+
+def _client(client_ref: str) -> Client:
+    """The client a command names: by register number, or ``#ID``."""
+    by_id = client_ref.startswith("#") and client_ref[1:].isdigit()
+    client = db.session.scalar(select(Client).where(
+        Client.id == int(client_ref[1:]) if by_id else Client.register_number == client_ref))
+    if client is None:
+        raise click.ClickException(_("Klien %(n)s tidak ditemukan.", n=client_ref))
+    return client
 
 
 @click.command("check-data")
@@ -244,7 +274,7 @@ def send_digest(day: str | None, username: str | None) -> None:
 
 
 COMMANDS = (init_db, seed_demo, generate_sessions_command, create_user, backup_command,
-            restore_command, check_data, move_client, send_digest)
+            restore_command, check_data, move_client, readmit_client, send_digest)
 
 
 def init_app(app: Flask) -> None:

@@ -350,3 +350,25 @@ def test_the_roster_of_a_month_lists_the_stay_in_the_panti_then_and_its_import_i
         "diubah lewat impor." in found[8][1]
     with app.app_context():
         assert db.session.get(Client, budi).row_version == before
+
+
+def test_the_command_readmits_through_the_same_rule(app):
+    from cli import readmit_client
+
+    runner = app.test_cli_runner()
+    with app.app_context():
+        budi = _first_stay()
+        rina = make_client("Rina Marlina", sex="P", number="2026-0002").id
+        db.session.commit()
+    still_in = runner.invoke(readmit_client, ["2026-0002"])
+    assert still_in.exit_code == 1
+    assert "Rina Marlina masih dalam pelayanan panti" in still_in.output
+    done = runner.invoke(readmit_client, [f"#{budi}", "--note", "Razia Terminal Cicaheum"])
+    assert done.exit_code == 0, done.output
+    assert done.output.strip() == ("Budi Santoso diterima kembali: masa tinggal ke-2 dimulai "
+                                   "pada tahap 1.")
+    with app.app_context():
+        last = lifecycle.timeline(budi)[-1]
+        assert (last.to_stage, last.actor, last.note, last.stay) == (
+            "approach", "flask readmit-client", "Razia Terminal Cicaheum", 2)
+        assert db.session.get(Client, rina).stay == 1
