@@ -14,10 +14,11 @@ from wtforms.validators import NumberRange, Optional
 
 from forms.base import RowForm
 from forms.validators import not_in_future, strip_text
-from models import Intake, OutreachPerson, OutreachVisit, db
+from models import Client, Intake, OutreachPerson, OutreachVisit, db
 from models.choices import OUTREACH_PLACES, SEXES
-from services import outreach
+from services import outreach, stays
 from services.inputs import parse_id
+from services.scopes import visible
 
 from .base import SecureModelView
 from .converters import choice_formatter
@@ -82,6 +83,21 @@ class OutreachView(SecureModelView):
     }
     details_template = "admin/outreach_details.html"
 
+    @expose("/details/")
+    def details_view(self):
+        """The visit, and for each person met not yet registered the clients they may be
+        (the duplicate check), with the choice: a different person, or the same one."""
+        visit_id = parse_id(request.args.get("id"))
+        visit = db.session.get(OutreachVisit, visit_id) if visit_id else None
+        if visit is not None and self.can_edit:
+            user = current_user._get_current_object()
+            self._template_args["matches"] = {
+                person.id: found for person in visit.persons
+                if (found := outreach.matches(person, visible(Client, user)))}
+            self._template_args["readmit_ok"] = stays.ended
+            self._template_args["may_readmit"] = stays.may_readmit(user)
+        return super().details_view()
+
     def render(self, template, **kwargs):
         kwargs.setdefault("sexes", SEXES)
         return super().render(template, **kwargs)
@@ -95,12 +111,20 @@ class OutreachView(SecureModelView):
         if person is None:
             abort(404)
         visit = self.get_one(str(person.visit_id))
-        client = run_step(lambda: outreach.enrol(person, current_user._get_current_object()),
-                          visit)
+        same_as = parse_id(request.form.get("same_as"))
+        different = [found for found in map(parse_id, request.form.getlist("different_from"))
+                     if found is not None]
+        client = run_step(lambda: outreach.enrol(
+            person, current_user._get_current_object(), different_from=different,
+            same_as=same_as), visit)
         if client is FAILED:
             return redirect(self.get_url(".details_view", id=visit.id))
-        flash(_("%(name)s didaftarkan sebagai calon klien (tahap 1. Pendekatan awal); nomor "
-                "induk diberikan saat penerimaan.", name=client.full_name), "success")
+        if same_as is not None:
+            flash(_("%(name)s diterima kembali: masa tinggal ke-%(n)s dimulai pada tahap 1.",
+                    name=client.full_name, n=client.stay), "success")
+        else:
+            flash(_("%(name)s didaftarkan sebagai calon klien (tahap 1. Pendekatan awal); "
+                    "nomor induk diberikan saat penerimaan.", name=client.full_name), "success")
         return redirect(url_for("client.details_view", id=client.id))
 
 

@@ -4,16 +4,17 @@ the weeks of an intake's outreach month still without a visit."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from models import Client, Intake, OutreachPerson, OutreachVisit, User, db
+from models import Client, DuplicateDecision, Intake, OutreachPerson, OutreachVisit, User, db
 from models.choices import OUTREACH_PLACES, Stage
 
-from . import duplicates, lifecycle
+from . import duplicates, lifecycle, stays
 from .client_rules import client_problems
 from .dates import format_date
 from .dates import today as panti_today
@@ -40,10 +41,31 @@ def registration(person: OutreachPerson) -> dict:
             "referral_source": "outreach", "arrival_condition": " ".join(seen)}
 
 
-def enrol(person: OutreachPerson, user: User | None) -> Client:
+def _compared(person: OutreachPerson, values: dict) -> dict:
+    """What the duplicate check compares: the estimated age stands in for a birth date it
+    can compare (within two years)."""
+    if not person.estimated_age:
+        return values
+    today = panti_today()
+    return {**values, "birth_date": date(today.year - person.estimated_age, 7, 1)}
+
+
+def matches(person: OutreachPerson, where: Iterable = ()) -> list[duplicates.Match]:
+    """The clients the person met may be (``where``: who the reader may see); none once
+    registered, or without a name to compare."""
+    if person.client_id is not None or not person.name or not person.sex:
+        return []
+    return duplicates.likely_same(_compared(person, registration(person)),
+                                  today=panti_today(), where=where)
+
+
+def enrol(person: OutreachPerson, user: User | None, *, different_from: Iterable[int] = (),
+          same_as: int | None = None) -> Client:
     """Register ``person`` as a client of stage 1 (not committed): refused when already
-    registered, without a name or sex, against a registration rule, or when the roster may
-    already hold them (then the registration form, which shows the matches, is the way)."""
+    registered, without a name or sex, or against a registration rule. When the roster may
+    already hold them, the user chooses, as on the registration form: a different person
+    (``different_from``: every match shown; the choice is recorded), or the same person
+    whose stay ended (``same_as``), who is admitted again with what was recorded."""
     if person.client_id is not None:
         number = person.client.register_number
         raise EnrolRefused(_("%(name)s sudah didaftarkan sebagai klien %(n)s.",
@@ -57,21 +79,31 @@ def enrol(person: OutreachPerson, user: User | None) -> Client:
     problems = client_problems(values)
     if problems:
         raise EnrolRefused(" ".join(problem.message for problem in problems))
-    today = panti_today()
-    # The estimated age stands in for a birth date the check can compare (within two years).
-    compared = {**values, "birth_date": date(today.year - person.estimated_age, 7, 1)} \
-        if person.estimated_age else values
-    matches = duplicates.likely_same(compared, today=today)
-    if matches:
+    found = matches(person)
+    shown = [str(match.client) for match in found]
+    if same_as is not None:
+        client = next((m.client for m in found if m.client.id == same_as), None)
+        if client is None:
+            raise EnrolRefused(_("Klien itu tidak termasuk kemiripan orang ini."))
+        stays.readmit(client, user, shown=shown, note=_(
+            "Ditemui lagi saat penjangkauan %(day)s di %(place)s.",
+            day=format_date(person.visit.date), place=person.visit.place))
+        client.referral_source = values["referral_source"]
+        client.arrival_condition = values["arrival_condition"]
+        person.client = client
+        return client
+    if found and not {m.client.id for m in found} <= set(different_from):
         raise EnrolRefused(_(
-            "Mungkin sudah terdaftar: %(who)s. Bila orang yang berbeda, daftarkan lewat Buku "
-            "induk klien (kemiripan ditampilkan di sana); bila orang yang sama yang sudah "
-            "keluar, terima kembali dari halaman kliennya.",
-            who="; ".join(str(m.client) for m in matches)))
+            "Mungkin sudah terdaftar: %(who)s. Pilih di bawah namanya: orang yang berbeda, "
+            "atau orang yang sama yang diterima kembali.", who="; ".join(shown)))
     client = Client(**values)  # a candidate: the register number comes with admission
     db.session.add(client)
     lifecycle.begin(client, user=user)
     person.client = client
+    if found:
+        db.session.flush()  # the new client's id, for the recorded choice
+        db.session.add(DuplicateDecision(client_id=client.id, shown=", ".join(shown)[:255],
+                                         decided_by_id=user.id if user is not None else None))
     return client
 
 
