@@ -43,7 +43,7 @@ from models.choices import (
     TERMINATION_REASONS,
     Stage,
 )
-from services import duplicates, lifecycle, stays
+from services import client_search, duplicates, lifecycle, stays
 from services.attendance_summary import one_client_by_class
 from services.case_file import case_file
 from services.client_rules import TEXT_LIMITS, client_problems
@@ -222,7 +222,10 @@ class ClientView(RuleChecked, SecureModelView):
     column_details_list = REGISTRATION_FIELDS
     details_template = "admin/client_details.html"
     column_labels = CLIENT_LABELS
-    column_searchable_list = ("register_number", "full_name", "nik", "district_of_origin")
+    # What the search box reads (services/client_search.py answers through the engines' text
+    # index; the list makes the box and its placeholder from these).
+    column_searchable_list = ("register_number", "full_name", "nik", "birth_place",
+                              "district_of_origin")
     column_sortable_list = (
         "register_number",
         "full_name",
@@ -290,6 +293,15 @@ class ClientView(RuleChecked, SecureModelView):
             "description": _l("JPG/PNG/WebP, maks. 2 MB."),
         },
     }
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        """Each word typed found in the register number, name, NIK, birthplace or district,
+        through the engine's text index (services/client_search.py)."""
+        for condition in client_search.conditions(search):
+            query = query.filter(condition)
+            if count_query is not None:
+                count_query = count_query.filter(condition)
+        return query, count_query, joins, count_joins
 
     def scaffold_form(self):
         form_class = super().scaffold_form()

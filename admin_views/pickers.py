@@ -15,7 +15,7 @@ from wtforms.validators import StopValidation
 
 from models import Client, NetworkPartner, Staff, TrainingClass, TrainingSession, db
 from models.choices import ACTIVE_STAGES
-from services import eligibility
+from services import client_search, eligibility
 from services.conflicts import clients_busy_during
 from services.dates import parse_date
 from services.dates import today as panti_today
@@ -67,8 +67,14 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
             g.pop(_SEARCHING, None)
 
     def search(self, term: str, offset: int, limit: int):
-        """One page of matches for ``term``; a picker with its own search overrides this."""
-        return super().get_list(term, offset, limit)
+        """One page of matches for ``term``; a picker with its own search overrides this. A
+        client is found as the client list's search finds one (services/client_search.py)."""
+        if self.model is not Client:
+            return super().get_list(term, offset, limit)
+        query = self.get_query().filter(*client_search.conditions(term))
+        if self.order_by is not None:
+            query = query.order_by(self.order_by)
+        return query.offset(offset).limit(limit).all()
 
 
 def picked_rows_exist(form, field):

@@ -47,6 +47,16 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 SLOW_S = 5.0
 PASSWORD = "bench-password"
 CHUNK = 10_000
+# Names and birthplaces as the roster holds them: client search looks for parts of them.
+FIRST = ("Muhammad", "Ahmad", "Asep", "Ujang", "Dedi", "Budi", "Agus", "Joko", "Rizki", "Eko",
+         "Siti", "Nur", "Sri", "Dewi", "Ani", "Rina", "Yanti", "Euis", "Iis", "Wati")
+LAST = ("Santoso", "Saputra", "Hidayat", "Kurniawan", "Setiawan", "Gunawan", "Sukandi",
+        "Suryadi", "Wijaya", "Pratama", "Lestari", "Rahayu", "Aminah", "Marlina", "Sari",
+        "Permana", "Nugraha", "Firmansyah", "Ramdani", "Hermawan", "Sopandi", "Mulyana",
+        "Hakim", "Fauzi", "Syahputra")
+CITIES = ("Bandung", "Cirebon", "Garut", "Tasikmalaya", "Sumedang", "Subang", "Karawang",
+          "Bekasi", "Bogor", "Sukabumi", "Cianjur", "Indramayu", "Majalengka", "Kuningan",
+          "Purwakarta", "Brebes", "Tegal", "Semarang", "Medan", "Palembang")
 
 
 def _insert(model, rows: list[dict]) -> None:
@@ -80,7 +90,11 @@ def build(app) -> dict[str, int]:
         clients = []
         for i, number in enumerate(numbers):
             admitted = today - timedelta(days=(CLIENTS - i) * 20 * 365 // CLIENTS)
-            row = {"register_number": number, "full_name": f"Klien Nomor {i}",
+            row = {"register_number": number,
+                   "full_name": f"{FIRST[i % len(FIRST)]} "
+                                f"{LAST[i // len(FIRST) % len(LAST)]}",
+                   "birth_place": CITIES[i % len(CITIES)],
+                   "nik": f"3273{i:012d}" if i % 3 == 0 else None,
                    "sex": "L", "admission_date": admitted, "cohort": 1 + i % 5,
                    "district_of_origin": f"Kota {i % 40}",
                    "social_worker_id": workers[i % len(workers)].id}
@@ -136,6 +150,14 @@ def build(app) -> dict[str, int]:
 PAGES = [
     ("client", "/admin/client/"),
     ("client", f"/admin/client/?page={CLIENTS // 20 - 1}"),
+    # Client search: part of a name, two words, part of a register number, of a NIK, a
+    # birthplace; and two letters, below what the text index serves (read without it).
+    ("client search", "/admin/client/?search=ukand"),
+    ("client search", "/admin/client/?search=asep+sukandi"),
+    ("client search", "/admin/client/?search=049999"),
+    ("client search", "/admin/client/?search=32730000049"),
+    ("client search", "/admin/client/?search=irebo"),
+    ("client search", "/admin/client/?search=zz"),
     ("attendance", "/admin/attendance/"),
     ("attendance", "/admin/attendance/?page=50"),
     ("attendance", "/admin/attendance/?page=499"),

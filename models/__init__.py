@@ -1,5 +1,6 @@
 """Typed models of the panti console, one module per domain."""
 
+from . import client_search  # noqa: F401 (its text index is created with the client table)
 from .aftercare import AftercareVisit
 from .attendance import Attendance
 from .audit import AuditEntry

@@ -51,6 +51,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import create_app
 from models import db
+from models.client_search import is_search_object
 
 ROWS_PER_TABLE = 3
 # Bound on insert attempts for one row: a schema whose constraints the builder cannot meet
@@ -315,13 +316,14 @@ class TableRows(NamedTuple):
 
 
 def snapshot(engine: Engine) -> dict[str, TableRows]:
-    """Every row of every table but Alembic's own."""
+    """Every row of every table but Alembic's own and client search's text index (derived
+    from the clients; tests/test_client_search.py checks it after the migrations)."""
     result = {}
     with engine.connect() as conn:
         inspector = inspect(conn)
         quote = conn.dialect.identifier_preparer.quote
         for name in inspector.get_table_names():
-            if name == "alembic_version":
+            if name == "alembic_version" or is_search_object(name):
                 continue
             pk = inspector.get_pk_constraint(name)["constrained_columns"]
             found = conn.exec_driver_sql(f"SELECT * FROM {quote(name)}")
@@ -398,6 +400,10 @@ def test_every_migration_keeps_every_row(migrated_app):
     final = snapshot(engine)
     empty = [name for name, table in final.items() if len(table.rows) < ROWS_PER_TABLE]
     assert not empty, f"tables the test left (nearly) empty: {empty}"
+    if engine.dialect.name == "sqlite":  # client search's index holds every client as stored
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO client_search(client_search, rank) VALUES ('integrity-check', 1)")
 
 
 DANGLING = '''"""a step that leaves a row pointing at nothing"""

@@ -126,9 +126,12 @@ def _snapshot_postgresql(work: Path) -> tuple[Path, dict[str, Any]]:
         # pg_dump reads the snapshot this transaction holds, so the dump and the checksums
         # below describe the same moment.
         snapshot = conn.exec_driver_sql("SELECT pg_catalog.pg_export_snapshot()").scalar()
+        # The schema's tables, and the extension client search's indexes use (a restore
+        # drops the schema, and the extension in it, before it recreates both).
         result = subprocess.run(
             [pg_dump, "--format=plain", "--no-owner", "--no-privileges",
-             f"--schema={_quote(schema)}", f"--snapshot={snapshot}", "--lock-wait-timeout=60s",
+             f"--schema={_quote(schema)}", "--extension=pg_trgm", f"--snapshot={snapshot}",
+             "--lock-wait-timeout=60s",
              "--file", str(dump), "--dbname", uri],
             capture_output=True, text=True, env=env, check=False)
         if result.returncode != 0:

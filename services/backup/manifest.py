@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Connection
 
 from models import db
+from models.client_search import is_search_object
 
 FORMAT = "panti-backup/1"
 MANIFEST = "manifest.json"
@@ -202,7 +203,9 @@ def _occupied_tables() -> dict[str, int]:
                 counts[name] = conn.exec_driver_sql(
                     f"SELECT count(*) FROM {_quote(schema)}.{_quote(name)}").scalar()
             conn.rollback()
-    return {name: n for name, n in counts.items() if n and name not in BOOKKEEPING_TABLES}
+    # Client search's index is derived from the clients (an empty one holds its own setup).
+    return {name: n for name, n in counts.items()
+            if n and name not in BOOKKEEPING_TABLES and not is_search_object(name)}
 
 
 def _schema_revision(rows: Iterable[Any]) -> str | None:

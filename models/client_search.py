@@ -1,0 +1,51 @@
+"""The text index of client search (services/client_search.py), created with the ``client``
+table on each engine: on SQLite an FTS5 table over the searched columns with the trigram
+tokenizer, kept in step by triggers (external content: the text is not stored twice); on
+PostgreSQL the ``pg_trgm`` extension and a trigram GIN index per column.
+
+Migration ``0031_client_search`` creates the same objects on an existing database. A later
+migration that rebuilds ``client`` on SQLite (Alembic's batch mode copies the table) drops
+its triggers with the old table: it must create them again and rebuild the index.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import DDL, event
+
+from .client import Client
+
+SEARCHED = ("register_number", "full_name", "nik", "birth_place", "district_of_origin")
+_LIST = ", ".join(SEARCHED)
+_NEW = ", ".join(f"new.{name}" for name in SEARCHED)
+_OLD = ", ".join(f"old.{name}" for name in SEARCHED)
+
+SQLITE = (
+    f"CREATE VIRTUAL TABLE client_search USING fts5({_LIST}, content='client', "
+    "content_rowid='id', tokenize='trigram')",
+    f"CREATE TRIGGER client_search_insert AFTER INSERT ON client BEGIN "
+    f"INSERT INTO client_search(rowid, {_LIST}) VALUES (new.id, {_NEW}); END",
+    f"CREATE TRIGGER client_search_delete AFTER DELETE ON client BEGIN "
+    f"INSERT INTO client_search(client_search, rowid, {_LIST}) "
+    f"VALUES ('delete', old.id, {_OLD}); END",
+    f"CREATE TRIGGER client_search_update AFTER UPDATE OF {_LIST} ON client BEGIN "
+    f"INSERT INTO client_search(client_search, rowid, {_LIST}) "
+    f"VALUES ('delete', old.id, {_OLD}); "
+    f"INSERT INTO client_search(rowid, {_LIST}) VALUES (new.id, {_NEW}); END",
+)
+POSTGRESQL = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    *(f"CREATE INDEX client_search_{name} ON client USING gin ({name} gin_trgm_ops)"
+      for name in SEARCHED),
+)
+
+for statement in SQLITE:
+    event.listen(Client.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+for statement in POSTGRESQL:
+    event.listen(Client.__table__, "after_create",
+                 DDL(statement).execute_if(dialect="postgresql"))
+
+
+def is_search_object(name: str | None) -> bool:
+    """Whether a table or index is part of this index (schema comparisons leave it out: the
+    models do not describe it as tables and indexes)."""
+    return bool(name) and name.startswith("client_search")
