@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, case, func, literal, or_, select, union
+from sqlalchemy import String, func, literal, or_, select, union
 
 from models import (
     AftercareVisit,
@@ -169,16 +169,23 @@ def _activity_sheet(book: Report, ctx: Context) -> None:
         "guidance": len(bookings_between(ctx.first, ctx.last, ("guidance",))),
     }
     counts = code_counts()
-    day = func.coalesce(TrainingSession.date, RecreationActivity.date, Attendance.guidance_date)
-    kind = case((Attendance.session_id.is_not(None), "training"),
-                (Attendance.activity_id.is_not(None), "recreation"), else_="guidance")
-    recorded = {row[0]: row[1:] for row in db.session.execute(
-        select(kind, func.count(func.distinct(func.coalesce(
-            Attendance.session_id, Attendance.activity_id, Attendance.guidance_id))), *counts)
-        .outerjoin(TrainingSession, TrainingSession.id == Attendance.session_id)
-        .outerjoin(RecreationActivity, RecreationActivity.id == Attendance.activity_id)
-        .where(day.between(ctx.first, ctx.last))
-        .group_by(kind))}
+    # One query per kind of event, each driven by its own dates (the sessions' and the
+    # activities' date indexes; the guidance rows' (schedule, date) key), so the month costs
+    # the same whatever the years of attendance before it (docs/performance.md).
+    recorded = {
+        "training": db.session.execute(
+            select(func.count(func.distinct(Attendance.session_id)), *counts)
+            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+            .where(TrainingSession.date.between(ctx.first, ctx.last))).one(),
+        "recreation": db.session.execute(
+            select(func.count(func.distinct(Attendance.activity_id)), *counts)
+            .join(RecreationActivity, RecreationActivity.id == Attendance.activity_id)
+            .where(RecreationActivity.date.between(ctx.first, ctx.last))).one(),
+        "guidance": db.session.execute(
+            select(func.count(func.distinct(Attendance.guidance_id)), *counts)
+            .join(GuidanceSchedule, GuidanceSchedule.id == Attendance.guidance_id)
+            .where(Attendance.guidance_date.between(ctx.first, ctx.last))).one(),
+    }
     labels = {"training": _("Bimbingan keterampilan (pelatihan)"),
               "guidance": _("Bimbingan sosial, fisik, mental & keluarga"),
               "recreation": _("Bimbingan rekreasi & hiburan")}
