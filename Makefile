@@ -48,6 +48,7 @@ bench: install
 	$(BIN)/python -m bench.duplicates
 	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.history
 	$(BIN)/python -m bench.clicks
 
 clean:

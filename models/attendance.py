@@ -50,7 +50,8 @@ class Attendance(VersionMixin, TimestampMixin, db.Model):
     guidance_id: Mapped[int | None] = mapped_column(
         ForeignKey("guidance_schedule.id"), index=True
     )
-    guidance_date: Mapped[date | None] = mapped_column(Date)
+    # Indexed: a month's reports find the guidance rows by their day (tests/test_history_cost).
+    guidance_date: Mapped[date | None] = mapped_column(Date, index=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     code: Mapped[str] = mapped_column(String(1))
     note: Mapped[str | None] = mapped_column(String(255))
