@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, current_app
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual, FilterLike
@@ -11,6 +13,8 @@ from markupsafe import Markup, escape
 
 from models import AuditEntry
 from models.choices import AUDIT_ACTIONS
+from services.audit import SHEET_DETAIL
+from services.dates import format_date
 
 from .audit_labels import AuditWords
 from .base import SecureModelView, role_in
@@ -29,7 +33,18 @@ def _table(view, _context, entry, _name):
 
 
 def _changed_fields(view, _context, entry, _name):
+    if (entry.detail or "").startswith(SHEET_DETAIL):  # a save of an attendance sheet
+        return _("Kehadiran %(n)s klien", n=len(entry.changes or {}))
     return view.words.fields(entry.table_name, entry.changes or {})
+
+
+def _detail(_view, _context, entry, _name):
+    """A sheet save's day as the user reads it; any other detail as written."""
+    detail = entry.detail or ""
+    if detail.startswith(SHEET_DETAIL):
+        return _("Daftar hadir %(day)s",
+                 day=format_date(date.fromisoformat(detail.removeprefix(SHEET_DETAIL))))
+    return detail
 
 
 def _changes(view, _context, entry, _name):
@@ -80,9 +95,9 @@ class AuditLogView(SecureModelView):
         DateTimeBetweenFilter(AuditEntry.at, _l("Waktu")),
     )
     column_formatters = {"action": choice_formatter(AUDIT_ACTIONS), "table_name": _table,
-                         "changes": _changed_fields}
+                         "changes": _changed_fields, "detail": _detail}
     column_formatters_detail = {"action": choice_formatter(AUDIT_ACTIONS),
-                                "table_name": _table, "changes": _changes}
+                                "table_name": _table, "changes": _changes, "detail": _detail}
     details_template = "admin/model/details.html"
 
     def __init__(self, *args, words: AuditWords, **kwargs):

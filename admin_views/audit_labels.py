@@ -28,7 +28,7 @@ OWN_KINDS = {"conference_decision": _l("Keputusan KK"), "selection": _l("Seleksi
 STEP_FORMS = {"service_contract": SigningForm, "conference_decision": DecisionForm}
 # Fields no screen or form labels (set by a step itself, or never shown).
 EVERY_TABLE = {"rows": _l("Jumlah data"),  # a bulk insert's entry
-               "stay": _l("Masa tinggal ke-")}  # stamped on a case record (models/stay.py)
+               "stay": _l("Masa tinggal")}  # stamped on a case record (models/stay.py)
 OWN_LABELS: dict[str, dict[str, Any]] = {
     "user_account": {"password_hash": _l("Kata sandi")},
     "service_contract": {"previous": _l("Versi sebelumnya"),

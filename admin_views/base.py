@@ -387,19 +387,23 @@ class SecureModelView(Breadcrumbs, ModelView):
         """Every recorded change of one record the user may see, and of the rows edited
         inside its form (a plan's goals), newest first."""
         record = self.get_one(request.args.get("id", ""))
-        table = self.model.__tablename__
-        entries = db.session.scalars(
-            select(AuditEntry)
-            .where(or_(and_(AuditEntry.table_name == table, AuditEntry.record_id == record.id),
-                       and_(AuditEntry.parent_table == table,
-                            AuditEntry.parent_id == record.id)))
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        ).all()
+        entries = self.history_entries(record)
         return self.render(
             "admin/record_history.html", record=record, entries=entries,
             changes=self.describe_changes(entries),
             return_url=self.get_url(".details_view", id=record.id),
         )
+
+    def history_entries(self, record) -> list[AuditEntry]:
+        """The audit entries of ``record`` and of the rows edited inside its form, newest
+        first."""
+        table = self.model.__tablename__
+        return list(db.session.scalars(
+            select(AuditEntry)
+            .where(or_(and_(AuditEntry.table_name == table, AuditEntry.record_id == record.id),
+                       and_(AuditEntry.parent_table == table,
+                            AuditEntry.parent_id == record.id)))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())))
 
     def describe_changes(self, entries) -> dict[int, list[tuple]]:
         """Audit ``entries`` of this screen's model as (label, before, after) rows, limited

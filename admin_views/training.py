@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash
+from flask import flash, g
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import (
     BooleanEqualFilter,
@@ -11,6 +11,7 @@ from flask_admin.contrib.sqla.filters import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms.validators import InputRequired
 
@@ -18,6 +19,8 @@ from forms.fields import WeekdaysField
 from forms.validators import NotBefore, strip_text
 from models import (
     Attendance,
+    AuditEntry,
+    Client,
     Enrollment,
     Holiday,
     SkillType,
@@ -26,6 +29,7 @@ from models import (
     db,
 )
 from models.choices import ATENSI_COMPONENTS, ATTENDANCE_CODES, WEEKDAYS
+from services.attendance import sheet_entries
 from services.dates import today as panti_today
 from services.inputs import parse_id
 from services.schedule import (
@@ -286,6 +290,34 @@ class AttendanceView(RuleChecked, SecureModelView):
     def scope(self):
         # This screen is training attendance; guidance and recreation rows live in the grid.
         return [*super().scope(), Attendance.session_id.is_not(None)]
+
+    def history_entries(self, record) -> list[AuditEntry]:
+        """The record's own entries (the form), and each save of its session's sheet that
+        changed this client's line (a save is one entry for the whole sheet)."""
+        g.history_client = str(record.client_id)
+        sheet = [entry for entry in sheet_entries(TrainingSession.__tablename__,
+                                                  record.session_id, record.session.date)
+                 if g.history_client in entry.changes]
+        return sorted([*super().history_entries(record), *sheet],
+                      key=lambda entry: (entry.at, entry.id), reverse=True)
+
+    def describe_changes(self, entries) -> dict[int, list[tuple]]:
+        """The form's entries as any screen's; a save of the sheet as the lines it changed:
+        on a record's history page that record's line, in the audit log every line, by
+        client."""
+        own = super().describe_changes([e for e in entries if e.record_id is not None])
+        sheets = [e for e in entries if e.record_id is None]
+        one = g.get("history_client")
+        names = {} if one or not sheets else {str(client.id): str(client) for client in (
+            db.session.scalars(select(Client).where(Client.id.in_(
+                {int(key) for entry in sheets for key in entry.changes if key.isdigit()}))))}
+        for entry in sheets:
+            lines = [(one, entry.changes.get(one, [None, None]))] if one else \
+                sorted(entry.changes.items(), key=lambda item: names.get(item[0], item[0]))
+            own[entry.id] = [
+                (str(self.column_labels["code"]) if one else names.get(key, key),
+                 before or "—", after or _("(dihapus)")) for key, (before, after) in lines]
+        return own
 
 
 class HolidayView(SecureModelView):

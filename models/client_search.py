@@ -32,10 +32,17 @@ SQLITE = (
     f"VALUES ('delete', old.id, {_OLD}); "
     f"INSERT INTO client_search(rowid, {_LIST}) VALUES (new.id, {_NEW}); END",
 )
+# The operator class is named with the schema the extension lives in (public, or the app's
+# own schema where it was installed there), whatever the connection's search path. (DDL
+# formats its text with %: hence %%I for format()'s %I.)
 POSTGRESQL = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    *(f"CREATE INDEX client_search_{name} ON client USING gin ({name} gin_trgm_ops)"
-      for name in SEARCHED),
+    "DO $$ DECLARE home text; BEGIN "
+    "SELECT n.nspname INTO home FROM pg_extension e "
+    "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'; "
+    + " ".join(f"EXECUTE format('CREATE INDEX client_search_{name} ON client "
+               f"USING gin ({name} %%I.gin_trgm_ops)', home);" for name in SEARCHED)
+    + " END $$",
 )
 
 for statement in SQLITE:

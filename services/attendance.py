@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from models import (
     Attendance,
+    AuditEntry,
     Client,
     Enrollment,
     GuidanceSchedule,
@@ -31,7 +32,7 @@ from models.choices import ATTENDANCE_CODES, AttendanceCode
 from models.guidance import guidance_client
 from models.recreation import recreation_participant
 
-from .audit import CALLER_AUDITS, record_created
+from .audit import CALLER_AUDITS, SHEET_DETAIL, caller_audits, record_sheet
 from .dates import format_date, format_time
 from .dates import today as panti_today
 from .inputs import parse_id
@@ -84,6 +85,12 @@ class Sheet:
     @property
     def recorded(self) -> int:
         return sum(1 for row in self.rows if row.record is not None)
+
+    @property
+    def parent_table(self) -> str:
+        """The table of the event whose sheet this is (its audit entries name it)."""
+        return {"training": TrainingSession, "recreation": RecreationActivity}.get(
+            self.kind, GuidanceSchedule).__tablename__
 
     def event_columns(self) -> dict:
         """The columns an Attendance row of this event carries."""
@@ -271,12 +278,34 @@ def sheet_changed(sheet: Sheet, raw_token: str | None) -> str | None:
     client_of = {pair[0]: client for client in changed
                  for pair in (seen.get(client), now.get(client)) if pair is not None}
     conflict = Conflict()
-    for entry in reversed(entries_since(position, Attendance.__tablename__, client_of)):
-        row = rows.get(client_of.get(entry.record_id))
-        conflict.add(entry, [_line(row)] if row is not None else [])
+    # A line changed by a save of this sheet (one entry naming its lines), or by the
+    # single-record form (an entry of the record).
+    found = [*entries_since(position, Attendance.__tablename__, client_of),
+             *sheet_entries(sheet.parent_table, sheet.record_id, sheet.day, position)]
+    for entry in sorted(found, key=lambda entry: entry.id):
+        if entry.record_id is not None:
+            lines = [rows.get(client_of.get(entry.record_id))]
+        else:
+            lines = [rows.get(int(client)) for client in entry.changes or {}
+                     if int(client) in changed]
+        conflict.add(entry, [_line(row) for row in lines if row is not None])
     if not conflict.by_user:
         conflict.add(None, [_line(rows[c]) for c in sorted(changed) if c in rows])
     return conflict.message(_("Daftar hadir ini"))
+
+
+def sheet_entries(parent_table: str, record_id: int, day: date,
+                  position: int | None = None) -> list[AuditEntry]:
+    """The audit entries of the saves of an event's sheet on ``day`` (after ``position``),
+    oldest first (the event's own table and id: ``Sheet.parent_table``, ``record_id``)."""
+    return list(db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.table_name == Attendance.__tablename__,
+            AuditEntry.parent_table == parent_table,
+            AuditEntry.parent_id == record_id,
+            AuditEntry.detail == f"{SHEET_DETAIL}{day.isoformat()}",
+            *((AuditEntry.id > position,) if position is not None else ()))
+        .order_by(AuditEntry.id)))
 
 
 def _line(row: Row) -> str:
@@ -331,8 +360,9 @@ def save_sheet(sheet: Sheet, entries: dict[int, Entry], today: date | None = Non
     nothing is written). A blank code removes an earlier record (a correction).
 
     New records go in as one multi-row INSERT (the ORM would insert row by row on SQLite,
-    which cannot match generated ids to rows otherwise), with their audit entries in one
-    more statement; changes and removals go through the session and its audit hook.
+    which cannot match generated ids to rows otherwise); changes and removals go through the
+    session. The save is one audit entry with every line it changed (``audit.record_sheet``),
+    not one per row.
     """
     refused = not_yet_held(sheet.day, today)
     if refused:
@@ -343,33 +373,36 @@ def save_sheet(sheet: Sheet, entries: dict[int, Entry], today: date | None = Non
     if problems:
         return problems
     columns = sheet.event_columns()
-    new_rows, labels = [], {}
-    for row in sheet.rows:
-        entry = entries.get(row.client_id)
-        if entry is None:
-            continue
-        if row.record is None and entry.code:
-            new_rows.append({**columns, "client_id": row.client_id, "code": entry.code,
-                             "note": entry.note})
-            labels[row.client_id] = f"{row.register_number} — {row.full_name}"
-        elif row.record is not None and not entry.code:
-            db.session.delete(row.record)
-        elif row.record is not None:
-            if row.record.code != entry.code:
-                row.record.code = entry.code
-            if row.record.note != entry.note:
-                row.record.note = entry.note
-    db.session.flush()
-    if new_rows:
-        created = db.session.execute(
-            insert(Attendance).returning(Attendance.id, Attendance.client_id)
-            .execution_options(**{CALLER_AUDITS: True}),
-            new_rows,
-        ).all()
-        values = {row["client_id"]: row for row in new_rows}
-        record_created(Attendance.__tablename__, [
-            (record_id, labels[client_id], values[client_id])
-            for record_id, client_id in created
-        ])
-    db.session.commit()
+    new_rows, changes = [], {}
+    with caller_audits(Attendance.__tablename__):
+        for row in sheet.rows:
+            entry = entries.get(row.client_id)
+            if entry is None:
+                continue
+            before = line_value(row.record.code, row.record.note) if row.record else None
+            after = line_value(entry.code, entry.note) if entry.code else None
+            if before != after:
+                changes[str(row.client_id)] = [before, after]
+            if row.record is None and entry.code:
+                new_rows.append({**columns, "client_id": row.client_id, "code": entry.code,
+                                 "note": entry.note})
+            elif row.record is not None and not entry.code:
+                db.session.delete(row.record)
+            elif row.record is not None:
+                if row.record.code != entry.code:
+                    row.record.code = entry.code
+                if row.record.note != entry.note:
+                    row.record.note = entry.note
+        db.session.flush()
+        if new_rows:
+            db.session.execute(insert(Attendance).execution_options(**{CALLER_AUDITS: True}),
+                               new_rows)
+        record_sheet(sheet.parent_table, sheet.record_id, sheet.day,
+                     f"{sheet.title} — {format_date(sheet.day)}", changes)
+        db.session.commit()
     return []
+
+
+def line_value(code: str, note: str | None) -> str:
+    """A sheet line as its audit entry keeps it: the code, and the note after it."""
+    return f"{code} — {note}" if note else code

@@ -54,6 +54,10 @@ LABEL_COLUMNS = ("register_number", "full_name", "name", "username", "title", "t
 # session.info key: entries for rows the database itself changes (ON DELETE SET NULL or
 # CASCADE), found before the flush and written with the flush's own entries.
 _CASCADED = "audit_cascaded"
+# session.info key: tables whose flushed changes the caller records itself (``caller_audits``).
+_CALLER_TABLES = "audit_caller_tables"
+# The ``detail`` of an attendance sheet's entry: the day of the meeting it records.
+SHEET_DETAIL = "sheet:"
 
 _actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_actor", default=None)
 
@@ -274,7 +278,8 @@ def _collect_cascades(session: Session, _flush_context, _instances) -> None:
         state = inspect(obj)
         table = state.mapper.local_table.name
         record_id = _record_id(state)
-        if table not in NOT_AUDITED and record_id is not None:
+        if table not in NOT_AUDITED and table not in session.info.get(_CALLER_TABLES, ()) \
+                and record_id is not None:
             doomed.setdefault(table, set()).add(record_id)
     if not doomed:
         return
@@ -293,7 +298,8 @@ def _record_flush(session: Session, _flush_context) -> None:
     for kind, objects in groups:
         for obj in objects:
             state = inspect(obj)
-            if state.mapper.local_table.name in NOT_AUDITED:
+            table = state.mapper.local_table.name
+            if table in NOT_AUDITED or table in session.info.get(_CALLER_TABLES, ()):
                 continue
             who = who or actor()
             row = _row(kind, state, who, now)
@@ -380,6 +386,31 @@ def updated_entries(model, rows: list[tuple[Any, dict[str, Any]]]) -> list[dict[
             entries.append(_entry("update", mapper.local_table.name, record.id,
                                   _row_label({**stored, **new}), changes, who, now))
     return entries
+
+
+@contextmanager
+def caller_audits(table_name: str) -> Iterator[None]:
+    """Within the block, changes of ``table_name`` flushed through the session write no
+    entries of their own: the caller records them (an attendance sheet: one entry)."""
+    tables = db.session.info.setdefault(_CALLER_TABLES, set())
+    tables.add(table_name)
+    try:
+        yield
+    finally:
+        tables.discard(table_name)
+
+
+def record_sheet(parent_table: str, parent_id: int, day, label: str,
+                 changes: dict[str, list[Any]]) -> None:
+    """One entry for a save of the attendance sheet of an event (``parent_table``/``_id``,
+    and ``day`` for a weekly guidance schedule's meeting): ``changes`` maps each client id
+    whose line changed to [before, after] ("H", "I — sakit", None for no record). The log
+    grows with the saves people make, not with the rows a save writes."""
+    if changes:
+        db.session.execute(insert(AuditEntry.__table__), [{
+            "at": utcnow(), "action": "update", "table_name": "attendance", "record_id": None,
+            "record_label": label[:200], "parent_table": parent_table, "parent_id": parent_id,
+            "detail": f"{SHEET_DETAIL}{day.isoformat()}", "changes": changes, **actor()}])
 
 
 def record_event(action: str, *, username: str | None = None, user_id: int | None = None,

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from models import (
     Attendance,
     AuditEntry,
+    Client,
     Enrollment,
     GuidanceSchedule,
     RecreationActivity,
@@ -125,12 +126,14 @@ def test_reopening_shows_the_codes_and_a_correction_is_audited(app, client, logi
     page = client.get(url).get_data(as_text=True)
     assert _checked(page, ids[0]) == "I" and _checked(page, ids[1]) == "H"
     with app.app_context():
-        record = db.session.scalar(select(Attendance).where(Attendance.client_id == ids[0]))
-        change = db.session.scalar(select(AuditEntry).where(
-            AuditEntry.table_name == "attendance", AuditEntry.record_id == record.id,
-            AuditEntry.action == "update"))
-        assert change.changes["code"] == ["A", "I"]
-        assert change.username == "instructor"
+        # One entry per save, naming the lines it changed (not one per row).
+        saves = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.table_name == "attendance").order_by(AuditEntry.id)).all()
+        assert [(s.parent_table, s.parent_id, s.changes) for s in saves] == [
+            ("training_session", session_id, {str(ids[0]): [None, "A"],
+                                              str(ids[1]): [None, "H"]}),
+            ("training_session", session_id, {str(ids[0]): ["A", "I — Surat izin keluarga"]})]
+        assert {s.username for s in saves} == {"instructor"}
         assert db.session.scalar(select(func.count()).select_from(Attendance)) == 2
 
 
@@ -143,8 +146,9 @@ def test_blank_code_removes_an_earlier_record(app, client, login_as):
     client.post(url, data={"csrf_token": csrf_token(client, url), f"code-{ids[0]}": ""})
     with app.app_context():
         assert _codes() == {}
-        assert db.session.scalar(select(AuditEntry.action).where(
-            AuditEntry.table_name == "attendance").order_by(AuditEntry.id.desc())) == "delete"
+        assert db.session.scalar(select(AuditEntry.changes).where(
+            AuditEntry.table_name == "attendance").order_by(AuditEntry.id.desc())) == {
+            str(ids[0]): ["H", None]}
 
 
 @pytest.mark.parametrize("case", ["future", "not_enrolled", "twice", "bad_code", "note_only"])
@@ -322,3 +326,56 @@ def test_todays_sessions_on_the_home_page_open_their_sheet(app, client, login_as
         session_id, _ids = _session_with(2, me["staff_id"], day=panti_today())
     home = client.get("/admin/").get_data(as_text=True)
     assert f'href="/admin/attendance_grid/record/?kind=training&amp;id={session_id}"' in home
+
+
+def test_a_sheet_save_is_one_audit_entry_and_each_records_history_shows_its_line(
+        app, client, login_as):
+    """The log grows with the saves people make, not with rows: 25 codes are one entry;
+    each attendance record's history page still shows the changes of its own line (the
+    sheet's and the single-record form's)."""
+    me = login_as("instructor")
+    with app.app_context():
+        session_id, ids = _session_with(25, me["staff_id"])
+    url = _grid(session_id)
+    client.post(url, data={"csrf_token": csrf_token(client, url),
+                           **{f"code-{i}": "H" for i in ids}})
+    client.post(url, data={"csrf_token": csrf_token(client, url),
+                           **{f"code-{i}": "H" for i in ids}, f"code-{ids[3]}": "S",
+                           f"note-{ids[3]}": "Demam"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attendance)) == 25
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.table_name == "attendance")) == 2
+        record = db.session.scalar(select(Attendance.id).where(
+            Attendance.client_id == ids[3]))
+        untouched = db.session.scalar(select(Attendance.id).where(
+            Attendance.client_id == ids[4]))
+    history = client.get(f"/admin/attendance/history/?id={record}").get_data(as_text=True)
+    table = " ".join(unescape(re.sub(r"<[^>]+>", " ", history.split(
+        'data-testid="history"', 1)[1])).split())
+    rows = re.findall(r"Kehadiran (\S+(?: — \w+)?) → (\S+(?: — \w+)?)", table)
+    assert rows == [("H", "S — Demam"), ("—", "H")], table
+    other = client.get(f"/admin/attendance/history/?id={untouched}").get_data(as_text=True)
+    assert len(re.findall(r"→", other)) == 1  # only the first save touched its line
+
+
+def test_the_audit_log_shows_a_sheet_save_line_by_line(app, client, login_as):
+    me = login_as("instructor")
+    with app.app_context():
+        session_id, ids = _session_with(2, me["staff_id"])
+        names = {i: str(db.session.get(Client, i)) for i in ids}
+    url = _grid(session_id)
+    client.post(url, data={"csrf_token": csrf_token(client, url), f"code-{ids[0]}": "H",
+                           f"code-{ids[1]}": "A"})
+    client.post("/logout", data={"csrf_token": csrf_token(client, url)})
+    login_as("head")
+    log = " ".join(unescape(re.sub(r"<[^>]+>", " ", client.get("/admin/audit/").get_data(
+        as_text=True))).split())
+    assert "Ubah Kehadiran Menjahit A — 02/02/2026 Kehadiran 2 klien Daftar hadir " \
+        "02/02/2026" in log
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry.id).where(
+            AuditEntry.table_name == "attendance"))
+    details = " ".join(unescape(re.sub(r"<[^>]+>", " ", client.get(
+        f"/admin/audit/details/?id={entry}").get_data(as_text=True))).split())
+    assert f"{names[ids[0]]} : — → H" in details and f"{names[ids[1]]} : — → A" in details

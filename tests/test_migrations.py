@@ -33,8 +33,7 @@ def test_upgrade_on_empty_database_matches_models(tmp_path):
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
             conn.execute(text("CREATE SCHEMA migration_check"))
-        # public stays on the path after it: where pg_trgm lives (client search's index).
-        url += ("&" if "?" in url else "?") + "options=-csearch_path%3Dmigration_check,public"
+        url += ("&" if "?" in url else "?") + "options=-csearch_path%3Dmigration_check"
         engine.dispose()
         engine = create_engine(url)
     app = _fresh_app(url)

@@ -41,9 +41,14 @@ def upgrade():
         op.execute("INSERT INTO client_search(client_search) VALUES ('rebuild')")
     else:
         op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
-        for name in COLUMNS:
-            op.execute(f'CREATE INDEX client_search_{name} ON client '
-                       f'USING gin ({name} gin_trgm_ops)')
+        # The operator class named with the extension's schema, whatever the search path.
+        op.execute(
+            "DO $$ DECLARE home text; BEGIN "
+            "SELECT n.nspname INTO home FROM pg_extension e "
+            "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'; "
+            + " ".join(f"EXECUTE format('CREATE INDEX client_search_{name} ON client "
+                       f"USING gin ({name} %I.gin_trgm_ops)', home);" for name in COLUMNS)
+            + " END $$")
 
 
 def downgrade():
