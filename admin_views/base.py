@@ -41,6 +41,7 @@ from services.permissions import ROLE_ORDER, readers, writers
 from services.scopes import visible
 
 from .converters import DETAIL_FORMATTERS, FORMATTERS, Choices, ConsoleModelConverter
+from .counts import capped_count
 from .navigation import Breadcrumbs, link_column, linked, remember_due
 from .pickers import picked_rows_exist
 from .row_actions import DeleteButton, PageLink, details_link, edit_link
@@ -506,6 +507,9 @@ class SecureModelView(Breadcrumbs, ModelView):
         return count, rows
 
     def get_count_query(self):
+        if self.list_row_limit is not None:  # counted only as far as the list pages
+            return capped_count(db.session, self.model, self.list_row_limit).filter(
+                *self.scope())
         return super().get_count_query().filter(*self.scope())
 
     def get_one(self, id):

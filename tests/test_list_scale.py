@@ -22,8 +22,8 @@ def _view(app, endpoint: str):
 
 
 def _page_query(statements: list[str]) -> str:
-    """The statement that reads the page's rows (the one with LIMIT)."""
-    (found,) = [s for s in statements if "LIMIT" in s]
+    """The statement that reads the page's rows (the one with LIMIT that is no count)."""
+    (found,) = [s for s in statements if "LIMIT" in s and "count(" not in s.lower()]
     return found
 
 
@@ -89,6 +89,29 @@ def test_attendance_list_beyond_its_row_limit_shows_the_last_page_and_says_how_t
         assert ("Daftar ini hanya menampilkan 2 baris pertama menurut urutannya (sampai "
                 "halaman 2). Untuk data yang lebih jauh, persempit daftar dengan filter "
                 "(misalnya tanggal atau kelas) atau pencarian.") in beyond
+
+
+def test_a_bounded_list_counts_only_as_far_as_it_pages(app, client, login_as,
+                                                      attendance_rows, monkeypatch):
+    """Past its row limit the list's tab says "lebih dari N" (the count stopped one row
+    past it, with a LIMIT, instead of reading every row); within it, the exact number — with
+    a filter or a search too."""
+    login_as("admin")
+    view = _view(app, "attendance")
+    monkeypatch.setattr(view, "list_row_limit", 2)
+    with counting_queries(app) as statements:
+        html = client.get("/admin/attendance/").get_data(as_text=True)
+    assert "Daftar (lebih dari 2)" in html
+    (count,) = [s for s in statements if "count(" in s.lower()]
+    assert "LIMIT" in count
+    by_code = next(index for index, flt in enumerate(view._filters)
+                   if str(flt.name) == "Kehadiran")
+    html = client.get(f"/admin/attendance/?flt0_{by_code}=S").get_data(as_text=True)
+    assert "Daftar (1)" in html and _names_in_order(html) == ["Ketiga"]
+    html = client.get("/admin/attendance/?search=Kedua").get_data(as_text=True)
+    assert "Daftar (1)" in html
+    monkeypatch.setattr(view, "list_row_limit", 3)
+    assert "Daftar (3)" in client.get("/admin/attendance/").get_data(as_text=True)
 
 
 def test_subquery_counts_are_read_for_the_page_rows_only(app, client, login_as):
