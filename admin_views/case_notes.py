@@ -229,7 +229,7 @@ class CaseNoteView(SecureModelView):
         except ValueError:
             abort(404)  # only the console's own links carry a month
         plan = db.session.scalar(select(ServicePlan).where(
-            *ServicePlan.of_current_stay(client.id), *visible(ServicePlan, current_user)))
+            *ServicePlan.of_stay(client), *visible(ServicePlan, current_user)))
         weeks = progress_weeks(client.id, month, visible(CaseNote, current_user))
         # The tools are recorded on the assessment notes (genogram, ecomap…): each once.
         tools = dict.fromkeys(db.session.scalars(

@@ -91,7 +91,7 @@ class StageView(SecureView):
                 flash(_("Seleksi %(client)s disimpan.", client=client.full_name), "success")
                 return redirect(self.get_url(".selection_view", id=client.id))
         record = db.session.scalar(select(Selection).where(
-            *Selection.of_current_stay(client.id)))
+            *Selection.of_stay(client)))
         return self.render(
             "admin/client_selection.html", client=client, record=record,
             letters=selection.letters(client), criteria=selection.CRITERIA,
@@ -100,7 +100,7 @@ class StageView(SecureView):
             may_upload=user.role in writers("client_document"),
             # A received letter's number and scan only to whom may see that document.
             shown_documents=set(db.session.scalars(select(ClientDocument.id).where(
-                *ClientDocument.of_current_stay(client.id),
+                *ClientDocument.of_stay(client),
                 *visible(ClientDocument, user)))))
 
 

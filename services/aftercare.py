@@ -56,7 +56,7 @@ def plan_visits(client: Client) -> list[AftercareVisit]:
     """Plan the client's aftercare visits from their termination date (called when they
     enter stage 10); nothing when visits after that termination are already planned."""
     if client.termination_date is None or db.session.scalar(
-            select(AftercareVisit.id).where(*AftercareVisit.of_current_stay(client.id),
+            select(AftercareVisit.id).where(*AftercareVisit.of_stay(client),
                                             AftercareVisit.planned_on >=
                                             client.termination_date).limit(1)) is not None:
         return []

@@ -56,24 +56,28 @@ class ConferenceError(Refusal):
 
 # --- agenda -------------------------------------------------------------------------------
 
-def summary_ready(client_id, meeting_day):
-    """The readiness rule as a condition: a case summary of the client dated before the
+def _ready_summaries(client_id, meeting_day) -> tuple:
+    """The readiness rule: case summaries of the client's current stay dated before the
     meeting's day, i.e. at least one day ahead (columns or values alike)."""
-    return select(CaseNote.id).where(
-        *CaseNote.of_current_stay(client_id), CaseNote.kind == "case_summary",
-        CaseNote.date < meeting_day).exists()
+    return (*CaseNote.of_current_stay(client_id), CaseNote.kind == "case_summary",
+            CaseNote.date < meeting_day)
+
+
+def summary_ready(client_id, meeting_day):
+    """The readiness rule as a condition (``_ready_summaries``)."""
+    return select(CaseNote.id).where(*_ready_summaries(client_id, meeting_day)).exists()
 
 
 def summaries_ready(conference: CaseConference) -> dict[int, int | None]:
-    """client id → the latest case summary ready for the meeting (``summary_ready``; its
+    """client id → the latest case summary ready for the meeting (``_ready_summaries``; its
     note id), or None when it is not ready; one query for the whole agenda."""
     ids = [client.id for client in conference.clients]
     ready: dict[int, int] = {}
     if ids:
         for client_id, note_id in db.session.execute(
             select(CaseNote.client_id, CaseNote.id).where(
-                CaseNote.client_id.in_(ids), CaseNote.kind == "case_summary",
-                CaseNote.date < conference.date)
+                CaseNote.client_id.in_(ids),
+                *_ready_summaries(CaseNote.client_id, conference.date))
             .order_by(CaseNote.date, CaseNote.id)
         ):
             ready[client_id] = note_id

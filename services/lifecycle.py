@@ -97,7 +97,7 @@ def _social_worker(client: Client) -> list[Missing]:
 def _contract(kind: str, message) -> Evidence:
     def check(client: Client) -> list[Missing]:
         signed = db.session.scalar(select(exists().where(
-            *ServiceContract.of_current_stay(client.id), ServiceContract.kind == kind,
+            *ServiceContract.of_stay(client), ServiceContract.kind == kind,
             ServiceContract.status.in_(SIGNED))))
         return [] if signed else [Missing(str(message), "contract.index_view",
                                           {"search": client.register_number})]
@@ -113,7 +113,7 @@ def _assessment(client: Client) -> list[Missing]:
 
 def _plan_with_goals(client: Client) -> list[Missing]:
     goals = db.session.scalar(select(func.count(PlanGoal.id)).join(ServicePlan).where(
-        *ServicePlan.of_current_stay(client.id)))
+        *ServicePlan.of_stay(client)))
     return [] if goals else [Missing(_("Rencana pelayanan dengan tujuannya belum ada."),
                                      "service_plan.index_view", {})]
 
@@ -131,7 +131,7 @@ def _decision(recommendation: Recommendation, message) -> Evidence:
     def check(client: Client) -> list[Missing]:
         latest = db.session.scalars(
             select(ConferenceDecision).join(CaseConference)
-            .where(*ConferenceDecision.of_current_stay(client.id),
+            .where(*ConferenceDecision.of_stay(client),
                    ConferenceDecision.draft.is_(False))
             .order_by(CaseConference.date.desc(), ConferenceDecision.id.desc())).first()
         if latest is not None and latest.recommendation == recommendation:

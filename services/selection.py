@@ -57,15 +57,15 @@ def letters(client: Client) -> list[Letter]:
     kinds = {kind.name: kind for kind in db.session.scalars(
         select(DocumentType).where(DocumentType.name.in_(LETTERS)))}
     documents = {doc.type_id: doc for doc in db.session.scalars(
-        select(ClientDocument).where(*ClientDocument.of_current_stay(client.id)))}
+        select(ClientDocument).where(*ClientDocument.of_stay(client)))}
     waivers = {waiver.type_id: waiver for waiver in db.session.scalars(
-        select(LetterWaiver).where(*LetterWaiver.of_current_stay(client.id)))}
+        select(LetterWaiver).where(*LetterWaiver.of_stay(client)))}
     return [Letter(kinds[name], documents.get(kinds[name].id), waivers.get(kinds[name].id))
             for name in LETTERS if name in kinds]
 
 
 def selection_of(client: Client) -> Selection:
-    found = db.session.scalar(select(Selection).where(*Selection.of_current_stay(client.id)))
+    found = db.session.scalar(select(Selection).where(*Selection.of_stay(client)))
     if found is None:
         found = Selection(client=client)
         db.session.add(found)
@@ -120,7 +120,7 @@ def missing(client: Client) -> list[str]:
     criteria not checked or not met."""
     found = [_("Surat belum ada: %(name)s.", name=letter.document_type.name)
              for letter in letters(client) if not letter.settled]
-    record = db.session.scalar(select(Selection).where(*Selection.of_current_stay(client.id)))
+    record = db.session.scalar(select(Selection).where(*Selection.of_stay(client)))
     for name, label in CRITERIA:
         if record is None or getattr(record, name) is not True:
             found.append(_("Kriteria belum terpenuhi: %(name)s.", name=str(label)))
@@ -145,7 +145,7 @@ def decide(client: Client, accepted: bool, reason: str | None, user: User) -> Se
 def decision(client: Client) -> str | None:
     """The head's selection decision on ``client``: accepted, not_eligible, or None."""
     return db.session.scalar(select(Selection.decision).where(
-        *Selection.of_current_stay(client.id)))
+        *Selection.of_stay(client)))
 
 
 def accepted(client: Client) -> bool:

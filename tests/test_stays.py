@@ -372,3 +372,19 @@ def test_the_command_readmits_through_the_same_rule(app):
         assert (last.to_stage, last.actor, last.note, last.stay) == (
             "approach", "flask readmit-client", "Razia Terminal Cicaheum", 2)
         assert db.session.get(Client, rina).stay == 1
+
+
+def test_the_kk_page_and_the_worklist_agree_a_summary_of_an_ended_stay_is_not_ready(app, ctx):
+    from models import CaseConference
+    from services.conferences import summaries_ready
+
+    budi = _first_stay()
+    db.session.add(CaseNote(client_id=budi, kind="case_summary", date=date(2026, 2, 1),
+                            content="Ringkasan kasus masa tinggal pertama"))
+    db.session.commit()
+    stays.readmit(db.session.get(Client, budi), None, actor="uji")
+    kk = CaseConference(date=date(2026, 11, 10), kind="periodic_review",
+                        clients=[db.session.get(Client, budi)])
+    db.session.add(kk)
+    db.session.commit()
+    assert summaries_ready(kk) == {budi: None}
