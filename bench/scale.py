@@ -162,6 +162,14 @@ PAGES = [
     ("attendance", "/admin/attendance/?page=50"),
     ("attendance", "/admin/attendance/?page=499"),
     ("attendance", "/admin/attendance/?page=4000"),
+    # Sorted by the client's name (column 3) and by code (column 4), both ways, first and
+    # deepest page; filtered or searched as well.
+    ("attendance sorted", "/admin/attendance/?sort=3"),
+    ("attendance sorted", "/admin/attendance/?sort=3&desc=1&page=499"),
+    ("attendance sorted", "/admin/attendance/?sort=4"),
+    ("attendance sorted", "/admin/attendance/?sort=4&desc=1&page=499"),
+    ("attendance sorted", "/admin/attendance/?sort=4&flt0_0=A"),
+    ("attendance sorted", "/admin/attendance/?sort=3&search=santoso"),
     ("training session", "/admin/training_session/"),
     ("training session", "/admin/training_session/?page=999"),
     ("enrollment", "/admin/enrollment/"),

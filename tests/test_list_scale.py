@@ -61,7 +61,9 @@ def test_attendance_list_sorts_by_session_date_through_an_inner_join(
         html = client.get("/admin/attendance/").get_data(as_text=True)
     assert _names_in_order(html) == ["Ketiga", "Kedua", "Pertama"]
     query = _page_query(statements)
-    alias = re.search(r"ORDER BY (\w+)\.date DESC, attendance\.id DESC", query).group(1)
+    # The session's id next (a session's rows together), then the row's own.
+    alias = re.search(r"ORDER BY (\w+)\.date DESC, \1\.id DESC, attendance\.id DESC",
+                      query).group(1)
     assert f"JOIN training_session AS {alias} ON" in query
     assert f"OUTER JOIN training_session AS {alias} ON" not in query
 
