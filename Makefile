@@ -42,7 +42,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
+# The comparison (bench/compare) also needs Django admin, and wrk for its throughput mode
+# (apt-get install wrk; without it that part is skipped with a message).
 bench: install
+	$(BIN)/pip install --quiet -r bench/requirements.txt
 	$(BIN)/python -m bench.list_pages
 	$(BIN)/python -m bench.schedule
 	$(BIN)/python -m bench.exports
@@ -52,6 +55,7 @@ bench: install
 	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.history
+	$(BIN)/python -m bench.compare
 	$(BIN)/python -m bench.clicks
 
 clean:

@@ -188,14 +188,17 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """``gunicorn --workers N "app:create_app()"`` on a free loopback port, as a subprocess
-    with ``DATABASE_URL``; stopped (by its own pid) on leaving the ``with`` block. What the
-    workers log goes to ``log_path``."""
+    """``gunicorn --workers N "app:create_app()"`` (or another ``app``, answering 200 on
+    ``ready`` once up) on a free loopback port, as a subprocess with ``DATABASE_URL``; stopped
+    (by its own pid) on leaving the ``with`` block. What the workers log goes to
+    ``log_path``."""
 
-    def __init__(self, database_url: str, log_path: Path, workers: int = 4):
+    def __init__(self, database_url: str, log_path: Path, workers: int = 4,
+                 app: str = "app:create_app()", ready: str = "/login"):
         self.database_url = database_url
         self.log_path = log_path
         self.workers = workers
+        self.app, self.ready = app, ready
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -209,7 +212,7 @@ class Gunicorn:
             # otherwise import it again, seconds of CPU on a busy machine); it opens no
             # database connection before the fork.
             [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--preload",
-             "--bind", f"{LOOPBACK}:{self.port}", "app:create_app()"],
+             "--bind", f"{LOOPBACK}:{self.port}", self.app],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True)  # its own process group: master and workers end together
         deadline = time.monotonic() + 60
@@ -217,7 +220,7 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {self.log_path.read_text()[-2000:]}")
             try:
-                if Browser(self.port).request("GET", "/login").status == 200:
+                if Browser(self.port).request("GET", self.ready).status == 200:
                     break
             except OSError:
                 pass
