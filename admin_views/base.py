@@ -45,7 +45,7 @@ from .converters import DETAIL_FORMATTERS, FORMATTERS, Choices, ConsoleModelConv
 from .counts import capped_count
 from .navigation import Breadcrumbs, link_column, linked, remember_due
 from .pickers import picked_rows_exist
-from .row_actions import DeleteButton, PageLink, details_link, edit_link
+from .row_actions import DeleteButton, PageLink, details_link, edit_link, row_head
 from .stale import SCREENS, STALE, mark_seen, stale_refusal, stale_write_message
 
 log = logging.getLogger(__name__)
@@ -169,6 +169,9 @@ class SecureModelView(Breadcrumbs, ModelView):
     list_row_limit: int | None = None
     # Nullable references the scope guarantees on every listed row (joined as inner joins).
     required_references: tuple = ()
+    # A row's checkbox and buttons in one call (templates/admin/panti_list.html).
+    list_template = "admin/panti_list.html"
+    row_head = row_head
 
     form_base_class = ConsoleForm
     model_form_converter = ConsoleModelConverter

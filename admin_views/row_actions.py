@@ -14,7 +14,8 @@ from urllib.parse import quote
 from flask import g
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.model.template import BaseListRowAction
-from markupsafe import Markup
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 
 def _per_page(view, key: str, return_url: str | None, build):
@@ -32,13 +33,14 @@ def row_url(view, endpoint: str, row_id, return_url: str | None) -> str:
     ``url_for`` per page and endpoint instead of one per row: the URL is built once with a
     stand-in id (a NUL, which no real id or encoded return URL holds after ``id=``) and the
     row's id is put in its place."""
-    def build():
-        head, _found, tail = view.get_url(endpoint, id="\x00", url=return_url).partition(
-            "id=%00")
-        return head + "id=", tail
-
-    head, tail = _per_page(view, endpoint, return_url, build)
+    head, tail = _per_page(view, endpoint, return_url,
+                           lambda: _url_parts(view, endpoint, return_url))
     return head + quote(str(row_id), safe="") + tail
+
+
+def _url_parts(view, endpoint: str, return_url: str | None) -> tuple[str, str]:
+    head, _found, tail = view.get_url(endpoint, id="\x00", url=return_url).partition("id=%00")
+    return head + "id=", tail
 
 
 class PageLink(BaseListRowAction):
@@ -51,10 +53,17 @@ class PageLink(BaseListRowAction):
         self.endpoint = endpoint
 
     def render(self, context, row_id, row):
-        url = row_url(context.resolve("admin_view"), self.endpoint, row_id,
-                      context.resolve("return_url"))
-        return Markup('<a class="icon" href="{}" title="{}"><span class="{}"></span></a>'
-                      ).format(url, str(self.title or ""), self.icon_class)
+        view, back = context.resolve("admin_view"), context.resolve("return_url")
+
+        def build():  # the HTML around the row's id, the same on every row of the page
+            head, tail = _per_page(view, self.endpoint, back, lambda: _url_parts(
+                view, self.endpoint, back))
+            return (Markup('<a class="icon" href="{}').format(head),
+                    Markup('{}" title="{}"><span class="{}"></span></a>').format(
+                        tail, str(self.title or ""), self.icon_class))
+
+        before, after = _per_page(view, ("link", self.endpoint), back, build)
+        return before + quote(str(row_id), safe="") + after
 
 
 class DeleteButton(BaseListRowAction):
@@ -68,20 +77,21 @@ class DeleteButton(BaseListRowAction):
         form = context.resolve("delete_form")
         view, back = context.resolve("admin_view"), context.resolve("return_url")
 
-        def build():  # the same for every row of the page
+        def build():  # the form around the row's id, the same for every row of the page
             hidden = Markup(form.url(value=back))
             if getattr(form, "csrf_token", None):
                 hidden += Markup(form.csrf_token)
-            return view.get_url(".delete_view"), hidden, admin_gettext(
-                "Are you sure you want to delete this record?")
+            return (Markup('<form class="icon" method="POST" action="{}">'
+                           '<input id="id" name="id" type="hidden" value="').format(
+                               view.get_url(".delete_view")),
+                    Markup('">{}<button data-confirm="{}" title="{}"><span class="fa fa-trash '
+                           'glyphicon glyphicon-trash"></span></button></form>').format(
+                               hidden, admin_gettext(
+                                   "Are you sure you want to delete this record?"),
+                               str(self.title)))
 
-        action, hidden, question = _per_page(view, "delete", back, build)
-        return Markup(
-            '<form class="icon" method="POST" action="{}">'
-            '<input id="id" name="id" type="hidden" value="{}">{}'
-            '<button data-confirm="{}" title="{}">'
-            '<span class="fa fa-trash glyphicon glyphicon-trash"></span></button></form>'
-        ).format(action, row_id, hidden, question, str(self.title))
+        before, after = _per_page(view, "delete", back, build)
+        return before + escape(row_id) + after
 
 
 def details_link() -> PageLink:
@@ -92,3 +102,20 @@ def details_link() -> PageLink:
 def edit_link() -> PageLink:
     return PageLink("fa fa-pencil glyphicon glyphicon-pencil", ".edit_view",
                     admin_gettext("Edit Record"))
+
+
+@pass_context
+def row_head(view, context, row) -> Markup:
+    """A list row's first cells: its checkbox (where the list has bulk actions) and its
+    buttons, as Flask-Admin's list template writes them, in one call per row."""
+    row_id = view.get_pk_value(row)
+    head = Markup("")
+    if context.resolve("actions"):
+        title = _per_page(view, "select", None, lambda: admin_gettext("Select record"))
+        head += Markup('<td><input type="checkbox" name="rowid" class="action-checkbox" '
+                       'value="{}" title="{}" /></td>').format(row_id, title)
+    if view.column_display_actions:
+        head += Markup('<td class="list-buttons-column">{}</td>').format(Markup("").join(
+            action.render(context, row_id, row) for action in
+            context.resolve("list_row_actions")))
+    return head
