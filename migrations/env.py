@@ -7,7 +7,10 @@ from alembic import context
 from flask import current_app
 
 config = context.config
-fileConfig(config.config_file_name)
+# Keep the app's own loggers: by default fileConfig disables every logger it does not name,
+# so after a migration run inside the app's process (the backup restore, the tests) a
+# defect in a view would no longer be logged.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 db = current_app.extensions["migrate"].db

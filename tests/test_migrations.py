@@ -55,3 +55,24 @@ def test_upgrade_on_empty_database_matches_models(tmp_path):
             with engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA migration_check CASCADE"))
         engine.dispose()
+
+
+def test_a_migration_run_in_the_apps_process_keeps_the_apps_loggers(tmp_path):
+    """Alembic's logging setup must not silence the console's own loggers: after an upgrade
+    in the app's process (the backup restore does one) a defect is still logged."""
+    import logging
+
+    app = _fresh_app(f"sqlite:///{tmp_path / 'logged.db'}")
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    log = logging.getLogger("admin_views.base")
+    heard: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: heard.append(record.getMessage())
+    log.addHandler(handler)
+    try:
+        log.error("still heard")
+    finally:
+        log.removeHandler(handler)
+    assert heard == ["still heard"]
