@@ -69,6 +69,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=int(os.environ.get("SESSION_HOURS", "8"))),
+        # The cookie is sent again only when the session changes (activity is noted once a
+        # minute, auth/sessions.py); the lifetime is the login's, checked by the server.
+        SESSION_REFRESH_EACH_REQUEST=False,
         SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
         LOGIN_MAX_FAILURES=int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         LOGIN_MAX_FAILURES_PER_IP=int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", "20")),

@@ -13,6 +13,9 @@ from models import User, db
 from services.audit import record_event
 from services.inputs import parse_id
 
+# Activity is noted to the minute: within a minute of the last note the session cookie is
+# left as it is (re-signing and sending it on every request cost more than the page's data).
+SEEN_STEP = 60
 # Pages a user who must change their password may still open.
 _OPEN_WHILE_CHANGING = frozenset({"auth.change_password", "auth.logout", "auth.login",
                                   "static", "admin.static"})
@@ -32,6 +35,7 @@ def load_user(cookie_id: str) -> User | None:
 def start_session(user: User) -> None:
     """Log ``user`` in on this browser with a new session (no fixation) and start its clocks."""
     session.clear()
+    session.permanent = True
     login_user(user, remember=False)
     now = int(time.time())
     session["login_at"] = now
@@ -70,7 +74,8 @@ def enforce_session_rules():
         )
         target = request.full_path.rstrip("?") if request.method == "GET" else None
         return redirect(url_for("auth.login", next=target))
-    session["seen"] = now
+    if now - seen >= SEEN_STEP:
+        session["seen"] = now
     if current_user.must_change_password and request.endpoint not in _OPEN_WHILE_CHANGING:
         flash(_("Anda harus mengganti kata sandi sebelum melanjutkan."), "info")
         return redirect(url_for("auth.change_password"))
@@ -79,5 +84,5 @@ def enforce_session_rules():
 
 def keep_session_permanent() -> None:
     """Sessions expire after PERMANENT_SESSION_LIFETIME; remember-me is never offered."""
-    if request.endpoint != "static":
-        session.permanent = True
+    if request.endpoint != "static" and not session.permanent:
+        session.permanent = True  # setting it marks the session changed: once is enough

@@ -134,6 +134,26 @@ def test_idle_timeout_and_absolute_lifetime(app, client, monkeypatch):
     assert not _logged_in(client)
 
 
+def test_activity_is_noted_to_the_minute_without_a_new_cookie_in_between(app, client,
+                                                                         monkeypatch):
+    from auth import sessions
+
+    with app.app_context():
+        make_user("admin")
+    _login(client, "admin")
+    now = sessions.time.time()
+    client.get("/admin/client/")  # the first page keeps its forms' CSRF secret
+    monkeypatch.setattr(sessions.time, "time", lambda: now + 20)
+    assert "Set-Cookie" not in client.get("/admin/client/").headers  # same minute
+    monkeypatch.setattr(sessions.time, "time", lambda: now + 61)
+    assert "Set-Cookie" in client.get("/admin/client/").headers  # a minute on: noted
+    # Idle is counted from that note: 29 minutes later still in, 31 later out.
+    monkeypatch.setattr(sessions.time, "time", lambda: now + 61 + 29 * 60)
+    assert _logged_in(client)
+    monkeypatch.setattr(sessions.time, "time", lambda: now + 61 + 29 * 60 + 31 * 60)
+    assert not _logged_in(client)
+
+
 def test_a_deactivated_account_is_logged_out_at_once(app, client):
     with app.app_context():
         make_user("staff", "rina")
