@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from models import (
     Attendance,
@@ -18,6 +17,7 @@ from models import (
 )
 
 from .conftest import make_class, make_client, make_staff
+from .test_list_queries import counting_queries
 
 MONTH = date(2026, 3, 1)
 
@@ -73,17 +73,8 @@ def test_a_months_pages_read_attendance_only_through_indexes(app, client, login_
     login_as(role)
     with app.app_context():
         _history()
-        engine = db.engine
-    statements: list[tuple[str, object]] = []
-
-    def record(_conn, _cursor, statement, parameters, _context, _many):
-        statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with counting_queries(app, parameters=True) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     with app.app_context():
         plans = _plans(statements)
         db.session.rollback()

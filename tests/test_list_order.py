@@ -8,11 +8,11 @@ import re
 from datetime import date, time, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from models import Attendance, TrainingSession, db
 
 from .conftest import make_class, make_client, make_staff
+from .test_list_queries import counting_queries
 
 NAME, CODE = 3, 4  # the sort links of the list's "Nama klien" and "Kehadiran" columns
 CODES = "HISA"
@@ -83,19 +83,10 @@ def test_sorted_by_code_pages_read_the_codes_in_order(app, client, login_as, des
 
 def _page_query_plan(app, client, url: str) -> tuple[str, str]:
     """The list's page query (the SELECT with ORDER BY … LIMIT) and the engine's plan."""
-    with app.app_context():
-        engine = db.engine
-    statements = []
-
-    def record(_conn, _cursor, statement, parameters, _context, _many):
-        if "ORDER BY" in statement and "LIMIT" in statement:
-            statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with counting_queries(app, parameters=True) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    statements = [(sql, bound) for sql, bound in statements
+                  if "ORDER BY" in sql and "LIMIT" in sql]
     (statement, parameters), = statements
     with app.app_context():
         connection = db.session.connection()

@@ -29,12 +29,13 @@ from .conftest import make_class, make_client, make_room, make_staff
 
 
 @contextmanager
-def counting_queries(app):
-    """Collect the SQL statements the app runs inside the block."""
-    statements: list[str] = []
+def counting_queries(app, parameters: bool = False):
+    """Collect the SQL statements the app runs inside the block (with ``parameters``: each
+    as a (statement, parameters) pair, to be explained)."""
+    statements: list = []
 
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+    def record(conn, cursor, statement, bound, context, executemany):
+        statements.append((statement, bound) if parameters else statement)
 
     with app.app_context():
         engine = db.engine
