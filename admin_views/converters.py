@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from flask import g
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
 from flask_admin.model.form import converts
@@ -11,6 +12,15 @@ from flask_babel import gettext as _
 
 from forms.fields import DateField, TimeField
 from services.dates import format_date, format_datetime, format_time
+
+
+def once_per_request(key, build):
+    """``build()`` the first time ``key`` is asked for in this request, then the same value:
+    what every row of a list shows alike (a label in the user's language, a button's HTML)."""
+    cache = g.setdefault("once_per_request", {})
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
 
 
 def _date(_view, value: date, _name) -> str:
@@ -31,7 +41,7 @@ def _time(_view, value: time, _name) -> str:
 
 
 def _bool(_view, value: bool, _name) -> str:
-    return _("Ya") if value else _("Tidak")
+    return once_per_request(("bool", bool(value)), lambda: _("Ya") if value else _("Tidak"))
 
 
 FORMATTERS = dict(typefmt.BASE_FORMATTERS)
@@ -45,7 +55,8 @@ def choice_formatter(vocabulary):
     """List/detail formatter showing a code's Indonesian label."""
 
     def fmt(_view, _context, model, name):
-        return vocabulary.label(getattr(model, name))
+        code = getattr(model, name)
+        return once_per_request((id(vocabulary), code), lambda: vocabulary.label(code))
 
     fmt.vocabulary = vocabulary  # the history page labels old and new codes with it
     return fmt

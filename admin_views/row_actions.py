@@ -11,21 +11,18 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import g
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.model.template import BaseListRowAction
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from .converters import once_per_request
 
-def _per_page(view, key: str, return_url: str | None, build):
+
+def _per_page(view, key, return_url: str | None, build):
     """``build()``, once per request for the list of ``view`` coming back to
     ``return_url`` (``key`` names the part: an endpoint's URL, the delete form's fields)."""
-    cache = g.setdefault("row_action_parts", {})
-    slot = (view.endpoint, key, return_url)
-    if slot not in cache:
-        cache[slot] = build()
-    return cache[slot]
+    return once_per_request((view.endpoint, key, return_url), build)
 
 
 def row_url(view, endpoint: str, row_id, return_url: str | None) -> str:
