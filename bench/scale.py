@@ -151,13 +151,16 @@ PAGES = [
     ("client", "/admin/client/"),
     ("client", f"/admin/client/?page={CLIENTS // 20 - 1}"),
     # Client search: part of a name, two words, part of a register number, of a NIK, a
-    # birthplace; and two letters, below what the text index serves (read without it).
+    # birthplace; and one or two characters (the start of a word, through the word index).
     ("client search", "/admin/client/?search=ukand"),
     ("client search", "/admin/client/?search=asep+sukandi"),
     ("client search", "/admin/client/?search=049999"),
     ("client search", "/admin/client/?search=32730000049"),
     ("client search", "/admin/client/?search=irebo"),
     ("client search", "/admin/client/?search=zz"),
+    ("client search", "/admin/client/?search=ri"),
+    ("client search", "/admin/client/?search=49"),
+    ("client search", "/admin/client/?search=asep+su"),
     ("attendance", "/admin/attendance/"),
     ("attendance", "/admin/attendance/?page=50"),
     ("attendance", "/admin/attendance/?page=499"),

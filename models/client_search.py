@@ -1,9 +1,12 @@
 """The text index of client search (services/client_search.py), created with the ``client``
 table on each engine: on SQLite an FTS5 table over the searched columns with the trigram
 tokenizer, kept in step by triggers (external content: the text is not stored twice); on
-PostgreSQL the ``pg_trgm`` extension and a trigram GIN index per column.
+PostgreSQL the ``pg_trgm`` extension and a trigram GIN index per column. For one or two
+characters, the words: a second FTS5 table (unicode61, prefix indexes) on SQLite, a GIN index
+of the columns' text-search vector on PostgreSQL.
 
-Migration ``0031_client_search`` creates the same objects on an existing database. A later
+Migrations ``0031_client_search`` and ``0034_client_search_words`` create the same objects on
+an existing database. A later
 migration that rebuilds ``client`` on SQLite (Alembic's batch mode copies the table) drops
 its triggers with the old table: it must create them again and rebuild the index.
 """
@@ -32,6 +35,29 @@ SQLITE = (
     f"VALUES ('delete', old.id, {_OLD}); "
     f"INSERT INTO client_search(rowid, {_LIST}) VALUES (new.id, {_NEW}); END",
 )
+# Words, for terms shorter than a trigram (one or two characters): an FTS5 table with the
+# unicode61 tokenizer and prefix indexes of one and two characters, so "ri" finds the clients
+# with a word starting with it; kept by triggers the same way.
+SQLITE_WORDS = (
+    f"CREATE VIRTUAL TABLE client_search_words USING fts5({_LIST}, content='client', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='1 2')",
+    f"CREATE TRIGGER client_search_words_insert AFTER INSERT ON client BEGIN "
+    f"INSERT INTO client_search_words(rowid, {_LIST}) VALUES (new.id, {_NEW}); END",
+    f"CREATE TRIGGER client_search_words_delete AFTER DELETE ON client BEGIN "
+    f"INSERT INTO client_search_words(client_search_words, rowid, {_LIST}) "
+    f"VALUES ('delete', old.id, {_OLD}); END",
+    f"CREATE TRIGGER client_search_words_update AFTER UPDATE OF {_LIST} ON client BEGIN "
+    f"INSERT INTO client_search_words(client_search_words, rowid, {_LIST}) "
+    f"VALUES ('delete', old.id, {_OLD}); "
+    f"INSERT INTO client_search_words(rowid, {_LIST}) VALUES (new.id, {_NEW}); END",
+)
+# On PostgreSQL the words of the searched columns as a text-search vector (the 'simple'
+# configuration: lower case, no stemming), indexed with GIN; a prefix query reads it.
+# Anything but letters and digits separates words (as on SQLite: 2026-0049 is 2026 and 0049,
+# not a signed number).
+WORDS_VECTOR = "to_tsvector('simple'::regconfig, regexp_replace(" + " || ' ' || ".join(
+    f"coalesce({name}, '')" for name in SEARCHED) + ", '[^[:alnum:]]+', ' ', 'g'))"
+POSTGRESQL_WORDS = (f"CREATE INDEX client_search_words ON client USING gin ({WORDS_VECTOR})",)
 # The operator class is named with the schema the extension lives in (public, or the app's
 # own schema where it was installed there), whatever the connection's search path. (DDL
 # formats its text with %: hence %%I for format()'s %I.)
@@ -45,9 +71,9 @@ POSTGRESQL = (
     + " END $$",
 )
 
-for statement in SQLITE:
+for statement in SQLITE + SQLITE_WORDS:
     event.listen(Client.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))
-for statement in POSTGRESQL:
+for statement in POSTGRESQL + POSTGRESQL_WORDS:
     event.listen(Client.__table__, "after_create",
                  DDL(statement).execute_if(dialect="postgresql"))
 
