@@ -43,6 +43,7 @@ from models.choices import (
     TERMINATION_REASONS,
     Stage,
 )
+from models.client_search import SEARCHED
 from services import client_search, duplicates, lifecycle, stays
 from services.attendance_summary import one_client_by_class
 from services.case_file import case_file
@@ -224,8 +225,7 @@ class ClientView(RuleChecked, SecureModelView):
     column_labels = CLIENT_LABELS
     # What the search box reads (services/client_search.py answers through the engines' text
     # index; the list makes the box and its placeholder from these).
-    column_searchable_list = ("register_number", "full_name", "nik", "birth_place",
-                              "district_of_origin")
+    column_searchable_list = SEARCHED
     column_sortable_list = (
         "register_number",
         "full_name",

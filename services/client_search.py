@@ -17,10 +17,9 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, column, func, literal_column, or_, select, table
 
 from models import Client, db
-from models.client_search import WORDS_VECTOR
+from models.client_search import SEARCHED, WORDS_VECTOR
 
-COLUMNS = (Client.register_number, Client.full_name, Client.nik, Client.birth_place,
-           Client.district_of_origin)
+COLUMNS = tuple(getattr(Client, name) for name in SEARCHED)
 FTS_TABLE = "client_search"
 TRIGRAM = 3  # the shortest term a trigram index can find
 WORDS_TABLE = "client_search_words"

@@ -172,20 +172,14 @@ def _activity_sheet(book: Report, ctx: Context) -> None:
     # One query per kind of event, each driven by its own dates (the sessions' and the
     # activities' date indexes; the guidance rows' (schedule, date) key), so the month costs
     # the same whatever the years of attendance before it (docs/performance.md).
-    recorded = {
-        "training": db.session.execute(
-            select(func.count(func.distinct(Attendance.session_id)), *counts)
-            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-            .where(TrainingSession.date.between(ctx.first, ctx.last))).one(),
-        "recreation": db.session.execute(
-            select(func.count(func.distinct(Attendance.activity_id)), *counts)
-            .join(RecreationActivity, RecreationActivity.id == Attendance.activity_id)
-            .where(RecreationActivity.date.between(ctx.first, ctx.last))).one(),
-        "guidance": db.session.execute(
-            select(func.count(func.distinct(Attendance.guidance_id)), *counts)
-            .join(GuidanceSchedule, GuidanceSchedule.id == Attendance.guidance_id)
-            .where(Attendance.guidance_date.between(ctx.first, ctx.last))).one(),
-    }
+    events = {"training": (Attendance.session_id, TrainingSession, TrainingSession.date),
+              "recreation": (Attendance.activity_id, RecreationActivity, RecreationActivity.date),
+              "guidance": (Attendance.guidance_id, GuidanceSchedule, Attendance.guidance_date)}
+    recorded = {kind: db.session.execute(
+        select(func.count(func.distinct(reference)), *counts)
+        .join(event, event.id == reference)
+        .where(day.between(ctx.first, ctx.last))).one()
+        for kind, (reference, event, day) in events.items()}
     labels = {"training": _("Bimbingan keterampilan (pelatihan)"),
               "guidance": _("Bimbingan sosial, fisik, mental & keluarga"),
               "recreation": _("Bimbingan rekreasi & hiburan")}
